@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libxesvm - the one place that talks to the kernel about Intel Xe GPU
+ * shared virtual memory (SVM): debugfs, fdinfo, libdrm discovery, netlink
+ * (later), and snapshot files.
+ *
+ * Everything gathered ends up in one model (struct xesvm_model). Renderers
+ * read only the model; a snapshot file is the model saved as JSON. The JSON
+ * keys are a public, versioned contract documented in xesvm-json(7).
+ *
+ * Representation: every collection except SVM ranges is a jansson tree
+ * (small: tens to thousands of objects). Ranges can number in the millions,
+ * so they are kept as a packed array of struct xesvm_range and converted to
+ * JSON one at a time when written (xesvm_range_to_json() is the only
+ * mapping in either direction, together with xesvm_range_from_json()).
+ */
+#ifndef XESVM_H
+#define XESVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the JSON model; bumped on any incompatible key change. */
+#define XESVM_SCHEMA_VERSION 1
+
+const char *xesvm_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Error classes double as the CLI's exit codes (documented in xesvmctl(8)):
+ * 0 ok, 1 usage (bad input from the user: arguments, a malformed or
+ * future-schema snapshot, an unknown device), 2 system/kernel (I/O, missing
+ * permissions, data the kernel gave us that we cannot parse).
+ */
+enum xesvm_status {
+	XESVM_OK = 0,
+	XESVM_E_USAGE = 1,
+	XESVM_E_SYSTEM = 2,
+};
+
+struct xesvm_error {
+	enum xesvm_status status;
+	int sys_errno;		/* errno behind a system error, 0 if none */
+	char msg[512];		/* one line, no trailing newline */
+};
+
+/* Records the first error only: later calls leave an existing error alone. */
+void xesvm_error_set(struct xesvm_error *err, enum xesvm_status status,
+		     int sys_errno, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------------ */
+/* SVM ranges: the one large collection, held packed                    */
+/* ------------------------------------------------------------------ */
+
+/* Bits of struct xesvm_range.flags: drm_gpusvm_pages_flags plus provider state. */
+enum xesvm_range_flag {
+	XESVM_RANGE_MIGRATE_DEVMEM = 1u << 0,
+	XESVM_RANGE_UNMAPPED = 1u << 1,
+	XESVM_RANGE_PARTIAL_UNMAP = 1u << 2,
+	XESVM_RANGE_HAS_DEVMEM_PAGES = 1u << 3,
+	XESVM_RANGE_HAS_DMA_MAPPING = 1u << 4,
+	XESVM_RANGE_GC_PENDING = 1u << 5,
+};
+#define XESVM_RANGE_FLAG_COUNT 6
+
+/* JSON/human name of flag bit @bit ("migrate_devmem", ...), NULL past the end. */
+const char *xesvm_range_flag_name(unsigned int bit);
+
+#define XESVM_PAGEMAP_NONE UINT32_MAX
+
+struct xesvm_range {
+	uint64_t start;			/* [start, end), CPU virtual address */
+	uint64_t end;
+	uint64_t notifier_start;	/* MMU interval notifier holding it */
+	uint64_t notifier_end;
+	uint64_t notifier_seq;
+	uint32_t device;		/* DRM primary minor of the device */
+	uint32_t vm;			/* VM handle (xe: ASID) */
+	uint32_t pagemap;		/* pagemap id or XESVM_PAGEMAP_NONE */
+	uint32_t flags;			/* enum xesvm_range_flag bits */
+	uint32_t tile_present;		/* driver extras: tile bitmasks */
+	uint32_t tile_invalidated;
+};
+
+/* Where the pages of a range live, derived from its flags. */
+enum xesvm_residency {
+	XESVM_RES_NONE,		/* no pages gathered (or unmapped) */
+	XESVM_RES_SYSTEM,	/* DMA-mapped system pages */
+	XESVM_RES_DEVICE,	/* device-private pages of a pagemap */
+};
+enum xesvm_residency xesvm_range_residency(const struct xesvm_range *r);
+const char *xesvm_residency_name(enum xesvm_residency res); /* "none", "system", "device" */
+
+/* The only range <-> JSON mapping (keys in xesvm-json(7)). */
+json_t *xesvm_range_to_json(const struct xesvm_range *r);
+int xesvm_range_from_json(const json_t *obj, struct xesvm_range *r,
+			  struct xesvm_error *err);
+
+/* ------------------------------------------------------------------ */
+/* The model                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Top-level collections (flat tables, joined by "device" and "vm" keys):
+ * "devices", "clients", "vms", "vmas", "pagemaps", "events" are jansson
+ * arrays inside the root object; "ranges" is the packed array.
+ * Other root keys: "schema_version", "generator", "captured_at", "host",
+ * "sources" (view -> where it came from), "notes" (what could not be read
+ * and why).
+ */
+struct xesvm_model;
+
+struct xesvm_model *xesvm_model_new(void);
+void xesvm_model_free(struct xesvm_model *m);
+
+/* Borrowed root object; holds everything but the ranges. */
+json_t *xesvm_model_root(const struct xesvm_model *m);
+
+/* Borrowed top-level array @key, created empty if missing. */
+json_t *xesvm_model_array(struct xesvm_model *m, const char *key);
+
+int xesvm_model_add_range(struct xesvm_model *m, const struct xesvm_range *r);
+size_t xesvm_model_range_count(const struct xesvm_model *m);
+const struct xesvm_range *xesvm_model_range(const struct xesvm_model *m,
+					    size_t index);
+
+/* Appends a human-readable note ("debugfs not readable: needs root ..."). */
+void xesvm_model_note(struct xesvm_model *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Records where view @view ("devices", "stats", "clients", ...) came from. */
+void xesvm_model_set_source(struct xesvm_model *m, const char *view,
+			    const char *source);
+
+/* ------------------------------------------------------------------ */
+/* Writing and loading (snapshots, -j output)                          */
+/* ------------------------------------------------------------------ */
+
+enum xesvm_write_flags {
+	XESVM_WRITE_PRETTY = 1u << 0,	/* indented, for people */
+};
+
+/* Streams the whole model as one JSON document (ranges one at a time). */
+int xesvm_model_write(const struct xesvm_model *m, FILE *out, unsigned int flags,
+		      struct xesvm_error *err);
+
+/*
+ * Saves to @path atomically (temporary file + rename: never a half-written
+ * snapshot). @gzip compresses; "-" writes to stdout.
+ */
+int xesvm_snapshot_save(const struct xesvm_model *m, const char *path,
+			bool gzip, struct xesvm_error *err);
+
+/*
+ * Loads a snapshot ("-" for stdin; gzip detected by magic). A malformed
+ * file or a schema_version newer than XESVM_SCHEMA_VERSION is XESVM_E_USAGE
+ * with a message naming the file and what is wrong.
+ */
+int xesvm_snapshot_load(const char *path, struct xesvm_model **out,
+			struct xesvm_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Gathering from the running system                                   */
+/* ------------------------------------------------------------------ */
+
+struct xesvm_sources {
+	const char *debugfs_root;	/* NULL: $XESVM_DEBUGFS, else /sys/kernel/debug */
+	const char *proc_root;		/* NULL: $XESVM_PROC, else /proc */
+	bool all_drivers;		/* also non-xe DRM devices */
+};
+
+/*
+ * Fills a new model from the live system: devices (libdrm, or the
+ * debugfs root's dri/N/name files when a debugfs root was given: a
+ * recorded tree describes another machine), GT statistics, DRM clients.
+ * Unreadable sources become notes, not errors; an error is returned only
+ * when nothing at all could be gathered for a reason the user must fix.
+ */
+int xesvm_gather(const struct xesvm_sources *src, struct xesvm_model **out,
+		 struct xesvm_error *err);
+
+/* Resets the GT statistics of the selected devices (writes gtN/stats). */
+int xesvm_stats_reset(const struct xesvm_sources *src,
+		      const struct xesvm_model *m, const char *device_selector,
+		      struct xesvm_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Text parsers (exported for tests and fuzzers)                       */
+/* ------------------------------------------------------------------ */
+
+/* xe gtN/stats: "name: value" lines -> {"name": value, ...}. */
+int xesvm_parse_gt_stats(const char *text, size_t len, json_t **out,
+			 struct xesvm_error *err);
+/* debugfs dri/client-N/proc_info: "pid: N", "comm: S". */
+int xesvm_parse_proc_info(const char *text, size_t len, json_t **out,
+			  struct xesvm_error *err);
+/* /proc/PID/fdinfo/FD of a DRM fd; *out is NULL when not a DRM fd. */
+int xesvm_parse_fdinfo(const char *text, size_t len, json_t **out,
+		       struct xesvm_error *err);
+/* debugfs dri/N/name: "DRIVER dev=BDF [master=..] [unique=..]". */
+int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
+			 struct xesvm_error *err);
+
+/* Statistic grouping for people: "faults", "migrations", "copies", ... */
+const char *xesvm_stat_group(const char *stat_name);
+
+/* ------------------------------------------------------------------ */
+/* Selection                                                           */
+/* ------------------------------------------------------------------ */
+
+struct xesvm_filter {
+	const char *device;	/* card index "0", "card0", "renderD128",
+				 * "/dev/dri/renderD128" or PCI BDF; NULL: any */
+	int64_t pid;		/* -1: any */
+	int64_t client_id;	/* -1: any */
+	int64_t vm;		/* -1: any */
+	bool has_window;
+	uint64_t start, end;	/* address window [start, end) */
+};
+
+void xesvm_filter_init(struct xesvm_filter *f);
+
+/* "ADDR", "ADDR-END", "ADDR+LEN" (LEN may carry K/M/G/T); rejects wrap. */
+int xesvm_parse_window(const char *text, uint64_t *start, uint64_t *end,
+		       struct xesvm_error *err);
+
+/* A filter resolved against a model (pid/client -> VMs, device -> minor). */
+struct xesvm_query;
+
+/* XESVM_E_USAGE if the device selector matches no device in @m. */
+struct xesvm_query *xesvm_query_new(const struct xesvm_model *m,
+				    const struct xesvm_filter *f,
+				    struct xesvm_error *err);
+void xesvm_query_free(struct xesvm_query *q);
+/* @collection is the top-level key the object came from. */
+bool xesvm_query_match(const struct xesvm_query *q, const char *collection,
+		       const json_t *obj);
+bool xesvm_query_match_range(const struct xesvm_query *q,
+			     const struct xesvm_range *r);
+
+/* ------------------------------------------------------------------ */
+/* Comparing snapshots                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What changed from @a to @b: counters as deltas, objects added, removed
+ * and changed per collection (ranges included). Returns a new JSON object
+ * (keys in xesvm-json(7), section DIFF).
+ */
+json_t *xesvm_model_diff(const struct xesvm_model *a,
+			 const struct xesvm_model *b, struct xesvm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XESVM_H */
