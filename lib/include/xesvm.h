@@ -157,6 +157,24 @@ int xesvm_model_write(const struct xesvm_model *m, FILE *out, unsigned int flags
 		      struct xesvm_error *err);
 
 /*
+ * A view: the part of the model one command shows. @collections is a
+ * NULL-terminated list of top-level keys ("devices", "ranges", ...; NULL
+ * means the whole model); @query (may be NULL) selects objects within them.
+ * `xesvmctl -j OBJECT show` is xesvm_model_write_view() of that object's
+ * collection: the same writer as snapshots, so -j output is a valid
+ * (partial) model that -f can load back.
+ */
+struct xesvm_query;
+struct xesvm_view {
+	const char *const *collections;
+	const struct xesvm_query *query;
+};
+
+int xesvm_model_write_view(const struct xesvm_model *m, FILE *out,
+			   const struct xesvm_view *view, unsigned int flags,
+			   struct xesvm_error *err);
+
+/*
  * Saves to @path atomically (temporary file + rename: never a half-written
  * snapshot). @gzip compresses; "-" writes to stdout.
  */
