@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# Shared helpers for xesvm-kernel (sourced, not executed).
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() {
+	printf '%s: error: %s\n' "$PROG" "$*" >&2
+	exit 1
+}
+
+# base_get KEY: a value from kernel-patches/BASE (KEY=VALUE lines).
+base_get() {
+	local v
+	v=$(sed -n "s/^$1=//p" "$KP_DIR/BASE" | tail -n 1)
+	[ -n "$v" ] || die "kernel-patches/BASE has no $1"
+	printf '%s\n' "$v"
+}
+
+# Arguments every kernel make gets, so that config and build agree on the
+# compiler (CONFIG_CC_VERSION_TEXT) and ccache sees identical command lines.
+kmake_args() {
+	printf '%s\n' "O=$XESVM_BUILD" "CC=ccache gcc" "KBUILD_BUILD_USER=xesvm" \
+		"KBUILD_BUILD_HOST=xesvm"
+}
+
+# kmake [MAKE ARGS...]: make in the tree, serialized with every other kernel
+# build on this machine through flock on $XESVM_BUILD_LOCK.
+kmake() {
+	local args=()
+	mapfile -t args < <(kmake_args)
+	mkdir -p "$(dirname "$XESVM_BUILD_LOCK")" "$XESVM_BUILD" "$CCACHE_DIR"
+	if ! flock -n "$XESVM_BUILD_LOCK" true 2>/dev/null; then
+		log "waiting for the build lock $XESVM_BUILD_LOCK"
+	fi
+	flock "$XESVM_BUILD_LOCK" make -C "$XESVM_TREE" -j"$JOBS" "${args[@]}" "$@"
+}
+
+require_tree() {
+	git -C "$XESVM_TREE" rev-parse --verify -q base >/dev/null 2>&1 ||
+		die "$XESVM_TREE is not an xesvm kernel tree (no tag 'base'); run '$PROG tree'"
+}
+
+# Run git in the tree with the team identity unless the user configured one.
+tgit() {
+	local id=()
+	git -C "$XESVM_TREE" config user.email >/dev/null 2>&1 ||
+		id=(-c "user.name=$GIT_ID_NAME" -c "user.email=$GIT_ID_EMAIL")
+	git -C "$XESVM_TREE" "${id[@]}" "$@"
+}
+
+# The patch series in order (absolute paths), one per line.
+series_files() {
+	[ -d "$PATCH_DIR" ] || return 0
+	find "$PATCH_DIR" -maxdepth 1 -name '*.patch' -type f | LC_ALL=C sort
+}
+
+# now_s: seconds since the epoch (for step timings).
+now_s() { date +%s; }
