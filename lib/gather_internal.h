@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared between gather.c and discover.c (not installed, not API).
+ */
+#ifndef XESVM_GATHER_INTERNAL_H
+#define XESVM_GATHER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "xesvm.h"
+
+/* Largest debugfs/procfs text file we read (gtN/stats is about 2 KiB). */
+#define XESVM_MAX_TEXT_FILE (1024 * 1024)
+
+/*
+ * snprintf() into a PATH_MAX buffer. A path that does not fit becomes ""
+ * (which then fails to open with ENOENT) instead of a truncated path that
+ * might name another file.
+ */
+void xesvm_path(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Reads a whole file into a new buffer (*text, *len; free() it).
+ * Returns 0 or an errno value; EFBIG when larger than XESVM_MAX_TEXT_FILE.
+ */
+int xesvm_read_text_file(const char *path, char **text, size_t *len);
+
+/* What the gatherers could not read for lack of privileges. */
+struct xesvm_access {
+	bool debugfs_dri;	/* <debugfs>/dri itself */
+	unsigned int stats_files;	/* gtN/stats (0600 root in xe) */
+	unsigned int client_dirs;	/* dri/client-N/ */
+	unsigned int fdinfo_procs;	/* /proc/PID/fdinfo of other users */
+};
+
+/*
+ * Devices from libdrm (live system): appends to the model's "devices"
+ * array, sorted by primary minor. Render nodes that cannot be opened
+ * leave the memory regions unknown and add a note.
+ */
+int xesvm_discover_libdrm(struct xesvm_model *m, bool all_drivers,
+			  struct xesvm_error *err);
+
+/*
+ * Devices from <debugfs_root>/dri/<minor>/name (a recorded tree, or a
+ * live debugfs given explicitly).
+ */
+int xesvm_discover_debugfs(struct xesvm_model *m, const char *debugfs_root,
+			   bool all_drivers, struct xesvm_access *access,
+			   struct xesvm_error *err);
+
+#endif
