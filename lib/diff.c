@@ -1,1 +1,423 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
+/*
+ * What changed between two models (xesvm-json(7), DIFF).
+ *
+ * Counters (GT statistics, pagemap migration statistics, client memory) are
+ * reported as deltas b - a. Every collection is compared by identity:
+ * devices by minor, clients by device+client_id, VMs by device+vm, VMAs and
+ * ranges by device+vm+start, pagemaps by device+id. Both sides are sorted
+ * by key and merged, O(n log n); ranges are compared in their packed form
+ * and only the few that differ are turned into JSON.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+struct keyed {
+	int64_t key[3];
+	const json_t *obj;
+};
+
+struct collection_spec {
+	const char *name;
+	const char *keys[3];	/* identity, NULL-padded */
+	const char *counters;	/* member holding counters, compared as deltas, or NULL */
+};
+
+static const struct collection_spec specs[] = {
+	{ "devices",  { "minor" }, NULL },
+	{ "clients",  { "device", "client_id" }, "memory" },
+	{ "vms",      { "device", "vm" }, NULL },
+	{ "vmas",     { "device", "vm", "start" }, NULL },
+	{ "pagemaps", { "device", "id" }, "stats" },
+};
+
+static int cmp_keys(const int64_t *a, const int64_t *b)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	return cmp_keys(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
+}
+
+/*
+ * b - a for counters: integers subtract, objects recurse (so nested stats
+ * like to_device.count work), anything else (null, a counter on one side
+ * only, overflow) is null: unknown, never a made-up zero.
+ */
+static json_t *counter_delta(const json_t *a, const json_t *b)
+{
+	if (json_is_integer(a) && json_is_integer(b)) {
+		json_int_t d;
+
+		if (__builtin_sub_overflow(json_integer_value(b), json_integer_value(a), &d))
+			return json_null();
+		return json_integer(d);
+	}
+	if (json_is_object(a) && json_is_object(b)) {
+		json_t *out = json_object();
+		const char *key;
+		json_t *v;
+
+		if (!out)
+			return NULL;
+		json_object_foreach((json_t *)b, key, v)
+			if (json_object_set_new(out, key, counter_delta(json_object_get(a, key), v)))
+				goto fail;
+		json_object_foreach((json_t *)a, key, v)
+			if (!json_object_get(b, key) && json_object_set_new(out, key, json_null()))
+				goto fail;
+		return out;
+fail:
+		json_decref(out);
+		return NULL;
+	}
+	return json_null();
+}
+
+/* {"field": {"before": x, "after": y}, ...} for top-level members that differ. */
+static json_t *member_changes(const json_t *a, const json_t *b, const char *skip)
+{
+	json_t *out = json_object();
+	const char *key;
+	json_t *va, *vb;
+
+	if (!out)
+		return NULL;
+	json_object_foreach((json_t *)a, key, va) {
+		if (skip && !strcmp(key, skip))
+			continue;
+		vb = json_object_get(b, key);
+		if (vb && json_equal(va, vb))
+			continue;
+		if (json_object_set_new(out, key, json_pack("{s:O, s:O}", "before", va,
+							    "after", vb ? vb : json_null())))
+			goto fail;
+	}
+	json_object_foreach((json_t *)b, key, vb) {
+		if ((skip && !strcmp(key, skip)) || json_object_get(a, key))
+			continue;
+		if (json_object_set_new(out, key, json_pack("{s:n, s:O}", "before", "after", vb)))
+			goto fail;
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+/* A device without its GT counters (those are reported as deltas instead). */
+static json_t *without_gt_stats(const json_t *dev)
+{
+	json_t *copy = json_deep_copy(dev);
+	json_t *gt;
+	size_t i;
+
+	json_array_foreach(json_object_get(copy, "gts"), i, gt)
+		json_object_del(gt, "stats");
+	return copy;
+}
+
+static json_t *object_changes(const struct collection_spec *spec, const json_t *a,
+			       const json_t *b)
+{
+	json_t *sa, *sb, *changes;
+
+	if (strcmp(spec->name, "devices"))
+		return member_changes(a, b, spec->counters);
+	sa = without_gt_stats(a);
+	sb = without_gt_stats(b);
+	changes = sa && sb ? member_changes(sa, sb, NULL) : NULL;
+	json_decref(sa);
+	json_decref(sb);
+	return changes;
+}
+
+static json_t *key_object(const struct collection_spec *spec, const int64_t *key)
+{
+	json_t *out = json_object();
+	int i;
+
+	for (i = 0; out && i < 3 && spec->keys[i]; i++)
+		if (json_object_set_new(out, spec->keys[i], json_integer(key[i]))) {
+			json_decref(out);
+			return NULL;
+		}
+	return out;
+}
+
+static struct keyed *sorted_by_key(const json_t *arr, const struct collection_spec *spec,
+				   const char *side, size_t *count, struct xesvm_error *err)
+{
+	size_t i, n = json_array_size(arr);
+	struct keyed *out = calloc(n ? n : 1, sizeof(*out));
+	const json_t *obj;
+	int k;
+
+	if (!out) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		return NULL;
+	}
+	json_array_foreach(arr, i, obj) {
+		out[i].obj = obj;
+		for (k = 0; k < 3 && spec->keys[k]; k++) {
+			json_t *v = json_object_get(obj, spec->keys[k]);
+
+			if (!json_is_integer(v)) {
+				xesvm_error_set(err, XESVM_E_USAGE, 0,
+						"diff: %s: %s[%zu] has no integer \"%s\"",
+						side, spec->name, i, spec->keys[k]);
+				free(out);
+				return NULL;
+			}
+			out[i].key[k] = json_integer_value(v);
+		}
+	}
+	qsort(out, n, sizeof(*out), cmp_keyed);
+	*count = n;
+	return out;
+}
+
+/* added/removed/changed of one JSON collection, plus counter deltas of matched pairs. */
+static int diff_collection(const struct xesvm_model *a, const struct xesvm_model *b,
+			   const struct collection_spec *spec, json_t *result,
+			   json_t *counters, struct xesvm_error *err)
+{
+	size_t na = 0, nb = 0, i = 0, j = 0;
+	struct keyed *ka, *kb = NULL;
+	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
+	json_t *deltas = spec->counters ? json_array() : NULL;
+	int rc = -1;
+
+	ka = sorted_by_key(json_object_get(a->root, spec->name), spec, "first", &na, err);
+	if (ka)
+		kb = sorted_by_key(json_object_get(b->root, spec->name), spec, "second", &nb, err);
+	if (!ka || !kb)
+		goto out;
+	if (!added || !removed || !changed || (spec->counters && !deltas))
+		goto oom;
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : cmp_keys(ka[i].key, kb[j].key);
+
+		if (c < 0) {
+			if (json_array_append(removed, (json_t *)ka[i++].obj))
+				goto oom;
+		} else if (c > 0) {
+			if (json_array_append(added, (json_t *)kb[j++].obj))
+				goto oom;
+		} else {
+			json_t *changes = object_changes(spec, ka[i].obj, kb[j].obj);
+
+			if (!changes)
+				goto oom;
+			if (json_object_size(changes) &&
+			    json_array_append_new(changed, json_pack("{s:o, s:o}",
+					"key", key_object(spec, ka[i].key), "changes", changes)))
+				goto oom;
+			if (!json_object_size(changes))
+				json_decref(changes);
+			if (deltas) {
+				json_t *d = key_object(spec, ka[i].key);
+
+				if (!d || json_object_set_new(d, spec->counters,
+						counter_delta(json_object_get(ka[i].obj, spec->counters),
+							      json_object_get(kb[j].obj, spec->counters))) ||
+				    json_array_append_new(deltas, d))
+					goto oom;
+			}
+			i++;
+			j++;
+		}
+	}
+	if (json_object_set_new(result, spec->name, json_pack("{s:O, s:O, s:O}",
+			"added", added, "removed", removed, "changed", changed)))
+		goto oom;
+	if (deltas && json_object_set(counters, spec->name, deltas))
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+out:
+	free(ka);
+	free(kb);
+	json_decref(added);
+	json_decref(removed);
+	json_decref(changed);
+	json_decref(deltas);
+	return rc;
+}
+
+/* GT statistics: per device minor and GT id, deltas of every counter. */
+static int diff_gt_stats(const struct xesvm_model *a, const struct xesvm_model *b,
+			 json_t *counters, struct xesvm_error *err)
+{
+	json_t *out = json_array();
+	const json_t *da, *db, *ga, *gb;
+	size_t i, j, k, l;
+
+	if (!out)
+		goto oom;
+	json_array_foreach(json_object_get(a->root, "devices"), i, da) {
+		json_array_foreach(json_object_get(b->root, "devices"), j, db) {
+			if (!json_equal(json_object_get(da, "minor"), json_object_get(db, "minor")))
+				continue;
+			json_array_foreach(json_object_get(da, "gts"), k, ga) {
+				json_array_foreach(json_object_get(db, "gts"), l, gb) {
+					json_t *d;
+
+					if (!json_is_integer(json_object_get(ga, "id")) ||
+					    !json_equal(json_object_get(ga, "id"), json_object_get(gb, "id")))
+						continue;
+					d = json_pack("{s:O, s:O, s:o}",
+						      "device", json_object_get(da, "minor"),
+						      "gt", json_object_get(ga, "id"),
+						      "stats", counter_delta(json_object_get(ga, "stats"),
+									     json_object_get(gb, "stats")));
+					if (!d || json_array_append_new(out, d))
+						goto oom;
+				}
+			}
+		}
+	}
+	return json_object_set_new(counters, "gts", out) ? (out = NULL, -1) : 0;
+oom:
+	json_decref(out);
+	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+	return -1;
+}
+
+static int cmp_range_key(const void *pa, const void *pb)
+{
+	const struct xesvm_range *a = pa, *b = pb;
+
+	if (a->device != b->device)
+		return a->device < b->device ? -1 : 1;
+	if (a->vm != b->vm)
+		return a->vm < b->vm ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return 0;
+}
+
+static bool range_equal(const struct xesvm_range *a, const struct xesvm_range *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->notifier_start == b->notifier_start && a->notifier_end == b->notifier_end &&
+	       a->notifier_seq == b->notifier_seq && a->device == b->device &&
+	       a->vm == b->vm && a->pagemap == b->pagemap && a->flags == b->flags &&
+	       a->tile_present == b->tile_present && a->tile_invalidated == b->tile_invalidated;
+}
+
+static struct xesvm_range *sorted_ranges(const struct xesvm_model *m)
+{
+	struct xesvm_range *copy = malloc((m->range_count ? m->range_count : 1) * sizeof(*copy));
+
+	if (!copy)
+		return NULL;
+	if (m->range_count)
+		memcpy(copy, m->ranges, m->range_count * sizeof(*copy));
+	qsort(copy, m->range_count, sizeof(*copy), cmp_range_key);
+	return copy;
+}
+
+static int diff_ranges(const struct xesvm_model *a, const struct xesvm_model *b,
+		       json_t *result, struct xesvm_error *err)
+{
+	struct xesvm_range *ra = sorted_ranges(a), *rb = sorted_ranges(b);
+	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
+	size_t i = 0, j = 0;
+	int rc = -1;
+
+	if (!ra || !rb || !added || !removed || !changed)
+		goto oom;
+	while (i < a->range_count || j < b->range_count) {
+		int c = i == a->range_count ? 1 : j == b->range_count ? -1
+			: cmp_range_key(&ra[i], &rb[j]);
+
+		if (c < 0) {
+			if (json_array_append_new(removed, xesvm_range_to_json(&ra[i++])))
+				goto oom;
+		} else if (c > 0) {
+			if (json_array_append_new(added, xesvm_range_to_json(&rb[j++])))
+				goto oom;
+		} else {
+			if (!range_equal(&ra[i], &rb[j])) {
+				json_t *ja = xesvm_range_to_json(&ra[i]);
+				json_t *jb = xesvm_range_to_json(&rb[j]);
+				json_t *changes = ja && jb ? member_changes(ja, jb, NULL) : NULL;
+				json_t *entry = changes ? json_pack("{s:{s:I, s:I, s:I}, s:o}", "key",
+						"device", (json_int_t)ra[i].device,
+						"vm", (json_int_t)ra[i].vm,
+						"start", (json_int_t)ra[i].start,
+						"changes", changes) : NULL;
+
+				json_decref(ja);
+				json_decref(jb);
+				if (!entry || json_array_append_new(changed, entry))
+					goto oom;
+			}
+			i++;
+			j++;
+		}
+	}
+	if (json_object_set_new(result, "ranges", json_pack("{s:O, s:O, s:O}",
+			"added", added, "removed", removed, "changed", changed)))
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+out:
+	free(ra);
+	free(rb);
+	json_decref(added);
+	json_decref(removed);
+	json_decref(changed);
+	return rc;
+}
+
+static json_t *origin(const struct xesvm_model *m)
+{
+	json_t *gen = json_object_get(m->root, "generator");
+	json_t *at = json_object_get(m->root, "captured_at");
+
+	return json_pack("{s:O, s:O}", "generator", gen ? gen : json_null(),
+			 "captured_at", at ? at : json_null());
+}
+
+json_t *xesvm_model_diff(const struct xesvm_model *a,
+			 const struct xesvm_model *b, struct xesvm_error *err)
+{
+	json_t *out = json_pack("{s:i, s:o, s:o, s:{}}", "schema_version", XESVM_SCHEMA_VERSION,
+				"from", origin(a), "to", origin(b), "counters");
+	json_t *counters = out ? json_object_get(out, "counters") : NULL;
+	size_t i;
+
+	if (!out) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (diff_gt_stats(a, b, counters, err))
+		goto fail;
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		if (diff_collection(a, b, &specs[i], out, counters, err))
+			goto fail;
+		/* Ranges sit between VMAs and pagemaps, as in the model. */
+		if (!strcmp(specs[i].name, "vmas") && diff_ranges(a, b, out, err))
+			goto fail;
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}

@@ -1,1 +1,196 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
+/*
+ * The model: one jansson root object for everything small, plus a packed
+ * array of struct xesvm_range for the one collection that can hold millions
+ * of entries. See xesvm.h and xesvm-json(7).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "model_internal.h"
+#include "xesvm-config.h"
+
+const char *const xesvm_root_keys[] = {
+	"schema_version", "generator", "captured_at", "host", "sources", "notes",
+	"devices", "clients", "vms", "vmas", "ranges", "pagemaps", "events",
+};
+const size_t xesvm_root_key_count = sizeof(xesvm_root_keys) / sizeof(xesvm_root_keys[0]);
+
+static const char *const json_collections[] = {
+	"devices", "clients", "vms", "vmas", "pagemaps", "events",
+};
+
+bool xesvm_is_json_collection(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(json_collections) / sizeof(json_collections[0]); i++)
+		if (!strcmp(key, json_collections[i]))
+			return true;
+	return false;
+}
+
+struct xesvm_model *xesvm_model_new(void)
+{
+	struct xesvm_model *m = calloc(1, sizeof(*m));
+	size_t i;
+	int rc = 0;
+
+	if (!m)
+		return NULL;
+	m->root = json_object();
+	if (!m->root) {
+		free(m);
+		return NULL;
+	}
+	/* Every key exists from the start (null when unknown): scripts rely on the key set. */
+	rc |= json_object_set_new(m->root, "schema_version", json_integer(XESVM_SCHEMA_VERSION));
+	rc |= json_object_set_new(m->root, "generator", json_null());
+	rc |= json_object_set_new(m->root, "captured_at", json_null());
+	rc |= json_object_set_new(m->root, "host", json_null());
+	rc |= json_object_set_new(m->root, "sources", json_object());
+	rc |= json_object_set_new(m->root, "notes", json_array());
+	for (i = 0; i < sizeof(json_collections) / sizeof(json_collections[0]); i++)
+		rc |= json_object_set_new(m->root, json_collections[i], json_array());
+	if (rc) {
+		xesvm_model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void xesvm_model_free(struct xesvm_model *m)
+{
+	if (!m)
+		return;
+	json_decref(m->root);
+	free(m->ranges);
+	free(m);
+}
+
+json_t *xesvm_model_root(const struct xesvm_model *m)
+{
+	return m->root;
+}
+
+json_t *xesvm_model_array(struct xesvm_model *m, const char *key)
+{
+	json_t *arr = json_object_get(m->root, key);
+
+	if (json_is_array(arr))
+		return arr;
+	arr = json_array();
+	if (!arr || json_object_set_new(m->root, key, arr))
+		return NULL;
+	return arr;
+}
+
+int xesvm_model_reserve_ranges(struct xesvm_model *m, size_t count)
+{
+	size_t want, cap;
+	struct xesvm_range *p;
+
+	if (count > SIZE_MAX / sizeof(*p) - m->range_count)
+		return -ENOMEM;
+	want = m->range_count + count;
+	if (want <= m->range_capacity)
+		return 0;
+	cap = m->range_capacity ? m->range_capacity : 256;
+	while (cap < want)
+		cap = cap > SIZE_MAX / 2 / sizeof(*p) ? want : cap * 2;
+	p = realloc(m->ranges, cap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	m->ranges = p;
+	m->range_capacity = cap;
+	return 0;
+}
+
+/*
+ * Returns 0, -ENOMEM, or -EINVAL for a range JSON cannot represent exactly
+ * (a value above INT64_MAX, or end <= start): the model only ever holds
+ * ranges that xesvm_range_to_json() can write and the loader can read back.
+ */
+int xesvm_model_add_range(struct xesvm_model *m, const struct xesvm_range *r)
+{
+	if (r->start > INT64_MAX || r->end > INT64_MAX || r->end <= r->start ||
+	    r->notifier_start > INT64_MAX || r->notifier_end > INT64_MAX ||
+	    r->notifier_seq > INT64_MAX || (r->flags >> XESVM_RANGE_FLAG_COUNT))
+		return -EINVAL;
+	if (m->range_count == m->range_capacity && xesvm_model_reserve_ranges(m, 1))
+		return -ENOMEM;
+	m->ranges[m->range_count++] = *r;
+	return 0;
+}
+
+size_t xesvm_model_range_count(const struct xesvm_model *m)
+{
+	return m->range_count;
+}
+
+const struct xesvm_range *xesvm_model_range(const struct xesvm_model *m, size_t index)
+{
+	return index < m->range_count ? &m->ranges[index] : NULL;
+}
+
+void xesvm_model_note(struct xesvm_model *m, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	json_t *notes = xesvm_model_array(m, "notes");
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (notes)
+		json_array_append_new(notes, json_string(buf));
+}
+
+void xesvm_model_set_source(struct xesvm_model *m, const char *view, const char *source)
+{
+	json_t *sources = json_object_get(m->root, "sources");
+
+	if (!json_is_object(sources)) {
+		sources = json_object();
+		if (!sources || json_object_set_new(m->root, "sources", sources))
+			return;
+	}
+	json_object_set_new(sources, view, source ? json_string(source) : json_null());
+}
+
+/*
+ * "captured_at" honours SOURCE_DATE_EPOCH (the reproducible-builds
+ * convention) so tests and reproducible pipelines get a fixed timestamp.
+ */
+void xesvm_model_stamp(struct xesvm_model *m)
+{
+	char when[32];
+	struct utsname uts;
+	struct tm tm;
+	time_t now = time(NULL);
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	json_t *host;
+
+	if (epoch && *epoch) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(epoch, &end, 10);
+		if (!errno && !*end && v >= 0)
+			now = (time_t)v;
+	}
+	json_object_set_new(m->root, "generator", json_string("libxesvm " XESVM_VERSION));
+	if (gmtime_r(&now, &tm) && strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		json_object_set_new(m->root, "captured_at", json_string(when));
+	if (uname(&uts) == 0) {
+		host = json_pack("{s:s, s:s}", "hostname", uts.nodename, "kernel", uts.release);
+		if (host)
+			json_object_set_new(m->root, "host", host);
+	}
+}

@@ -144,6 +144,13 @@ void xesvm_model_note(struct xesvm_model *m, const char *fmt, ...)
 void xesvm_model_set_source(struct xesvm_model *m, const char *view,
 			    const char *source);
 
+/*
+ * Fills "generator" ("libxesvm VERSION"), "captured_at" (now, UTC RFC 3339;
+ * $SOURCE_DATE_EPOCH overrides "now") and "host" (uname). Called by whoever
+ * captures a model from the live system (gather, `xesvmctl snapshot`).
+ */
+void xesvm_model_stamp(struct xesvm_model *m);
+
 /* ------------------------------------------------------------------ */
 /* Writing and loading (snapshots, -j output)                          */
 /* ------------------------------------------------------------------ */

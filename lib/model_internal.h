@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by model.c, write.c, snapshot.c, query.c and diff.c. */
+#ifndef XESVM_MODEL_INTERNAL_H
+#define XESVM_MODEL_INTERNAL_H
+
+#include "xesvm.h"
+
+struct xesvm_model {
+	json_t *root;			/* everything but the ranges */
+	struct xesvm_range *ranges;	/* packed, in insertion order */
+	size_t range_count;
+	size_t range_capacity;
+};
+
+/*
+ * Top-level keys in the order they are written. "ranges" is not in the
+ * root object: it is the packed array, written at its place in this order.
+ */
+extern const char *const xesvm_root_keys[];
+extern const size_t xesvm_root_key_count;
+
+/* True for the collections that are JSON arrays of objects in the root. */
+bool xesvm_is_json_collection(const char *key);
+
+/* Reserves room for @count more ranges (loader hint). */
+int xesvm_model_reserve_ranges(struct xesvm_model *m, size_t count);
+
+#endif
