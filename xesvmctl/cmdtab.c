@@ -1,0 +1,754 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command table and everything derived from it: parsing with unique
+ * prefixes (bpftool's cmd_select, iproute2's matches()), help text, the
+ * shell's completion and the `__complete-table` dump the completion-file
+ * tests read. Adding a command means adding a row here and a run function;
+ * parsing, help and completion follow.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xesvmctl.h"
+
+/* ------------------------------------------------------------------ */
+/* The table                                                           */
+/* ------------------------------------------------------------------ */
+
+const struct cli_param cli_global_params[] = {
+	{ NULL, 'j', "json", NULL, CLI_VALUE_NONE,
+	  "print JSON (the model's keys, see xesvm-json(7))" },
+	{ NULL, 'p', "pretty", NULL, CLI_VALUE_NONE,
+	  "print indented JSON (implies --json)" },
+	{ NULL, 'f', "file", "SNAPSHOT", CLI_VALUE_FILE,
+	  "read a snapshot file instead of the live system (- for stdin)" },
+	{ NULL, 'd', "device", "DEV", CLI_VALUE_DEVICE,
+	  "select a device: card index, card/render node or PCI BDF" },
+	{ NULL, 'b', "batch", "FILE", CLI_VALUE_FILE,
+	  "run the commands in FILE (- for stdin), one per line" },
+	{ NULL, 0, "force", NULL, CLI_VALUE_NONE,
+	  "in batch mode, go on after a failing command" },
+	{ NULL, 0, "debugfs", "DIR", CLI_VALUE_DIR,
+	  "debugfs root to read (default $XESVM_DEBUGFS or /sys/kernel/debug)" },
+	{ NULL, 0, "proc", "DIR", CLI_VALUE_DIR,
+	  "procfs root to read (default $XESVM_PROC or /proc)" },
+	{ NULL, 'x', "exact", NULL, CLI_VALUE_NONE,
+	  "print exact numbers instead of human units" },
+	{ NULL, 'v', "verbose", NULL, CLI_VALUE_NONE,
+	  "say where each view came from and what could not be read" },
+	{ NULL, 'V', "version", NULL, CLI_VALUE_NONE, "print the version" },
+	{ NULL, 'h', "help", NULL, CLI_VALUE_NONE, "print this help" },
+	{ 0 },
+};
+
+/* Filters shared by every `show` of the SVM objects. */
+#define FILTER_PARAMS							\
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,			\
+	  "only this device (like -d)" },				\
+	{ "pid", 0, NULL, "PID", CLI_VALUE_PID,				\
+	  "only VMs of this process" },					\
+	{ "client", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
+	  "only VMs of this DRM client" },				\
+	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
+	  "only this VM (handle, xe: ASID)" },				\
+	{ "addr", 0, NULL, "ADDR[-END|+LEN]", CLI_VALUE_WINDOW,		\
+	  "only what overlaps this address window" }
+
+static const struct cli_param svm_filter_params[] = {
+	FILTER_PARAMS,
+	{ 0 },
+};
+
+static const struct cli_param device_filter_params[] = {
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
+	  "only this device (like -d)" },
+	{ 0 },
+};
+
+static const struct cli_param client_params[] = {
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
+	  "only this device (like -d)" },
+	{ "pid", 0, NULL, "PID", CLI_VALUE_PID, "only this process" },
+	{ "client", 0, NULL, "ID", CLI_VALUE_NUMBER, "only this DRM client" },
+	{ 0 },
+};
+
+static const struct cli_param stats_show_params[] = {
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
+	  "only this device (like -d)" },
+	{ NULL, 'w', "watch", "SECONDS", CLI_VALUE_SECONDS,
+	  "print rates every SECONDS until interrupted" },
+	{ "count", 0, NULL, "N", CLI_VALUE_NUMBER,
+	  "with --watch: stop after N samples" },
+	{ 0 },
+};
+
+static const struct cli_param snapshot_params[] = {
+	{ NULL, 'o', "output", "FILE", CLI_VALUE_FILE,
+	  "write to FILE (atomically) instead of stdout" },
+	{ NULL, 'z', "gzip", NULL, CLI_VALUE_NONE, "compress with gzip" },
+	{ 0 },
+};
+
+static const struct cli_param no_params[] = {
+	{ 0 },
+};
+
+static const struct cli_command device_commands[] = {
+	{ "show", "list xe DRM devices: PCI address, nodes, memory regions, GTs",
+	  device_filter_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_device_show },
+	{ 0 },
+};
+
+static const struct cli_command client_commands[] = {
+	{ "show", "list DRM clients (processes) of each device and their memory",
+	  client_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_client_show },
+	{ 0 },
+};
+
+static const struct cli_command vm_commands[] = {
+	{ "show", "one block per GPU VM: its VMAs and ranges by residency",
+	  svm_filter_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_vm_show },
+	{ 0 },
+};
+
+static const struct cli_command vma_commands[] = {
+	{ "show", "one line per GPU VMA with its memory attributes",
+	  svm_filter_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_vma_show },
+	{ 0 },
+};
+
+static const struct cli_command range_commands[] = {
+	{ "show", "one line per SVM range: bounds, residency, flags",
+	  svm_filter_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_range_show },
+	{ 0 },
+};
+
+static const struct cli_command pagemap_commands[] = {
+	{ "show", "device memory pagemaps and their migration statistics",
+	  device_filter_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_pagemap_show },
+	{ 0 },
+};
+
+static const struct cli_command stats_commands[] = {
+	{ "show", "per-GT SVM statistics, grouped; --watch prints rates",
+	  stats_show_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_stats_show },
+	{ "reset", "zero the per-GT statistics (needs root)",
+	  device_filter_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_stats_reset },
+	{ 0 },
+};
+
+static const struct cli_command snapshot_commands[] = {
+	{ NULL, "save everything the system offers as a snapshot file",
+	  snapshot_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_snapshot },
+	{ 0 },
+};
+
+static const struct cli_command diff_commands[] = {
+	{ NULL, "what changed between two snapshots",
+	  no_params, "SNAP_A SNAP_B", 2, 2, CLI_VALUE_FILE, cmd_diff },
+	{ 0 },
+};
+
+static const struct cli_command shell_commands[] = {
+	{ NULL, "interactive shell with history and completion",
+	  no_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_shell },
+	{ 0 },
+};
+
+static const struct cli_command help_commands[] = {
+	{ NULL, "print the grammar, or the commands of OBJECT",
+	  no_params, "[OBJECT]", 0, 1, CLI_VALUE_OBJECT, cmd_help },
+	{ 0 },
+};
+
+const struct cli_object cli_objects[] = {
+	{ "device", "xe DRM devices", device_commands, true },
+	{ "client", "DRM clients (processes using a device)", client_commands, true },
+	{ "vm", "GPU VMs mirroring a process (SVM)", vm_commands, true },
+	{ "vma", "GPU VMAs and their memory attributes", vma_commands, true },
+	{ "range", "SVM ranges (drm_gpusvm)", range_commands, true },
+	{ "pagemap", "device memory pagemaps (drm_pagemap)", pagemap_commands, true },
+	{ "stats", "per-GT SVM statistics", stats_commands, true },
+	{ "snapshot", "save a snapshot", snapshot_commands, true },
+	{ "diff", "compare two snapshots", diff_commands, true },
+	{ "shell", "interactive shell", shell_commands, false },
+	{ "help", "help", help_commands, true },
+	{ 0 },
+};
+
+const char *cli_value_name(enum cli_value v)
+{
+	switch (v) {
+	case CLI_VALUE_NONE: return "none";
+	case CLI_VALUE_NUMBER: return "number";
+	case CLI_VALUE_PID: return "pid";
+	case CLI_VALUE_DEVICE: return "device";
+	case CLI_VALUE_WINDOW: return "window";
+	case CLI_VALUE_SECONDS: return "seconds";
+	case CLI_VALUE_FILE: return "file";
+	case CLI_VALUE_DIR: return "dir";
+	case CLI_VALUE_OBJECT: return "object";
+	}
+	return "none";
+}
+
+/* ------------------------------------------------------------------ */
+/* Prefix matching                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Picks @word among @n candidates: an exact match wins, otherwise the one
+ * candidate it is a prefix of. Returns the index, -1 if none, -2 if
+ * ambiguous (then @list gets the candidates, comma separated).
+ */
+static int match_prefix(const char *word, const char *const *cand, int n,
+			char *list, size_t list_size)
+{
+	size_t len = strlen(word);
+	int found = -1, hits = 0;
+
+	if (list_size)
+		list[0] = '\0';
+	if (len == 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (cand[i] && strcmp(cand[i], word) == 0)
+			return i;
+	for (int i = 0; i < n; i++) {
+		if (!cand[i] || strncmp(cand[i], word, len) != 0)
+			continue;
+		size_t used = strlen(list);
+
+		snprintf(list + used, list_size - used, "%s%s",
+			 hits ? ", " : "", cand[i]);
+		found = i;
+		hits++;
+	}
+	return hits > 1 ? -2 : found;
+}
+
+static int count_objects(void)
+{
+	int n = 0;
+
+	while (cli_objects[n].name)
+		n++;
+	return n;
+}
+
+const struct cli_object *cli_find_object(struct cli *cli, const char *word)
+{
+	const char *names[32];
+	char list[256];
+	int n = count_objects();
+
+	for (int i = 0; i < n; i++)
+		names[i] = cli_objects[i].name;
+	int i = match_prefix(word, names, n, list, sizeof(list));
+
+	if (i == -2) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"ambiguous object '%s': %s", word, list);
+		return NULL;
+	}
+	if (i < 0) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"unknown object '%s' (try: xesvmctl help)", word);
+		return NULL;
+	}
+	return &cli_objects[i];
+}
+
+static bool is_direct(const struct cli_object *obj)
+{
+	return obj->commands[0].name == NULL;
+}
+
+static int count_params(const struct cli_param *p)
+{
+	int n = 0;
+
+	while (p[n].keyword || p[n].long_opt || p[n].short_opt)
+		n++;
+	return n;
+}
+
+static const char *param_name(const struct cli_param *p)
+{
+	return p->keyword ? p->keyword : p->long_opt;
+}
+
+const char *cli_arg(const struct cli_invocation *inv, const char *name)
+{
+	const struct cli_param *p = inv->command->params;
+
+	for (int i = 0; i < count_params(p); i++)
+		if (inv->present[i] && strcmp(param_name(&p[i]), name) == 0)
+			return inv->values[i] ? inv->values[i] : "";
+	return NULL;
+}
+
+bool cli_flag(const struct cli_invocation *inv, const char *name)
+{
+	return cli_arg(inv, name) != NULL;
+}
+
+static bool is_help_word(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+/* Matches an option argument ("-w", "-w5", "--watch", "--wat=5"). */
+static int match_option(struct cli *cli, const struct cli_command *cmd,
+			const char *arg, const char **attached)
+{
+	const struct cli_param *p = cmd->params;
+	int n = count_params(p);
+
+	*attached = NULL;
+	if (arg[1] == '-') {
+		const char *names[CLI_MAX_PARAMS] = { 0 };
+		char list[256], name[64];
+		const char *eq = strchr(arg + 2, '=');
+		size_t len = eq ? (size_t)(eq - (arg + 2)) : strlen(arg + 2);
+
+		if (len >= sizeof(name))
+			len = sizeof(name) - 1;
+		memcpy(name, arg + 2, len);
+		name[len] = '\0';
+		for (int i = 0; i < n; i++)
+			names[i] = p[i].long_opt;
+		int i = match_prefix(name, names, n, list, sizeof(list));
+
+		if (i == -2) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+					"ambiguous option '--%s': %s", name, list);
+			return -1;
+		}
+		if (i < 0)
+			goto unknown;
+		if (eq)
+			*attached = eq + 1;
+		return i;
+	}
+	for (int i = 0; i < n; i++) {
+		if (p[i].short_opt && p[i].short_opt == arg[1]) {
+			if (arg[2])
+				*attached = arg + 2;
+			return i;
+		}
+	}
+unknown:
+	xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+			"unknown option '%s' for '%s'%s (global options go before the object)",
+			arg, cmd->name ? cmd->name : "this command", "");
+	return -1;
+}
+
+static int match_keyword(struct cli *cli, const struct cli_object *obj,
+			 const struct cli_command *cmd, const char *arg)
+{
+	const struct cli_param *p = cmd->params;
+	const char *names[CLI_MAX_PARAMS] = { 0 };
+	char list[256];
+	int n = count_params(p);
+
+	for (int i = 0; i < n; i++)
+		names[i] = p[i].keyword;
+	int i = match_prefix(arg, names, n, list, sizeof(list));
+
+	if (i == -2)
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"ambiguous keyword '%s': %s", arg, list);
+	return i;
+}
+
+int cli_parse(struct cli *cli, int argc, char **argv,
+	      struct cli_invocation *inv, const struct cli_object **help_for)
+{
+	int ai = 0;
+
+	memset(inv, 0, sizeof(*inv));
+	*help_for = NULL;
+	if (argc < 1) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"missing object (try: xesvmctl help)");
+		return XESVM_E_USAGE;
+	}
+	inv->object = cli_find_object(cli, argv[ai++]);
+	if (!inv->object)
+		return XESVM_E_USAGE;
+
+	const struct cli_object *obj = inv->object;
+
+	if (is_direct(obj)) {
+		inv->command = &obj->commands[0];
+	} else if (ai >= argc || argv[ai][0] == '-') {
+		if (ai < argc && is_help_word(argv[ai])) {
+			*help_for = obj;
+			return XESVM_OK;
+		}
+		inv->command = &obj->commands[0];	/* default command */
+	} else {
+		const char *names[CLI_MAX_PARAMS] = { 0 };
+		char list[256];
+		int n = 0;
+
+		if (strcmp(argv[ai], "help") == 0) {
+			*help_for = obj;
+			return XESVM_OK;
+		}
+		while (obj->commands[n].run)
+			n++;
+		for (int i = 0; i < n; i++)
+			names[i] = obj->commands[i].name;
+		int i = match_prefix(argv[ai], names, n, list, sizeof(list));
+
+		if (i == -2) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+					"ambiguous command '%s' for %s: %s",
+					argv[ai], obj->name, list);
+			return XESVM_E_USAGE;
+		}
+		if (i < 0) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+					"unknown command '%s' for %s (try: xesvmctl %s help)",
+					argv[ai], obj->name, obj->name);
+			return XESVM_E_USAGE;
+		}
+		inv->command = &obj->commands[i];
+		ai++;
+	}
+
+	const struct cli_command *cmd = inv->command;
+	const struct cli_param *p = cmd->params;
+
+	while (ai < argc) {
+		const char *arg = argv[ai++];
+		const char *value = NULL;
+		int i;
+
+		if (is_help_word(arg)) {
+			*help_for = obj;
+			return XESVM_OK;
+		}
+		if (arg[0] == '-' && arg[1] != '\0') {
+			i = match_option(cli, cmd, arg, &value);
+			if (i < 0)
+				return XESVM_E_USAGE;
+		} else {
+			i = match_keyword(cli, obj, cmd, arg);
+			if (i == -2)
+				return XESVM_E_USAGE;
+			if (i < 0) {
+				if (inv->npositional < cmd->max_positional) {
+					inv->positional[inv->npositional++] = arg;
+					continue;
+				}
+				xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+						"unexpected argument '%s' (try: xesvmctl %s help)",
+						arg, obj->name);
+				return XESVM_E_USAGE;
+			}
+		}
+		if (inv->present[i]) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+					"'%s' given twice", param_name(&p[i]));
+			return XESVM_E_USAGE;
+		}
+		if (p[i].value != CLI_VALUE_NONE && !value) {
+			if (ai >= argc) {
+				xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+						"'%s' needs a value (%s)",
+						param_name(&p[i]), p[i].metavar);
+				return XESVM_E_USAGE;
+			}
+			value = argv[ai++];
+		} else if (p[i].value == CLI_VALUE_NONE && value) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+					"'%s' takes no value", param_name(&p[i]));
+			return XESVM_E_USAGE;
+		}
+		inv->present[i] = true;
+		inv->values[i] = value;
+	}
+	if (inv->npositional < cmd->min_positional) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"%s needs %s", obj->name, cmd->positional);
+		return XESVM_E_USAGE;
+	}
+	return XESVM_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Help (do_help in bpftool's words)                                   */
+/* ------------------------------------------------------------------ */
+
+static void param_syntax(const struct cli_param *p, char *buf, size_t size)
+{
+	const char *meta = p->metavar ? p->metavar : "";
+	const char *sep = p->metavar ? " " : "";
+
+	if (p->keyword)
+		snprintf(buf, size, "%s%s%s", p->keyword, sep, meta);
+	else if (p->short_opt)
+		snprintf(buf, size, "-%c%s%s", p->short_opt, sep, meta);
+	else
+		snprintf(buf, size, "--%s%s%s", p->long_opt, sep, meta);
+}
+
+static void print_grammar(FILE *out, const struct cli_object *obj,
+			  const struct cli_command *cmd)
+{
+	char line[512];
+	int len;
+
+	len = snprintf(line, sizeof(line), "xesvmctl [OPTIONS] %s%s%s",
+		       obj->name, cmd->name ? " " : "", cmd->name ? cmd->name : "");
+	for (const struct cli_param *p = cmd->params;
+	     p->keyword || p->long_opt || p->short_opt; p++) {
+		char syn[64];
+
+		param_syntax(p, syn, sizeof(syn));
+		if (len < (int)sizeof(line))
+			len += snprintf(line + len, sizeof(line) - len, " [%s]", syn);
+	}
+	if (cmd->positional && len < (int)sizeof(line))
+		snprintf(line + len, sizeof(line) - len, " %s", cmd->positional);
+	fprintf(out, "  %s\n", line);
+}
+
+static void print_options(FILE *out, const struct cli_param *p, const char *indent)
+{
+	for (; p->keyword || p->long_opt || p->short_opt; p++) {
+		char syn[96];
+
+		if (p->keyword) {
+			param_syntax(p, syn, sizeof(syn));
+		} else {
+			char shortpart[8] = "    ";
+
+			if (p->short_opt)
+				snprintf(shortpart, sizeof(shortpart), "-%c, ",
+					 p->short_opt);
+			snprintf(syn, sizeof(syn), "%s--%s%s%s", shortpart,
+				 p->long_opt, p->metavar ? " " : "",
+				 p->metavar ? p->metavar : "");
+		}
+		fprintf(out, "%s%-26s %s\n", indent, syn, p->help);
+	}
+}
+
+void cli_print_usage(FILE *out)
+{
+	fprintf(out, "Usage: xesvmctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"       xesvmctl [OPTIONS] -b FILE\n"
+		"       xesvmctl help [OBJECT]\n\n"
+		"Objects and commands (the first command is the default;\n"
+		"every keyword may be abbreviated to a unique prefix):\n");
+	for (const struct cli_object *o = cli_objects; o->name; o++)
+		for (const struct cli_command *c = o->commands; c->run; c++)
+			print_grammar(out, o, c);
+	fprintf(out, "\nOptions:\n");
+	print_options(out, cli_global_params, "  ");
+	fprintf(out, "\nExit status: 0 ok, 1 usage error, 2 system or kernel error.\n"
+		"See xesvmctl(8) and xesvm-json(7).\n");
+}
+
+void cli_print_object_help(FILE *out, const struct cli_object *obj)
+{
+	fprintf(out, "%s: %s\n\nUsage:\n", obj->name, obj->summary);
+	for (const struct cli_command *c = obj->commands; c->run; c++)
+		print_grammar(out, obj, c);
+	for (const struct cli_command *c = obj->commands; c->run; c++) {
+		fprintf(out, "\n%s%s%s: %s\n", obj->name, c->name ? " " : "",
+			c->name ? c->name : "", c->summary);
+		print_options(out, c->params, "    ");
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Completion                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One line per word a completer may offer, tab separated:
+ *   CONTEXT  WORD  VALUE-KIND  DESCRIPTION
+ * CONTEXT is "" for the top level (objects, global options), "OBJECT" for
+ * the commands of an object, "OBJECT COMMAND" (or "OBJECT" for a direct
+ * object) for its keywords and options. Options appear once per spelling.
+ */
+static void dump_params(FILE *out, const char *ctx, const struct cli_param *p)
+{
+	for (; p->keyword || p->long_opt || p->short_opt; p++) {
+		const char *kind = cli_value_name(p->value);
+
+		if (p->keyword)
+			fprintf(out, "%s\t%s\t%s\t%s\n", ctx, p->keyword, kind, p->help);
+		if (p->short_opt)
+			fprintf(out, "%s\t-%c\t%s\t%s\n", ctx, p->short_opt, kind, p->help);
+		if (p->long_opt)
+			fprintf(out, "%s\t--%s\t%s\t%s\n", ctx, p->long_opt, kind, p->help);
+	}
+}
+
+void cli_dump_table(FILE *out)
+{
+	dump_params(out, "", cli_global_params);
+	for (const struct cli_object *o = cli_objects; o->name; o++)
+		fprintf(out, "\t%s\t%s\t%s\n", o->name,
+			is_direct(o) ? cli_value_name(o->commands[0].positional_value)
+				     : "none", o->summary);
+	for (const struct cli_object *o = cli_objects; o->name; o++) {
+		for (const struct cli_command *c = o->commands; c->run; c++) {
+			char ctx[64];
+
+			if (c->name) {
+				fprintf(out, "%s\t%s\tnone\t%s\n", o->name, c->name,
+					c->summary);
+				snprintf(ctx, sizeof(ctx), "%s %s", o->name, c->name);
+			} else {
+				snprintf(ctx, sizeof(ctx), "%s", o->name);
+			}
+			dump_params(out, ctx, c->params);
+		}
+	}
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void emit_value(enum cli_value v, const char *cur,
+		       void (*emit)(const char *, void *), void *data)
+{
+	if (v != CLI_VALUE_OBJECT)
+		return;	/* files, pids... are left to the caller's defaults */
+	for (const struct cli_object *o = cli_objects; o->name; o++)
+		if (starts_with(o->name, cur))
+			emit(o->name, data);
+}
+
+static const struct cli_param *find_param_word(const struct cli_param *p,
+					       const char *word)
+{
+	for (; p->keyword || p->long_opt || p->short_opt; p++) {
+		if (p->keyword && strcmp(p->keyword, word) == 0)
+			return p;
+		if (word[0] == '-' && word[1] == '-' && p->long_opt &&
+		    strcmp(p->long_opt, word + 2) == 0)
+			return p;
+		if (word[0] == '-' && word[1] == p->short_opt && !word[2])
+			return p;
+	}
+	return NULL;
+}
+
+void cli_complete(const char *const *words, int nwords, bool global_opts,
+		  void (*emit)(const char *word, void *data), void *data)
+{
+	const char *cur = nwords > 0 ? words[nwords - 1] : "";
+	int i = 0, done = nwords - 1;	/* words before the current one */
+
+	/* Global options (and their values) before the object. */
+	while (global_opts && i < done && words[i][0] == '-') {
+		const struct cli_param *p = find_param_word(cli_global_params, words[i]);
+
+		i++;
+		if (p && p->value != CLI_VALUE_NONE)
+			i++;
+	}
+	if (i > done) {
+		return;	/* completing a global option's value */
+	}
+	if (i == done) {
+		if (global_opts && cur[0] == '-') {
+			for (const struct cli_param *p = cli_global_params;
+			     p->long_opt || p->short_opt; p++) {
+				char opt[64];
+
+				snprintf(opt, sizeof(opt), "--%s", p->long_opt);
+				if (starts_with(opt, cur))
+					emit(opt, data);
+			}
+			return;
+		}
+		for (const struct cli_object *o = cli_objects; o->name; o++)
+			if (starts_with(o->name, cur))
+				emit(o->name, data);
+		return;
+	}
+
+	/* Resolve the object and command without reporting errors. */
+	struct cli scratch = { 0 };
+	const struct cli_object *obj = cli_find_object(&scratch, words[i++]);
+
+	if (!obj)
+		return;
+	const struct cli_command *cmd = &obj->commands[0];
+
+	if (!is_direct(obj)) {
+		if (i == done) {
+			if (cur[0] == '-')
+				goto params;
+			for (const struct cli_command *c = obj->commands; c->run; c++)
+				if (starts_with(c->name, cur))
+					emit(c->name, data);
+			return;
+		}
+		if (words[i][0] != '-') {
+			cmd = NULL;
+			for (const struct cli_command *c = obj->commands; c->run; c++)
+				if (starts_with(c->name, words[i]))
+					cmd = cmd ? NULL : c;
+			if (!cmd)
+				return;
+			i++;
+		}
+	}
+params:
+	/* Skip keywords already given, with their values. */
+	{
+		const char *given[CLI_MAX_PARAMS * 2];
+		int ngiven = 0;
+
+		while (i < done) {
+			const struct cli_param *p = find_param_word(cmd->params, words[i]);
+
+			i++;
+			if (!p)
+				continue;	/* a positional */
+			given[ngiven++] = param_name(p);
+			if (p->value != CLI_VALUE_NONE) {
+				if (i == done) {
+					emit_value(p->value, cur, emit, data);
+					return;
+				}
+				i++;
+			}
+		}
+		for (const struct cli_param *p = cmd->params;
+		     p->keyword || p->long_opt || p->short_opt; p++) {
+			bool seen = false;
+
+			for (int g = 0; g < ngiven; g++)
+				seen |= strcmp(given[g], param_name(p)) == 0;
+			if (seen)
+				continue;
+			if (cur[0] == '-' && p->long_opt) {
+				char opt[64];
+
+				snprintf(opt, sizeof(opt), "--%s", p->long_opt);
+				if (starts_with(opt, cur))
+					emit(opt, data);
+			} else if (cur[0] != '-' && p->keyword &&
+				   starts_with(p->keyword, cur)) {
+				emit(p->keyword, data);
+			}
+		}
+		if (cur[0] != '-')
+			emit_value(cmd->positional_value, cur, emit, data);
+	}
+}
