@@ -82,8 +82,12 @@ static int read_gzip_fd(int fd, struct input *in, struct xesvm_error *err)
 			xesvm_error_set(err, XESVM_E_SYSTEM, e, "%s: read failed: %s",
 					in->name, strerror(e));
 		} else {
+			/* zlib prefixes its own name for the stream ("<fd:3>: "). */
+			const char *colon = strstr(zmsg, ": ");
+
 			xesvm_error_set(err, XESVM_E_USAGE, 0,
-					"%s: corrupt or truncated gzip data (%s)", in->name, zmsg);
+					"%s: corrupt or truncated gzip data: %s", in->name,
+					colon ? colon + 2 : zmsg);
 		}
 		gzclose(gz);
 		return -1;
