@@ -1,1 +1,212 @@
-int main(void){return 0;}
+// SPDX-License-Identifier: MIT
+/* xesvm_model_diff() on example.json -> example-after.json (what changed is known). */
+#include "helpers.h"
+
+static json_t *diff_files(const char *a, const char *b)
+{
+	struct xesvm_model *ma = load_ok(snapshot_path(a));
+	struct xesvm_model *mb = load_ok(snapshot_path(b));
+	struct xesvm_error err = { 0 };
+	json_t *d = xesvm_model_diff(ma, mb, &err);
+
+	if (!d)
+		fail_msg("diff failed: %s", err.msg);
+	xesvm_model_free(ma);
+	xesvm_model_free(mb);
+	return d;
+}
+
+static json_t *path_get(json_t *root, const char *fmt, ...)
+{
+	json_t *v = root;
+	va_list ap;
+	const char *p;
+
+	va_start(ap, fmt);
+	for (p = fmt; *p && v; p++) {
+		if (*p == 'k')
+			v = json_object_get(v, va_arg(ap, const char *));
+		else if (*p == 'i')
+			v = json_array_get(v, (size_t)va_arg(ap, int));
+	}
+	va_end(ap);
+	if (!v)
+		fail_msg("path %s not in the diff", fmt);
+	return v;
+}
+
+static json_int_t int_at(json_t *v)
+{
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
+static void assert_json(json_t *v, const char *expected)
+{
+	json_t *want = json_loads(expected, JSON_DECODE_ANY, NULL);
+
+	assert_non_null(want);
+	if (!json_equal(v, want)) {
+		char *got = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		print_error("got:      %s\nexpected: %s\n", got, expected);
+		free(got);
+		fail();
+	}
+	json_decref(want);
+}
+
+static void test_counter_deltas(void **state)
+{
+	json_t *d = diff_files("example.json", "example-after.json");
+	json_t *gts = path_get(d, "kk", "counters", "gts");
+	json_t *gt0 = path_get(gts, "ik", 0, "stats"), *gt1 = path_get(gts, "ik", 1, "stats");
+	const char *key;
+	json_t *v;
+	size_t changed = 0;
+
+	assert_int_equal(json_array_size(gts), 2);
+	assert_int_equal(int_at(path_get(gts, "ik", 0, "device")), 0);
+	assert_int_equal(int_at(path_get(gts, "ik", 0, "gt")), 0);
+	assert_int_equal(int_at(path_get(gts, "ik", 1, "gt")), 1);
+	assert_int_equal(json_object_size(gt0), 54);	/* every counter of xe 7.2 */
+	assert_int_equal(int_at(json_object_get(gt0, "svm_pagefault_count")), 192);
+	assert_int_equal(int_at(json_object_get(gt0, "tlb_inval_count")), 1);
+	assert_int_equal(int_at(json_object_get(gt0, "svm_2M_migrate_count")), 66);
+	assert_int_equal(int_at(json_object_get(gt0, "prl_aborted_count")), 27);
+	json_object_foreach(gt0, key, v)
+		changed += int_at(v) != 0;
+	assert_int_equal(changed, 54);
+	json_object_foreach(gt1, key, v)
+		assert_int_equal(int_at(v), 0);
+
+	assert_json(path_get(d, "kk", "counters", "pagemaps"),
+		"[{\"device\":0,\"id\":0,\"stats\":{"
+		"\"to_device\":{\"count\":1,\"pages\":512,\"bytes\":2097152,\"fail_enomem\":0,"
+		"\"fail_ebusy\":0,\"fail_efault\":0,\"fail_other\":0},"
+		"\"to_ram\":{\"count\":0,\"pages\":0,\"bytes\":0,\"fail_enomem\":0,\"fail_ebusy\":0,"
+		"\"fail_efault\":0,\"fail_other\":0},"
+		"\"cpu_faults_deferred\":0,\"evictions\":0,\"device_pages_in_use\":512}},"
+		"{\"device\":0,\"id\":1,\"stats\":{"
+		"\"to_device\":{\"count\":1,\"pages\":512,\"bytes\":2097152,\"fail_enomem\":0,"
+		"\"fail_ebusy\":0,\"fail_efault\":0,\"fail_other\":0},"
+		"\"to_ram\":{\"count\":0,\"pages\":0,\"bytes\":0,\"fail_enomem\":0,\"fail_ebusy\":0,"
+		"\"fail_efault\":0,\"fail_other\":0},"
+		"\"cpu_faults_deferred\":0,\"evictions\":0,\"device_pages_in_use\":512}}]");
+	/* Unknown (null) counters stay null: no invented zero. */
+	assert_json(path_get(d, "kk", "counters", "clients"),
+		"[{\"device\":0,\"client_id\":7,\"memory\":{"
+		"\"system\":{\"total\":0,\"shared\":0,\"resident\":0,\"active\":0,\"purgeable\":0},"
+		"\"vram0\":{\"total\":2097152,\"shared\":0,\"resident\":2097152,\"active\":0,\"purgeable\":0},"
+		"\"vram1\":{\"total\":0,\"shared\":0,\"resident\":0,\"active\":0,\"purgeable\":0}}},"
+		"{\"device\":0,\"client_id\":9,\"memory\":{"
+		"\"system\":{\"total\":0,\"shared\":0,\"resident\":0,\"active\":null,\"purgeable\":0},"
+		"\"vram0\":{\"total\":0,\"shared\":0,\"resident\":0,\"active\":null,\"purgeable\":0},"
+		"\"vram1\":{\"total\":2097152,\"shared\":0,\"resident\":2097152,\"active\":null,\"purgeable\":0}}}]");
+	json_decref(d);
+}
+
+static void test_object_changes(void **state)
+{
+	json_t *d = diff_files("example.json", "example-after.json");
+
+	assert_json(path_get(d, "k", "from"),
+		    "{\"generator\":\"xesvmctl 0.1.0\",\"captured_at\":\"2026-11-21T12:00:00Z\"}");
+	assert_json(path_get(d, "k", "to"),
+		    "{\"generator\":\"xesvmctl 0.1.0\",\"captured_at\":\"2026-11-21T12:00:30Z\"}");
+	/* Counters moved but nothing else about devices, clients or pagemaps did. */
+	assert_json(path_get(d, "k", "devices"), "{\"added\":[],\"removed\":[],\"changed\":[]}");
+	assert_json(path_get(d, "k", "clients"), "{\"added\":[],\"removed\":[],\"changed\":[]}");
+	assert_json(path_get(d, "k", "pagemaps"), "{\"added\":[],\"removed\":[],\"changed\":[]}");
+	assert_json(path_get(d, "k", "vms"),
+		"{\"added\":[],\"removed\":[],\"changed\":["
+		"{\"key\":{\"device\":0,\"vm\":3},\"changes\":{\"num_ranges\":{\"before\":28,\"after\":27}}},"
+		"{\"key\":{\"device\":0,\"vm\":5},\"changes\":{\"num_ranges\":{\"before\":12,\"after\":13}}}]}");
+	assert_json(path_get(d, "k", "vmas"),
+		"{\"added\":[],\"removed\":[],\"changed\":["
+		"{\"key\":{\"device\":0,\"vm\":5,\"start\":140331613945856},"
+		"\"changes\":{\"atomic_access\":{\"before\":\"cpu\",\"after\":\"global\"}}}]}");
+	assert_json(path_get(d, "k", "ranges"),
+		"{\"added\":[{\"device\":0,\"vm\":5,\"start\":140329483239424,\"end\":140329485336576,"
+		"\"notifier_start\":140329466462208,\"notifier_end\":140330003333120,\"notifier_seq\":30,"
+		"\"flags\":[\"migrate_devmem\",\"has_devmem_pages\",\"has_dma_mapping\"],"
+		"\"residency\":\"device\",\"pagemap\":1,\"tile_present\":2,\"tile_invalidated\":0}],"
+		"\"removed\":[{\"device\":0,\"vm\":3,\"start\":139887109996544,\"end\":139887112093696,"
+		"\"notifier_start\":139887084830720,\"notifier_end\":139887621701632,\"notifier_seq\":30,"
+		"\"flags\":[\"unmapped\",\"partial_unmap\",\"gc_pending\"],\"residency\":\"none\","
+		"\"pagemap\":null,\"tile_present\":1,\"tile_invalidated\":1}],"
+		"\"changed\":[{\"key\":{\"device\":0,\"vm\":3,\"start\":139887101607936},\"changes\":{"
+		"\"notifier_seq\":{\"before\":22,\"after\":24},"
+		"\"flags\":{\"before\":[\"migrate_devmem\",\"has_dma_mapping\"],"
+		"\"after\":[\"migrate_devmem\",\"has_devmem_pages\",\"has_dma_mapping\"]},"
+		"\"residency\":{\"before\":\"system\",\"after\":\"device\"},"
+		"\"pagemap\":{\"before\":null,\"after\":0}}}]}");
+	json_decref(d);
+}
+
+static void test_identical_models_have_no_changes(void **state)
+{
+	json_t *d = diff_files("example.json", "example.json");
+	static const char *const collections[] = { "devices", "clients", "vms", "vmas", "ranges",
+		"pagemaps" };
+	json_t *entry, *v;
+	const char *key;
+	size_t i, j;
+
+	for (i = 0; i < 6; i++)
+		assert_json(path_get(d, "k", collections[i]),
+			    "{\"added\":[],\"removed\":[],\"changed\":[]}");
+	json_array_foreach(path_get(d, "kk", "counters", "gts"), j, entry)
+		json_object_foreach(json_object_get(entry, "stats"), key, v)
+			assert_int_equal(int_at(v), 0);
+	assert_int_equal(json_array_size(path_get(d, "kk", "counters", "gts")), 2);
+	json_decref(d);
+}
+
+/* Ranges are matched by key, not position: a reordered model is unchanged. */
+static void test_range_order_does_not_matter(void **state)
+{
+	struct xesvm_model *a = load_ok(snapshot_path("example.json"));
+	struct xesvm_model *b = xesvm_model_new();
+	struct xesvm_error err = { 0 };
+	size_t i, n = xesvm_model_range_count(a);
+	json_t *d;
+
+	for (i = n; i-- > 0;)
+		assert_int_equal(xesvm_model_add_range(b, xesvm_model_range(a, i)), 0);
+	d = xesvm_model_diff(a, b, &err);
+	assert_non_null(d);
+	assert_json(path_get(d, "k", "ranges"), "{\"added\":[],\"removed\":[],\"changed\":[]}");
+	/* b has no devices: the one in a is removed, and no GT pairs remain. */
+	assert_int_equal(json_array_size(path_get(d, "kk", "devices", "removed")), 1);
+	assert_int_equal(json_array_size(path_get(d, "kk", "counters", "gts")), 0);
+	json_decref(d);
+	xesvm_model_free(a);
+	xesvm_model_free(b);
+}
+
+static void test_object_without_key_is_an_error(void **state)
+{
+	struct xesvm_model *a = xesvm_model_new(), *b = xesvm_model_new();
+	struct xesvm_error err = { 0 };
+
+	json_array_append_new(xesvm_model_array(b, "vms"), json_pack("{s:i}", "device", 0));
+	assert_null(xesvm_model_diff(a, b, &err));
+	assert_int_equal(err.status, XESVM_E_USAGE);
+	assert_string_equal(err.msg, "diff: second: vms[0] has no integer \"vm\"");
+	xesvm_model_free(a);
+	xesvm_model_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counter_deltas),
+		cmocka_unit_test(test_object_changes),
+		cmocka_unit_test(test_identical_models_have_no_changes),
+		cmocka_unit_test(test_range_order_does_not_matter),
+		cmocka_unit_test(test_object_without_key_is_an_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
