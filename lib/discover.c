@@ -137,7 +137,9 @@ static bool sysfs_driver(dev_t rdev, char *driver, size_t size)
 	target[n] = '\0';
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	snprintf(driver, size, "%s", base);
+	if (strlen(base) >= size)
+		return false;
+	memcpy(driver, base, strlen(base) + 1);
 	return driver[0] != '\0';
 }
 
@@ -190,7 +192,7 @@ static void xe_memory_regions(struct xesvm_model *m, json_t *dev,
 {
 	json_t *regions = json_object_get(dev, "memory_regions");
 	struct drm_xe_query_mem_regions *mr;
-	uint32_t size, i;
+	uint32_t size = 0, i;
 	void *data;
 	int fd, ret;
 

@@ -380,7 +380,8 @@ static int gather_debugfs_clients(struct xesvm_model *m, const char *debugfs,
 			xesvm_model_note(m, "%s: %s: DRM client list omitted", dri, strerror(-count));
 		return 0;
 	}
-	*readable = true;
+	/* Kernels before client directories existed list none: not a source then. */
+	*readable = count > 0;
 	for (i = 0; i < count; i++) {
 		struct xesvm_error perr = { 0 };
 		char path[PATH_MAX], link[PATH_MAX], real[PATH_MAX], *text;

@@ -552,7 +552,7 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 		size_t region_len;
 		json_t *robj;
 
-		if (key_len <= 4 + stat_len + 1 || memcmp(key + 4, stat, stat_len) ||
+		if (key_len < 4 + stat_len + 1 || memcmp(key + 4, stat, stat_len) ||
 		    key[4 + stat_len] != '-')
 			continue;
 		region = key + 4 + stat_len + 1;
