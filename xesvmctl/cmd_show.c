@@ -172,6 +172,7 @@ static int show_begin(struct cli *cli, const struct cli_invocation *inv,
 		cli_put_model(s->m, s->owned);
 		return ret;
 	}
+	cli_show_notes(cli, s->m);
 	return XESVM_OK;
 }
 

@@ -24,6 +24,7 @@ int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
 	ret = cli_get_model(cli, &m, &owned);
 	if (ret)
 		return ret;
+	cli_show_notes(cli, m);
 	ret = xesvm_snapshot_save(m, path, gzip, &cli->err);
 	cli_put_model(m, owned);
 	if (!ret && strcmp(path, "-") != 0 && !cli->json)

@@ -384,6 +384,7 @@ static int watch_stats(struct cli *cli, const struct cli_invocation *inv,
 		xesvm_model_free(prev);
 		return ret;
 	}
+	cli_show_notes(cli, prev);
 	/* No SA_RESTART: the signal must cut the sleep short. */
 	watch_stop = 0;
 	sigemptyset(&sa.sa_mask);
@@ -444,6 +445,7 @@ int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv)
 		return ret;
 	ret = cli_build_query(cli, inv, m, &q);
 	if (!ret) {
+		cli_show_notes(cli, m);
 		if (cli->json)
 			ret = cli_write_view(cli, m, view, q);
 		else

@@ -17,7 +17,7 @@
 
 const struct cli_param cli_global_params[] = {
 	{ NULL, 'j', "json", NULL, CLI_VALUE_NONE,
-	  "print JSON (the model's keys, see xesvm-json(7))" },
+	  "print JSON (keys documented in xesvm-json(7))" },
 	{ NULL, 'p', "pretty", NULL, CLI_VALUE_NONE,
 	  "print indented JSON (implies --json)" },
 	{ NULL, 'f', "file", "SNAPSHOT", CLI_VALUE_FILE,
@@ -341,8 +341,8 @@ static int match_option(struct cli *cli, const struct cli_command *cmd,
 	}
 unknown:
 	xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
-			"unknown option '%s' for '%s'%s (global options go before the object)",
-			arg, cmd->name ? cmd->name : "this command", "");
+			"unknown option '%s' for this command (global options go before the object)",
+			arg);
 	return -1;
 }
 
@@ -574,10 +574,14 @@ void cli_print_object_help(FILE *out, const struct cli_object *obj)
 
 /*
  * One line per word a completer may offer, tab separated:
- *   CONTEXT  WORD  VALUE-KIND  DESCRIPTION
+ *   CONTEXT  WORD  TYPE  VALUE-KIND  DESCRIPTION
  * CONTEXT is "" for the top level (objects, global options), "OBJECT" for
  * the commands of an object, "OBJECT COMMAND" (or "OBJECT" for a direct
- * object) for its keywords and options. Options appear once per spelling.
+ * object such as `snapshot`) for its keywords and options. TYPE is
+ * object, command, keyword or option (one line per spelling). VALUE-KIND
+ * says what follows the word: for keywords and options their value, for
+ * objects and commands their positional arguments ("none" if none).
+ * The completion files carry the same lines (`xesvmctl_w ...`).
  */
 static void dump_params(FILE *out, const char *ctx, const struct cli_param *p)
 {
@@ -585,11 +589,14 @@ static void dump_params(FILE *out, const char *ctx, const struct cli_param *p)
 		const char *kind = cli_value_name(p->value);
 
 		if (p->keyword)
-			fprintf(out, "%s\t%s\t%s\t%s\n", ctx, p->keyword, kind, p->help);
+			fprintf(out, "%s\t%s\tkeyword\t%s\t%s\n", ctx, p->keyword,
+				kind, p->help);
 		if (p->short_opt)
-			fprintf(out, "%s\t-%c\t%s\t%s\n", ctx, p->short_opt, kind, p->help);
+			fprintf(out, "%s\t-%c\toption\t%s\t%s\n", ctx, p->short_opt,
+				kind, p->help);
 		if (p->long_opt)
-			fprintf(out, "%s\t--%s\t%s\t%s\n", ctx, p->long_opt, kind, p->help);
+			fprintf(out, "%s\t--%s\toption\t%s\t%s\n", ctx, p->long_opt,
+				kind, p->help);
 	}
 }
 
@@ -597,7 +604,7 @@ void cli_dump_table(FILE *out)
 {
 	dump_params(out, "", cli_global_params);
 	for (const struct cli_object *o = cli_objects; o->name; o++)
-		fprintf(out, "\t%s\t%s\t%s\n", o->name,
+		fprintf(out, "\t%s\tobject\t%s\t%s\n", o->name,
 			is_direct(o) ? cli_value_name(o->commands[0].positional_value)
 				     : "none", o->summary);
 	for (const struct cli_object *o = cli_objects; o->name; o++) {
@@ -605,7 +612,8 @@ void cli_dump_table(FILE *out)
 			char ctx[64];
 
 			if (c->name) {
-				fprintf(out, "%s\t%s\tnone\t%s\n", o->name, c->name,
+				fprintf(out, "%s\t%s\tcommand\t%s\t%s\n", o->name,
+					c->name, cli_value_name(c->positional_value),
 					c->summary);
 				snprintf(ctx, sizeof(ctx), "%s %s", o->name, c->name);
 			} else {

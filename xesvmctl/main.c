@@ -52,7 +52,7 @@ void cli_clear_error(struct cli *cli)
 /* Models, queries, views                                              */
 /* ------------------------------------------------------------------ */
 
-static void show_notes(struct cli *cli, const struct xesvm_model *m)
+void cli_show_notes(struct cli *cli, const struct xesvm_model *m)
 {
 	json_t *root = xesvm_model_root(m);
 	json_t *notes = json_object_get(root, "notes");
@@ -66,8 +66,10 @@ static void show_notes(struct cli *cli, const struct xesvm_model *m)
 	cli->notes_shown = true;
 	if (cli->verbose && json_is_object(sources))
 		json_object_foreach(sources, key, val)
-			fprintf(stderr, "xesvmctl: %s: from %s\n", key,
-				json_is_string(val) ? json_string_value(val) : "?");
+			fprintf(stderr, "xesvmctl: %s: %s%s\n", key,
+				json_is_string(val) ? "from " : "",
+				json_is_string(val) ? json_string_value(val)
+						    : "not available");
 	/* Notes are not errors: keep stderr JSON-only under -j unless -v. */
 	if (cli->json && !cli->verbose)
 		return;
@@ -96,7 +98,6 @@ int cli_get_model(struct cli *cli, struct xesvm_model **m, bool *owned)
 			return ret;
 		*owned = true;
 	}
-	show_notes(cli, *m);
 	return XESVM_OK;
 }
 
@@ -209,7 +210,11 @@ int cli_run_argv(struct cli *cli, int argc, char **argv)
 				inv.object->name);
 		return XESVM_E_USAGE;
 	}
-	return inv.command->run(cli, &inv);
+	ret = inv.command->run(cli, &inv);
+	/* The library may return -1: the status is in the error it recorded. */
+	if (ret)
+		ret = cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;
+	return ret;
 }
 
 int cmd_help(struct cli *cli, const struct cli_invocation *inv)

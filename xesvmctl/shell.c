@@ -51,7 +51,7 @@ static bool history_path(char *buf, size_t size)
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
-	char dir[PATH_MAX];
+	char dir[PATH_MAX - 16];	/* room for "/history" */
 
 	if (state && state[0] == '/')
 		snprintf(dir, sizeof(dir), "%s/xesvmctl", state);

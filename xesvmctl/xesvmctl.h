@@ -145,9 +145,15 @@ void cli_free_words(char **words);
 
 /*
  * The model a command works on: the -f snapshot (loaded once) or a fresh
- * live gather. *owned tells the caller to free it. Prints notes once.
+ * live gather. *owned tells the caller to free it.
  */
 int cli_get_model(struct cli *cli, struct xesvm_model **m, bool *owned);
+/*
+ * Prints the model's notes (what could not be read and why) once per run,
+ * and with -v where each view came from. Called by a command once it knows
+ * it will produce output, so an error is not buried under notes.
+ */
+void cli_show_notes(struct cli *cli, const struct xesvm_model *m);
 void cli_put_model(struct xesvm_model *m, bool owned);
 
 /* Builds the filter from keywords and -d, resolves it against @m. */
