@@ -1,1 +1,63 @@
 # shellcheck shell=bash
+# ci: every stage in order, timed, one summary line at the end.
+
+cmd_ci() {
+	[ $# -eq 0 ] || die "ci takes no arguments"
+	local passed=0 failed=0 skipped=0 t0 tall step rc out
+	tall=$(now_s)
+	mkdir -p "$XESVM_WORK"
+	# ci_step NAME ARGS...: run "xesvm-kernel ARGS..." as a child process (so
+	# that set -e holds inside it) and time it.
+	ci_step() {
+		local name=$1
+		shift
+		t0=$(now_s)
+		log "ci: === $name ==="
+		rc=0
+		"$KP_DIR/xesvm-kernel" "$@" || rc=$?
+		log "ci: $name: $(($(now_s) - t0)) s$([ $rc -eq 0 ] || echo ", FAILED (status $rc)")"
+		return $rc
+	}
+	local broken=""
+	for step in source tree config build; do
+		case $step in
+		source) ci_step source source >/dev/null || broken=source ;;
+		tree) ci_step tree tree --force || broken=tree ;;
+		config) ci_step config config || broken=config ;;
+		build) ci_step build build bzImage || broken=build ;;
+		esac
+		[ -z "$broken" ] || break
+	done
+	if [ -n "$broken" ]; then
+		failed=$((failed + 1))
+		log "ci: stopped: $broken failed"
+	else
+		# check: every checkpatch, kernel-doc, per-patch build and the W=1
+		# comparison is one test (lines of the results file).
+		local results=$XESVM_WORK/ci-check.results
+		RESULTS=$results ci_step check check || true
+		if [ -s "$results" ]; then
+			passed=$((passed + $(grep -c '^PASS' "$results" || true)))
+			failed=$((failed + $(grep -c '^FAIL' "$results" || true)))
+			skipped=$((skipped + $(grep -c '^SKIP' "$results" || true)))
+		elif [ "$(git -C "$XESVM_TREE" rev-list --count base..HEAD)" -gt 0 ]; then
+			failed=$((failed + 1)) # check died before recording anything
+		fi
+		# kunit: each KUnit case and each console log is one test.
+		out=$XESVM_WORK/ci-kunit.out
+		XESVM_KUNIT_NO_BUILD=1 ci_step kunit kunit 2>&1 | tee "$out" || true
+		local line
+		line=$(grep -E '^kunit: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1 || true)
+		if [ -n "$line" ]; then
+			set -- $line
+			passed=$((passed + $2))
+			failed=$((failed + $4))
+			skipped=$((skipped + $6))
+		else
+			failed=$((failed + 1))
+		fi
+	fi
+	log "ci: total $(($(now_s) - tall)) s"
+	echo "kernel: $passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
