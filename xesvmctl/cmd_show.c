@@ -298,15 +298,16 @@ static void col_client_mem(const void *row, const struct table_column *col,
 int cmd_client_show(struct cli *cli, const struct cli_invocation *inv)
 {
 	static const char *const view[] = { "clients", NULL };
-	struct table_column cols[4 + 2 * MAX_REGIONS] = {
+	struct table_column cols[5 + 2 * MAX_REGIONS] = {
 		{ "DEV", true, col_int, NULL, "device" },
 		{ "CLIENT", true, col_int, NULL, "client_id" },
 		{ "PID", true, col_int, NULL, "pid" },
 		{ "COMM", false, col_str, NULL, "comm" },
+		{ "NAME", false, col_str, NULL, "name" },
 	};
 	struct region_col rcols[2 * MAX_REGIONS];
 	char headers[2 * MAX_REGIONS][48];
-	size_t ncols = 4, nregions = 0;
+	size_t ncols = 5, nregions = 0;
 	struct show s;
 	int ret = show_begin(cli, inv, NULL, &s);
 

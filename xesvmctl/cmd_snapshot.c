@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* `snapshot` (save the model) and `diff` (compare two snapshots). */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,64 +34,227 @@ int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
 }
 
 /*
- * Human view of a diff: the JSON tree as indented "key: value" lines.
- * Counters and sizes in the diff are exact integers; the human view keeps
- * them as they are because a delta's unit depends on the key.
+ * Human view of a diff (keys in xesvm-json(7), DIFF): counters as signed
+ * deltas with unchanged ones left out, then per collection the objects
+ * added, removed and changed, one line each. JSON (-j) is the full object.
  */
-static void print_tree(FILE *out, const json_t *v, int depth, const char *key)
+static bool is_address_key(const char *key)
 {
-	const char *k;
-	json_t *child;
-	size_t i;
+	return strcmp(key, "start") == 0 || strcmp(key, "end") == 0 ||
+	       strcmp(key, "notifier_start") == 0 || strcmp(key, "notifier_end") == 0;
+}
 
-	fprintf(out, "%*s", depth * 2, "");
-	if (key)
-		fprintf(out, "%s:", key);
+/* A scalar (or array of scalars) as text: hex addresses, "-" for null. */
+static void fmt_value(char *buf, size_t size, const char *key, const json_t *v)
+{
+	size_t used = 0, i;
+	json_t *item;
+
 	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		if (json_object_size(v) == 0) {
-			fprintf(out, "%s{}\n", key ? " " : "");
-			break;
-		}
-		fputc('\n', out);
-		json_object_foreach((json_t *)v, k, child) {
-			char safe[128];
-
-			fmt_text(safe, sizeof(safe), k);
-			print_tree(out, child, depth + 1, safe);
-		}
+	case JSON_INTEGER:
+		if (is_address_key(key))
+			fmt_addr(buf, size, (uint64_t)json_integer_value(v));
+		else
+			snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_STRING:
+		fmt_text(buf, size, json_string_value(v));
 		break;
 	case JSON_ARRAY:
-		if (json_array_size(v) == 0) {
-			fprintf(out, "%s[]\n", key ? " " : "");
-			break;
-		}
-		fputc('\n', out);
-		json_array_foreach(v, i, child)
-			print_tree(out, child, depth + 1, "-");
-		break;
-	case JSON_STRING: {
-		char safe[256];
+		buf[0] = '\0';
+		json_array_foreach(v, i, item) {
+			char one[64];
 
-		fmt_text(safe, sizeof(safe), json_string_value(v));
-		fprintf(out, "%s%s\n", key ? " " : "", safe);
-		break;
-	}
-	case JSON_INTEGER:
-		fprintf(out, "%s%" JSON_INTEGER_FORMAT "\n", key ? " " : "",
-			json_integer_value(v));
-		break;
-	case JSON_REAL:
-		fprintf(out, "%s%g\n", key ? " " : "", json_real_value(v));
+			fmt_value(one, sizeof(one), key, item);
+			if (used < size)
+				used += snprintf(buf + used, size - used, "%s%s",
+						 used ? "," : "", one);
+		}
+		if (!buf[0])
+			snprintf(buf, size, "-");
 		break;
 	case JSON_TRUE:
 	case JSON_FALSE:
-		fprintf(out, "%s%s\n", key ? " " : "", json_is_true(v) ? "true" : "false");
+		snprintf(buf, size, "%s", json_is_true(v) ? "true" : "false");
 		break;
-	case JSON_NULL:
-		fprintf(out, "%s-\n", key ? " " : "");
+	case JSON_REAL:
+		snprintf(buf, size, "%g", json_real_value(v));
+		break;
+	default:
+		snprintf(buf, size, "-");
 		break;
 	}
+}
+
+/* "device 0 vm 5 start 0x7fa1..." from an object's scalar members. */
+static void print_object_line(FILE *out, const json_t *obj)
+{
+	const char *key;
+	json_t *v;
+	bool first = true;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		char text[TABLE_CELL_MAX];
+
+		if (json_is_object(v))
+			continue;	/* nested detail: see -j */
+		fmt_value(text, sizeof(text), key, v);
+		fprintf(out, "%s%s %s", first ? "" : "  ", key, text);
+		first = false;
+	}
+}
+
+/* Non-zero integer leaves under @v, as "path +delta". */
+static bool print_deltas(FILE *out, const json_t *v, char *path, size_t len,
+			 size_t size, bool any)
+{
+	const char *key;
+	json_t *child;
+
+	json_object_foreach((json_t *)v, key, child) {
+		size_t l = len;
+
+		if (l < size)
+			l += snprintf(path + l, size - l, "%s%s", len ? "." : "", key);
+		if (json_is_object(child)) {
+			any = print_deltas(out, child, path, l < size ? l : size - 1,
+					   size, any);
+		} else if (json_is_integer(child) && json_integer_value(child) != 0) {
+			fprintf(out, "    %s %+" JSON_INTEGER_FORMAT "\n", path,
+				json_integer_value(child));
+			any = true;
+		}
+		path[len] = '\0';
+	}
+	return any;
+}
+
+static bool print_counters(FILE *out, const json_t *counters)
+{
+	const char *coll;
+	json_t *items;
+	bool printed = false;
+
+	json_object_foreach((json_t *)counters, coll, items) {
+		size_t i;
+		json_t *item;
+
+		json_array_foreach(items, i, item) {
+			char path[256] = "";
+			const char *key;
+			json_t *v;
+			long pos;
+
+			/* Label from the identifying scalars, deltas below it. */
+			pos = ftell(out);
+			fprintf(out, "  %s", coll);
+			json_object_foreach(item, key, v)
+				if (!json_is_object(v)) {
+					char text[64];
+
+					fmt_value(text, sizeof(text), key, v);
+					fprintf(out, "  %s %s", key, text);
+				}
+			fputc('\n', out);
+			json_t *deltas = json_object();
+
+			json_object_foreach(item, key, v)
+				if (json_is_object(v))
+					json_object_set(deltas, key, v);
+			if (!print_deltas(out, deltas, path, 0, sizeof(path), false)) {
+				/* Nothing moved: take the label back when we can. */
+				if (pos >= 0 && fseek(out, pos, SEEK_SET) == 0) {
+					json_decref(deltas);
+					continue;
+				}
+				fprintf(out, "    (unchanged)\n");
+			}
+			json_decref(deltas);
+			printed = true;
+		}
+	}
+	return printed;
+}
+
+static void print_changes(FILE *out, const json_t *entry)
+{
+	json_t *changes = json_object_get(entry, "changes");
+	const char *key;
+	json_t *v;
+
+	fputs("    ", out);
+	print_object_line(out, json_object_get(entry, "key"));
+	fputc('\n', out);
+	json_object_foreach(changes, key, v) {
+		char before[TABLE_CELL_MAX], after[TABLE_CELL_MAX];
+
+		fmt_value(before, sizeof(before), key, json_object_get(v, "before"));
+		fmt_value(after, sizeof(after), key, json_object_get(v, "after"));
+		fprintf(out, "      %s: %s -> %s\n", key, before, after);
+	}
+}
+
+static void print_diff(FILE *out, const json_t *d)
+{
+	static const char *const parts[] = { "added", "removed", "changed" };
+	const char *key;
+	json_t *v;
+	bool any = false;
+
+	fprintf(out, "from %s (%s)\nto   %s (%s)\n",
+		json_get_str(json_object_get(d, "from"), "captured_at") ?: "-",
+		json_get_str(json_object_get(d, "from"), "generator") ?: "-",
+		json_get_str(json_object_get(d, "to"), "captured_at") ?: "-",
+		json_get_str(json_object_get(d, "to"), "generator") ?: "-");
+	fflush(out);
+	if (json_is_object(json_object_get(d, "counters"))) {
+		/*
+		 * The label of a counter set is printed before we know whether
+		 * anything in it moved; print to a memory buffer so an unmoved
+		 * set can be dropped.
+		 */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+
+		if (mem) {
+			bool printed = print_counters(mem, json_object_get(d, "counters"));
+
+			fflush(mem);
+			len = (size_t)ftell(mem);
+			fclose(mem);
+			if (printed && len) {
+				fprintf(out, "\ncounters (deltas; unchanged omitted):\n");
+				fwrite(buf, 1, len, out);
+				any = true;
+			}
+			free(buf);
+		}
+	}
+	json_object_foreach((json_t *)d, key, v) {
+		if (!json_is_object(v) || !json_object_get(v, "added"))
+			continue;
+		for (size_t p = 0; p < 3; p++) {
+			json_t *list = json_object_get(v, parts[p]), *item;
+			size_t i;
+
+			if (!json_array_size(list))
+				continue;
+			fprintf(out, "\n%s %s: %zu\n", key, parts[p], json_array_size(list));
+			json_array_foreach(list, i, item) {
+				if (p == 2) {
+					print_changes(out, item);
+				} else {
+					fputs("    ", out);
+					print_object_line(out, item);
+					fputc('\n', out);
+				}
+			}
+			any = true;
+		}
+	}
+	if (!any)
+		fprintf(out, "\nno differences\n");
 }
 
 int cmd_diff(struct cli *cli, const struct cli_invocation *inv)
@@ -111,11 +275,7 @@ int cmd_diff(struct cli *cli, const struct cli_invocation *inv)
 		if (cli->json) {
 			ret = cli_dump_json(cli, d);
 		} else {
-			const char *k;
-			json_t *v;
-
-			json_object_foreach(d, k, v)
-				print_tree(stdout, v, 0, k);
+			print_diff(stdout, d);
 			fflush(stdout);
 		}
 	}

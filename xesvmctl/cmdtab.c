@@ -411,14 +411,18 @@ int cli_parse(struct cli *cli, int argc, char **argv,
 					argv[ai], obj->name, list);
 			return XESVM_E_USAGE;
 		}
-		if (i < 0) {
+		if (i < 0 && match_keyword(cli, obj, &obj->commands[0], argv[ai]) >= 0) {
+			/* `stats count 3`: a keyword of the default command. */
+			inv->command = &obj->commands[0];
+		} else if (i < 0) {
 			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
 					"unknown command '%s' for %s (try: xesvmctl %s help)",
 					argv[ai], obj->name, obj->name);
 			return XESVM_E_USAGE;
+		} else {
+			inv->command = &obj->commands[i];
+			ai++;
 		}
-		inv->command = &obj->commands[i];
-		ai++;
 	}
 
 	const struct cli_command *cmd = inv->command;

@@ -212,7 +212,7 @@ int cli_run_argv(struct cli *cli, int argc, char **argv)
 	}
 	ret = inv.command->run(cli, &inv);
 	/* The library may return -1: the status is in the error it recorded. */
-	if (ret)
+	if (ret < 0 || ret > XESVM_E_SYSTEM)
 		ret = cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;
 	return ret;
 }

@@ -208,6 +208,11 @@ static int shell_tty(struct cli *cli)
 		read_history(hist);	/* a missing file is the first run */
 	printf("xesvmctl shell: OBJECT COMMAND [ARGS], 'help', 'quit'; TAB completes.\n");
 	while (!quit && (line = readline("xesvm> "))) {
+		size_t len = strlen(line);
+
+		/* Completion leaves a trailing space; history keeps the command. */
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = '\0';
 		if (line[strspn(line, " \t")])
 			add_history(line);
 		run_line(cli, line, &quit);

@@ -1,0 +1,934 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""CLI tests for xesvmctl.
+
+Groups (one meson test each): golden, errors, grammar, batch, shell,
+completions. Golden files live in tests/cli/golden/; regenerate them with
+--update and then READ every changed file before committing (never bless
+output nobody checked). Paths of the data and temporary directories are
+written as $DATA and $TMP in goldens so they do not depend on the checkout.
+
+XESVM_TEST_VALGRIND=1 runs every xesvmctl invocation under valgrind
+(--leak-check=full); a valgrind error fails the case.
+"""
+import argparse
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+VALGRIND_STATUS = 99
+
+
+class Runner:
+    def __init__(self, args):
+        self.xesvmctl = os.path.abspath(args.xesvmctl)
+        self.data = os.path.abspath(args.data)
+        self.here = os.path.dirname(os.path.abspath(__file__))
+        self.golden = os.path.join(self.here, 'golden')
+        self.completions = os.path.abspath(args.completions)
+        self.update = args.update
+        self.valgrind = os.environ.get('XESVM_TEST_VALGRIND') == '1'
+        self.tmp = tempfile.mkdtemp(prefix='xesvmctl-cli-')
+        # Cases that drop to an unprivileged user still need to enter it.
+        os.chmod(self.tmp, 0o755)
+        self.failed = []
+        self.passed = 0
+        self.skipped = []
+        self.snap = os.path.join(self.data, 'snapshots', 'example.json')
+        self.snap_after = os.path.join(self.data, 'snapshots', 'example-after.json')
+        self.debugfs = os.path.join(self.data, 'debugfs-xe-2gt')
+        self.proc = os.path.join(self.data, 'proc-xe-2gt')
+
+    # ---- running ----
+
+    def env(self, extra=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith('XESVM_')}
+        env['NO_COLOR'] = '1'
+        env['HOME'] = os.path.join(self.tmp, 'home')
+        env['XDG_STATE_HOME'] = os.path.join(self.tmp, 'state')
+        env['LC_ALL'] = 'C'
+        env.update(extra or {})
+        return {k: v for k, v in env.items() if v is not None}
+
+    def run(self, args, stdin=None, env=None, prefix=None, valgrind=True):
+        cmd = [self.xesvmctl] + list(args)
+        if self.valgrind and valgrind:
+            cmd = ['valgrind', '--quiet', '--leak-check=full',
+                   '--errors-for-leak-kinds=definite,indirect',
+                   '--error-exitcode=%d' % VALGRIND_STATUS] + cmd
+        if prefix:
+            cmd = prefix + cmd
+        p = subprocess.run(cmd, input=stdin, capture_output=True,
+                           env=self.env(env), cwd=self.tmp, timeout=300)
+        out = p.stdout.decode('utf-8', 'replace')
+        err = p.stderr.decode('utf-8', 'replace')
+        if self.valgrind and valgrind and p.returncode == VALGRIND_STATUS:
+            raise Failure('valgrind reported errors:\n' + err)
+        return p.returncode, out, err
+
+    def normalize(self, text):
+        return text.replace(self.data, '$DATA').replace(self.tmp, '$TMP')
+
+    # ---- checks ----
+
+    def golden_check(self, name, text):
+        path = os.path.join(self.golden, name)
+        text = self.normalize(text)
+        if self.update:
+            os.makedirs(self.golden, exist_ok=True)
+            with open(path, 'w') as f:
+                f.write(text)
+            return
+        if not os.path.exists(path):
+            raise Failure('golden file %s missing (run with --update, then read it)' % name)
+        with open(path) as f:
+            want = f.read()
+        if want != text:
+            diff = ''.join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
+                                                'golden/' + name, 'actual'))
+            raise Failure('output differs from golden/%s:\n%s' % (name, diff))
+
+    def case(self, name, fn):
+        try:
+            fn()
+        except Skip as e:
+            self.skipped.append(name)
+            print('SKIP %s: %s' % (name, e))
+            return
+        except Failure as e:
+            self.failed.append(name)
+            print('FAIL %s: %s' % (name, e))
+            return
+        except subprocess.TimeoutExpired as e:
+            self.failed.append(name)
+            print('FAIL %s: timed out: %s' % (name, e))
+            return
+        self.passed += 1
+        print('ok   %s' % name)
+
+
+class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def expect(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def expect_rc(rc, want, out, err):
+    expect(rc == want, 'exit status %d, want %d\nstdout: %s\nstderr: %s' % (rc, want, out[:2000], err[:2000]))
+
+
+def one_line_error(r, rc, out, err, status, json_mode, pattern):
+    """The error contract: exact status, empty stdout, one stderr line."""
+    expect_rc(rc, status, out, err)
+    expect(out == '', 'stdout not empty on error: %r' % out[:500])
+    lines = err.splitlines()
+    if json_mode:
+        # Notes are not printed under -j without -v: exactly one line.
+        expect(len(lines) == 1, 'want one stderr line under -j, got %r' % err)
+        try:
+            e = json.loads(lines[0])
+        except ValueError:
+            raise Failure('stderr is not JSON: %r' % lines[0])
+        expect(set(e) == {'error'} and set(e['error']) == {'status', 'message'},
+               'bad error object %r' % e)
+        expect(e['error']['status'] == status, 'error.status %r' % e['error']['status'])
+        msg = e['error']['message']
+    else:
+        errs = [ln for ln in lines if not ln.startswith('xesvmctl: note: ')]
+        expect(len(errs) == 1, 'want one error line, got %r' % err)
+        expect(errs[0].startswith('xesvmctl: '), 'no "xesvmctl: " prefix: %r' % errs[0])
+        msg = errs[0][len('xesvmctl: '):]
+    expect(re.search(pattern, msg), 'message %r does not match /%s/' % (msg, pattern))
+
+
+# ------------------------------------------------------------------
+# golden: every command, human and JSON, on the example snapshot and on
+# the recorded debugfs/proc trees
+# ------------------------------------------------------------------
+
+SNAPSHOT_CASES = [
+    # (golden name, args after "-f example.json")
+    ('snap-device-show', ['device', 'show']),
+    ('snap-client-show', ['client', 'show']),
+    ('snap-vm-show', ['vm', 'show']),
+    ('snap-vm-show-exact', ['-x', 'vm', 'show']),
+    ('snap-vm-show-pid', ['vm', 'show', 'pid', '5170']),
+    ('snap-vma-show', ['vma', 'show']),
+    ('snap-vma-show-vm3-window', ['vma', 'show', 'vm', '3', 'addr', '0x7f3a00000000-0x7f3a40080000']),
+    ('snap-range-show', ['range', 'show']),
+    ('snap-range-show-window', ['range', 'show', 'addr', '0x7fa180000000+128K']),
+    ('snap-range-show-client', ['range', 'show', 'client', '7', 'addr', '0x7f3a40000000+64K']),
+    ('snap-pagemap-show', ['pagemap', 'show']),
+    ('snap-stats-show', ['stats', 'show']),
+    ('snap-stats-show-exact', ['-x', 'stats']),
+]
+
+JSON_CASES = [
+    ('snap-device-show.json', ['-j', 'device', 'show']),
+    ('snap-client-show.json', ['-j', 'client', 'show']),
+    ('snap-vm-show.json', ['-j', 'vm', 'show']),
+    ('snap-vm-show-pid.json', ['-j', 'vm', 'show', 'pid', '5170']),
+    ('snap-vma-show.json', ['-j', 'vma', 'show', 'vm', '5']),
+    ('snap-range-show-window.json', ['-j', 'range', 'show', 'addr', '0x7fa180000000+128K']),
+    ('snap-pagemap-show.json', ['-p', 'pagemap', 'show']),
+    ('snap-stats-show.json', ['-j', 'stats', 'show']),
+]
+
+TREE_CASES = [
+    ('tree-device-show', ['device', 'show']),
+    ('tree-device-show-verbose', ['-v', 'device', 'show']),
+    ('tree-client-show', ['client', 'show']),
+    ('tree-client-show-pid', ['client', 'show', 'pid', '2417']),
+    ('tree-stats-show', ['stats', 'show']),
+    ('tree-stats-show-exact', ['-x', 'stats', 'show']),
+    ('tree-device-show.json', ['-j', 'device', 'show']),
+    ('tree-client-show.json', ['-j', 'client', 'show']),
+    ('tree-stats-show.json', ['-p', 'stats', 'show', 'dev', '0000:03:00.0']),
+]
+
+
+def group_golden(r):
+    def golden_run(name, args, base):
+        def fn():
+            rc, out, err = r.run(base + args)
+            expect_rc(rc, 0, out, err)
+            if name.endswith('.json'):
+                try:
+                    doc = json.loads(out)
+                except ValueError as e:
+                    raise Failure('not one JSON document: %s' % e)
+                expect(doc.get('schema_version') == 1, 'no schema_version 1')
+            r.golden_check(name, out)
+            r.golden_check(name + '.stderr', err)
+        r.case('golden/' + name, fn)
+
+    for name, args in SNAPSHOT_CASES + JSON_CASES:
+        golden_run(name, args, ['-f', r.snap])
+    tree = ['--debugfs', r.debugfs, '--proc', r.proc]
+    for name, args in TREE_CASES:
+        golden_run(name, args, tree)
+
+    def env_roots():
+        # XESVM_DEBUGFS/XESVM_PROC do what the options do.
+        rc, out, err = r.run(['client', 'show'],
+                             env={'XESVM_DEBUGFS': r.debugfs, 'XESVM_PROC': r.proc})
+        expect_rc(rc, 0, out, err)
+        r.golden_check('tree-client-show', out)
+    r.case('golden/env-roots', env_roots)
+
+    def diff_human():
+        rc, out, err = r.run(['diff', r.snap, r.snap_after])
+        expect_rc(rc, 0, out, err)
+        r.golden_check('diff', out)
+    r.case('golden/diff', diff_human)
+
+    def diff_json():
+        rc, out, err = r.run(['-j', 'diff', r.snap, r.snap_after])
+        expect_rc(rc, 0, out, err)
+        json.loads(out)
+        r.golden_check('diff.json', out)
+    r.case('golden/diff.json', diff_json)
+
+    def diff_same():
+        rc, out, err = r.run(['-j', 'diff', r.snap, r.snap])
+        expect_rc(rc, 0, out, err)
+        r.golden_check('diff-same.json', out)
+    r.case('golden/diff-same', diff_same)
+
+    def help_text():
+        rc, out, err = r.run(['help'])
+        expect_rc(rc, 0, out, err)
+        r.golden_check('help', out)
+        rc2, out2, _ = r.run(['--help'])
+        expect(rc2 == 0 and out2 == out, '--help differs from help')
+        rc, out, err = r.run(['help', 'stats'])
+        expect_rc(rc, 0, out, err)
+        r.golden_check('help-stats', out)
+        rc2, out2, _ = r.run(['stats', 'help'])
+        expect(rc2 == 0 and out2 == out, '"stats help" differs from "help stats"')
+        rc2, out2, _ = r.run(['stats', 'show', '--help'])
+        expect(rc2 == 0 and out2 == out, '"stats show --help" differs from "help stats"')
+    r.case('golden/help', help_text)
+
+    def version():
+        rc, out, err = r.run(['-V'])
+        expect_rc(rc, 0, out, err)
+        expect(re.fullmatch(r'xesvmctl \d+\.\d+\.\d+ \(libxesvm \d+\.\d+\.\d+, JSON schema 1\)\n', out),
+               'version line %r' % out)
+    r.case('golden/version', version)
+
+    # JSON output is a (partial) model: it loads back with -f.
+    def roundtrip():
+        for obj in ('device', 'client', 'vm', 'vma', 'range', 'pagemap'):
+            rc, out, err = r.run(['-f', r.snap, '-j', obj, 'show'])
+            expect_rc(rc, 0, out, err)
+            rc2, out2, err2 = r.run(['-f', '-', '-j', obj, 'show'], stdin=out.encode())
+            expect_rc(rc2, 0, out2, err2)
+            expect(out2 == out, '%s show: -j output does not load back to itself' % obj)
+    r.case('golden/json-roundtrip', roundtrip)
+
+    def snapshot_roundtrip():
+        plain = os.path.join(r.tmp, 'snap.json')
+        gz = os.path.join(r.tmp, 'snap.json.gz')
+        tree = ['--debugfs', r.debugfs, '--proc', r.proc]
+        rc, out, err = r.run(tree + ['snapshot', '-o', plain])
+        expect_rc(rc, 0, out, err)
+        expect(out == 'snapshot written to %s\n' % plain, 'stdout %r' % out)
+        rc, out, err = r.run(tree + ['snapshot', '--gzip', '--output', gz])
+        expect_rc(rc, 0, out, err)
+        with open(gz, 'rb') as f:
+            expect(f.read(2) == b'\x1f\x8b', 'snapshot -z did not write gzip')
+        rc, live, err = r.run(tree + ['-j', 'stats'])
+        expect_rc(rc, 0, live, err)
+        for path in (plain, gz):
+            rc, out, err = r.run(['-f', path, '-j', 'stats'])
+            expect_rc(rc, 0, out, err)
+            expect(out == live, 'stats from %s differ from the live tree' % path)
+        # To stdout, and through a pipe back in.
+        rc, out, err = r.run(tree + ['snapshot'])
+        expect_rc(rc, 0, out, err)
+        doc = json.loads(out)
+        expect(doc['schema_version'] == 1 and doc['sources']['stats'] == 'debugfs',
+               'snapshot to stdout lacks schema/sources')
+        rc, out2, err = r.run(['-f', '-', '-j', 'stats'], stdin=out.encode())
+        expect(rc == 0 and out2 == live, 'snapshot from stdin differs')
+    r.case('golden/snapshot-roundtrip', snapshot_roundtrip)
+
+    def stats_reset():
+        tree = os.path.join(r.tmp, 'reset-tree')
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.copytree(r.debugfs, tree, symlinks=True)
+        rc, out, err = r.run(['--debugfs', tree, '--proc', r.proc, 'stats', 'reset', 'dev', '0'])
+        expect_rc(rc, 0, out, err)
+        expect(out == 'statistics reset\n', 'stdout %r' % out)
+        # xe's stats file takes a "1" to clear (xe_gt_debugfs.c stats_write).
+        for gt in ('gt0', 'gt1'):
+            with open(os.path.join(tree, 'dri', '0000:03:00.0', 'tile0', gt, 'stats')) as f:
+                expect(f.read().strip() == '1', '%s/stats not written with 1' % gt)
+    r.case('golden/stats-reset', stats_reset)
+
+    def watch():
+        # A recorded tree does not move: every rate is 0, two samples, then exit.
+        base = ['--debugfs', r.debugfs, '--proc', r.proc, 'stats', 'show']
+        rc, out, err = r.run(['-j'] + base + ['-w', '0.05', 'count', '2'])
+        expect_rc(rc, 0, out, err)
+        lines = out.splitlines()
+        expect(len(lines) == 2, 'want 2 JSON lines, got %d' % len(lines))
+        for ln in lines:
+            s = json.loads(ln)
+            expect(set(s) == {'time', 'interval_s', 'rates'}, 'keys %r' % sorted(s))
+            expect(s['interval_s'] > 0.04, 'interval %r' % s['interval_s'])
+            expect(len(s['rates']) > 50, 'too few rates (%d)' % len(s['rates']))
+            expect(all(x['delta'] == 0 and x['per_second'] == 0 for x in s['rates']),
+                   'a static tree moved')
+            expect({x['gt'] for x in s['rates']} == {0, 1}, 'GTs %r' % {x['gt'] for x in s['rates']})
+        rc, out, err = r.run(base + ['--watch=0.05', 'co', '1'])
+        expect_rc(rc, 0, out, err)
+        expect(re.fullmatch(r'\S+  rates over 0\.\d\d s\n  \(no counter changed\)\n', out),
+               'human watch output %r' % out)
+    r.case('golden/stats-watch', watch)
+
+    def watch_rates():
+        # A counter that moves between samples shows as a rate.
+        tree = os.path.join(r.tmp, 'watch-tree')
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.copytree(r.debugfs, tree, symlinks=True)
+        stats = os.path.join(tree, 'dri', '0000:03:00.0', 'tile0', 'gt0', 'stats')
+        p = subprocess.Popen([r.xesvmctl, '-j', '--debugfs', tree, '--proc', r.proc,
+                              'stats', '-w', '1', 'count', '1'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=r.env())
+        time.sleep(0.4)
+        with open(stats) as f:
+            text = f.read()
+        text = re.sub(r'^svm_pagefault_count: (\d+)$',
+                      lambda m: 'svm_pagefault_count: %d' % (int(m.group(1)) + 1000),
+                      text, flags=re.M)
+        with open(stats + '.new', 'w') as f:
+            f.write(text)
+        os.rename(stats + '.new', stats)
+        out, err = p.communicate(timeout=60)
+        expect(p.returncode == 0, 'exit %d: %s' % (p.returncode, err))
+        s = json.loads(out)
+        moved = [x for x in s['rates'] if x['delta']]
+        expect(len(moved) == 1 and moved[0]['counter'] == 'svm_pagefault_count' and
+               moved[0]['delta'] == 1000 and moved[0]['gt'] == 0 and
+               moved[0]['group'] == 'faults', 'moved counters %r' % moved)
+        expect(abs(moved[0]['per_second'] - 1000 / s['interval_s']) < 1, 'rate %r' % moved[0])
+    r.case('golden/stats-watch-rates', watch_rates)
+
+    def watch_sigint():
+        p = subprocess.Popen([r.xesvmctl, '--debugfs', r.debugfs, '--proc', r.proc,
+                              'stats', '-w', '30'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=r.env())
+        time.sleep(0.5)
+        p.send_signal(2)
+        out, err = p.communicate(timeout=10)
+        expect(p.returncode == 0, 'SIGINT: exit %d: %s' % (p.returncode, err))
+    r.case('golden/stats-watch-sigint', watch_sigint)
+
+    def color():
+        if not shutil.which('script'):
+            raise Skip('script(1) not installed: no pty to test colour on')
+        cmd = '%s -f %s range show addr 0x7fa100a00000+4M' % (r.xesvmctl, r.snap)
+        p = subprocess.run(['script', '-qec', cmd, '/dev/null'], capture_output=True,
+                           env=r.env({'NO_COLOR': None}), timeout=60)
+        out = p.stdout.decode()
+        expect('\x1b[1m' in out and '\x1b[36m' in out, 'no colour on a TTY: %r' % out)
+        p = subprocess.run(['script', '-qec', cmd, '/dev/null'], capture_output=True,
+                           env=r.env({'NO_COLOR': '1'}), timeout=60)
+        expect('\x1b[' not in p.stdout.decode(), 'colour despite NO_COLOR')
+        rc, out, err = r.run(['-f', r.snap, 'range', 'show'], env={'NO_COLOR': None})
+        expect('\x1b[' not in out, 'colour on a pipe')
+    r.case('golden/color', color)
+
+
+# ------------------------------------------------------------------
+# errors: each bad input, its message, exit status, empty stdout
+# ------------------------------------------------------------------
+
+def group_errors(r):
+    def err_case(name, args, status, pattern, stdin=None, env=None, prefix=None, setup=None):
+        for json_mode in (False, True):
+            def fn(json_mode=json_mode):
+                if setup:
+                    setup()
+                full = (['-j'] if json_mode else []) + args
+                rc, out, err = r.run(full, stdin=stdin, env=env, prefix=prefix)
+                one_line_error(r, rc, out, err, status, json_mode, pattern)
+            r.case('errors/%s%s' % (name, ' -j' if json_mode else ''), fn)
+
+    bad = os.path.join(r.data, 'debugfs-bad-%s')
+    err_case('stats-garbage', ['--debugfs', bad % 'garbage', '--proc', r.proc, 'stats'], 2,
+             r'gt0/stats: line \d+: not a "name: value" counter line')
+    err_case('stats-truncated', ['--debugfs', bad % 'truncated', '--proc', r.proc, 'stats'], 2,
+             r'gt0/stats: line \d+: counter \S+ is truncated')
+    err_case('stats-overflow', ['--debugfs', bad % 'overflow', '--proc', r.proc, 'stats'], 2,
+             r'gt0/stats: line \d+: counter \S+ is negative')
+    err_case('device-show-overflow', ['--debugfs', bad % 'overflow', '--proc', r.proc,
+                                      'device', 'show'], 2, r'is negative')
+
+    malformed = os.path.join(r.tmp, 'malformed.json')
+    future = os.path.join(r.tmp, 'future.json')
+    notjson = os.path.join(r.tmp, 'notjson.json')
+    with open(malformed, 'w') as f:
+        f.write('{"schema_version": 1, "devices": [{"minor": 0,\n')
+    with open(future, 'w') as f:
+        f.write('{"schema_version": 2, "devices": []}\n')
+    with open(notjson, 'wb') as f:
+        f.write(b'\x00\x01garbage\xff')
+    err_case('snapshot-malformed', ['-f', malformed, 'device', 'show'], 1, r'malformed\.json: .*line')
+    err_case('snapshot-future', ['-f', future, 'vm', 'show'], 1, r'future\.json: .*schema_version 2 is newer')
+    err_case('snapshot-garbage', ['-f', notjson, 'range', 'show'], 1, r'notjson\.json')
+    err_case('snapshot-missing', ['-f', os.path.join(r.tmp, 'nope.json'), 'device', 'show'], 1,
+             r'nope\.json: .*No such file')
+    err_case('snapshot-stdin-malformed', ['-f', '-', 'device', 'show'], 1, r'.',
+             stdin=b'{"schema_version": 1, "vms": [')
+    err_case('diff-malformed', ['diff', r.snap, malformed], 1, r'malformed\.json')
+    err_case('missing-device-d7', ['-f', r.snap, '-d', '7', 'device', 'show'], 1,
+             r'no device matches "7"')
+    err_case('missing-device-keyword', ['-f', r.snap, 'range', 'show', 'dev', 'renderD200'], 1,
+             r'no device matches "renderD200"')
+    err_case('missing-device-tree', ['--debugfs', r.debugfs, '--proc', r.proc, '-d', '7', 'stats'], 1,
+             r'no device matches "7"')
+    err_case('debugfs-missing', ['--debugfs', os.path.join(r.tmp, 'no-debugfs'), 'stats'], 1,
+             r'no-debugfs')
+
+    # An unreadable debugfs: root reads anything, so drop to nobody.
+    unreadable = os.path.join(r.tmp, 'unreadable')
+
+    def make_unreadable():
+        if not os.path.exists(unreadable):
+            shutil.copytree(r.debugfs, unreadable, symlinks=True)
+            os.chmod(r.tmp, 0o755)
+            for root, dirs, files in os.walk(unreadable):
+                os.chmod(root, 0o755)
+            os.chmod(os.path.join(unreadable, 'dri'), 0)
+    prefix = None
+    if os.geteuid() == 0:
+        setpriv = shutil.which('setpriv')
+        prefix = [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups'] if setpriv else None
+    if os.geteuid() != 0 or prefix:
+        err_case('debugfs-unreadable', ['--debugfs', unreadable, '--proc', r.proc, 'stats'], 2,
+                 r'unreadable/dri is not readable \(needs root\)', prefix=prefix,
+                 setup=make_unreadable)
+        # stats reset on the real debugfs without root says so.
+        err_case('stats-reset-needs-root', ['stats', 'reset'], 2, r'needs root',
+                 prefix=prefix if os.geteuid() == 0 else None)
+    else:
+        r.case('errors/debugfs-unreadable', lambda: (_ for _ in ()).throw(
+            Skip('running as root without setpriv: cannot make a directory unreadable')))
+
+    # Live VM views need the kernel family (a later issue).
+    for obj in ('vm', 'vma', 'range', 'pagemap'):
+        err_case('live-%s' % obj, ['--debugfs', r.debugfs, '--proc', r.proc, obj, 'show'], 2,
+                 r'^%s show: live \S+ need the drm-svm kernel family' % obj)
+
+    # Usage errors.
+    snap = ['-f', r.snap]
+    err_case('unknown-object', ['frobnicate'], 1, r"unknown object 'frobnicate'")
+    err_case('unknown-command', snap + ['vm', 'frob'], 1, r"unknown command 'frob' for vm")
+    err_case('unknown-keyword', snap + ['vm', 'show', 'colour', 'red'], 1, r"unexpected argument 'colour'")
+    err_case('missing-value', snap + ['range', 'show', 'pid'], 1, r"'pid' needs a value \(PID\)")
+    err_case('bad-pid', snap + ['vm', 'show', 'pid', '12abc'], 1, r"pid: '12abc' is not a valid number")
+    err_case('negative-vm', snap + ['vm', 'show', 'vm', '-3'], 1, r"unknown option '-3'|not a valid number")
+    err_case('bad-window-reversed', snap + ['range', 'show', 'addr', '0x2000-0x1000'], 1, r'0x2000-0x1000')
+    err_case('bad-window-wrap', snap + ['range', 'show', 'addr', '0xffffffffffffff00+1M'], 1, r'.')
+    err_case('bad-window-garbage', snap + ['range', 'show', 'addr', 'zzz'], 1, r'zzz')
+    err_case('keyword-twice', snap + ['vm', 'show', 'pid', '1', 'pid', '2'], 1, r"'pid' given twice")
+    err_case('unknown-global-option', ['--frob', 'device', 'show'], 1, r"unknown or ambiguous option '--frob'")
+    err_case('ambiguous-long-option', ['--de', 'x', 'device', 'show'], 1, r"'--de'")
+    err_case('global-option-value-missing', ['device', 'show', '-d'], 1, r"unknown option '-d'")
+    err_case('option-missing-value', ['-f'], 1, r"option '-f' needs a value")
+    err_case('option-after-object', snap + ['device', 'show', '-j'], 1,
+             r"unknown option '-j' for this command \(global options go before the object\)")
+    err_case('count-without-watch', snap + ['stats', 'count', '3'], 1, r'count needs --watch')
+    err_case('watch-snapshot', snap + ['stats', '-w', '1'], 1, r'cannot watch a snapshot')
+    err_case('watch-bad', ['--debugfs', r.debugfs, 'stats', '-w', '0'], 1, r"--watch: '0' is not a positive number")
+    err_case('count-bad', ['--debugfs', r.debugfs, 'stats', '-w', '1', 'count', '1.5'], 1,
+             r"count: '1.5' is not a positive integer")
+    err_case('reset-snapshot', snap + ['stats', 'reset'], 1, r'not on a snapshot')
+    err_case('diff-one-arg', ['diff', r.snap], 1, r'diff needs SNAP_A SNAP_B')
+    err_case('diff-three-args', ['diff', r.snap, r.snap, r.snap], 1, r'unexpected argument')
+    err_case('flag-with-value', snap + ['snapshot', '--gzip=yes'], 1, r"'gzip' takes no value")
+    err_case('help-unknown', ['help', 'frob'], 1, r"unknown object 'frob'")
+    err_case('batch-with-args', ['-b', '-', 'device', 'show'], 1, r'-b takes its commands from the file')
+    err_case('batch-missing-file', ['-b', os.path.join(r.tmp, 'nope.batch')], 1, r'cannot open batch file')
+
+    def no_args_pipe():
+        rc, out, err = r.run([], stdin=b'')
+        expect_rc(rc, 1, out, err)
+        expect(out == '', 'stdout %r' % out)
+        expect(err.startswith('Usage: xesvmctl'), 'usage not on stderr: %r' % err[:200])
+    r.case('errors/no-args-not-a-terminal', no_args_pipe)
+
+    def epipe():
+        # A reader that goes away must not crash or hang xesvmctl.
+        p = subprocess.Popen([r.xesvmctl, '-f', r.snap, 'range', 'show'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=r.env())
+        p.stdout.close()
+        p.wait(timeout=30)
+        # Small outputs fit the pipe buffer (0); larger ones hit EPIPE (2) or
+        # SIGPIPE (-13). Anything else (a crash, a hang) fails.
+        expect(p.returncode in (0, 2, -13), 'exit %d on a closed pipe' % p.returncode)
+    r.case('errors/closed-stdout', epipe)
+
+
+# ------------------------------------------------------------------
+# grammar: abbreviations, defaults, ambiguity
+# ------------------------------------------------------------------
+
+def group_grammar(r):
+    snap = ['-f', r.snap]
+
+    def same(name, a, b):
+        def fn():
+            rc1, out1, err1 = r.run(snap + a)
+            rc2, out2, err2 = r.run(snap + b)
+            expect_rc(rc1, 0, out1, err1)
+            expect_rc(rc2, 0, out2, err2)
+            expect(out1 == out2, '%r and %r differ' % (a, b))
+            expect(out1 != '', 'empty output')
+        r.case('grammar/' + name, fn)
+
+    same('object-prefix', ['dev', 'show'], ['device', 'show'])
+    same('command-prefix', ['range', 's', 'pid', '5170'], ['range', 'show', 'pid', '5170'])
+    same('keyword-prefix', ['ra', 'sh', 'p', '5170', 'a', '0x7fa100000000+4M'],
+         ['range', 'show', 'pid', '5170', 'addr', '0x7fa100000000+4M'])
+    same('exact-beats-prefix', ['vm', 'show'], ['vm', 'sh'])
+    same('default-command', ['client'], ['client', 'show'])
+    same('default-command-with-option', ['-x', 'stats'], ['-x', 'stats', 'show'])
+    same('long-option-prefix', ['--ex', 'stats'], ['--exact', 'stats'])
+    same('long-option-equals', ['--exact', 'vma', 'show'], ['-x', 'vma', 'show'])
+    same('json-pretty-implies-json', ['-p', 'device'], ['--pretty', '--json', 'device'])
+    same('device-by-bdf', ['-d', '0000:3a:00.0', 'vm', 'show'], ['vm', 'show', 'dev', '0'])
+    same('device-by-node', ['-d', 'renderD128', 'vm', 'show'], ['-d', 'card0', 'vm', 'show'])
+
+    def ambiguous(name, args, pattern):
+        def fn():
+            for json_mode in (False, True):
+                rc, out, err = r.run((['-j'] if json_mode else []) + snap + args)
+                one_line_error(r, rc, out, err, 1, json_mode, pattern)
+        r.case('grammar/' + name, fn)
+
+    ambiguous('ambiguous-object-d', ['d', 'show'], r"^ambiguous object 'd': device, diff$")
+    ambiguous('ambiguous-object-v', ['v'], r"^ambiguous object 'v': vm, vma$")
+    ambiguous('ambiguous-object-s', ['s'], r"^ambiguous object 's': stats, snapshot, shell$")
+    ambiguous('ambiguous-long-option-p', ['--p', 'device'], r"'--p'")
+
+    def filters():
+        # The window filter selects exactly the overlapping ranges.
+        rc, out, err = r.run(snap + ['-j', 'range', 'show', 'addr', '0x7f3a00100000-0x7f3a00300000'])
+        expect_rc(rc, 0, out, err)
+        starts = [x['start'] for x in json.loads(out)['ranges']]
+        expect(starts == [0x7f3a00000000, 0x7f3a00200000], 'window selected %r' % [hex(s) for s in starts])
+        rc, out, err = r.run(snap + ['-j', 'vm', 'show', 'client', '9'])
+        expect([v['vm'] for v in json.loads(out)['vms']] == [5], 'client 9 -> VMs %r' % out)
+        rc, out, err = r.run(snap + ['-j', 'range', 'show', 'pid', '999999'])
+        expect_rc(rc, 0, out, err)
+        expect(json.loads(out)['ranges'] == [], 'unknown pid matched ranges')
+        rc, out, err = r.run(snap + ['range', 'show', 'pid', '999999'])
+        expect(rc == 0 and out == '', 'empty human table should print nothing, got %r' % out)
+    r.case('grammar/filters', filters)
+
+    def complete_c():
+        def comp(*words):
+            rc, out, err = r.run(['__complete'] + list(words))
+            expect_rc(rc, 0, out, err)
+            return out.split()
+        expect(comp('') == ['device', 'client', 'vm', 'vma', 'range', 'pagemap', 'stats',
+                            'snapshot', 'diff', 'shell', 'help'], 'top level %r' % comp(''))
+        expect(comp('v') == ['vm', 'vma'], 'v -> %r' % comp('v'))
+        expect(comp('-j', 'ra', 's', '') == ['dev', 'pid', 'client', 'vm', 'addr'], 'range show')
+        expect(comp('range', 'show', 'pid', '1', '') == ['dev', 'client', 'vm', 'addr'],
+               'given keyword offered again: %r' % comp('range', 'show', 'pid', '1', ''))
+        expect(comp('stats', '--w') == ['--watch'], 'stats --w -> %r' % comp('stats', '--w'))
+        expect(comp('stats', '') == ['show', 'reset'], 'stats -> %r' % comp('stats', ''))
+        expect(comp('help', 'st') == ['stats'], 'help st -> %r' % comp('help', 'st'))
+        expect(comp('--de') == ['--device', '--debugfs'], '--de -> %r' % comp('--de'))
+        # The shell's completer offers the long spellings of options.
+        expect(comp('-f', 'x', 'sn', '-') == ['--output', '--gzip'], 'snapshot - -> %r' % comp('-f', 'x', 'sn', '-'))
+        expect(comp('-f', 'x', 'sn', '--') == ['--output', '--gzip'], 'snapshot -- -> %r' % comp('-f', 'x', 'sn', '--'))
+    r.case('grammar/complete-from-table', complete_c)
+
+
+# ------------------------------------------------------------------
+# batch
+# ------------------------------------------------------------------
+
+def group_batch(r):
+    snap = ['-f', r.snap]
+
+    def write(name, text):
+        path = os.path.join(r.tmp, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    def individual(*cmds, json_mode=False):
+        out = ''
+        for c in cmds:
+            rc, o, e = r.run((['-j'] if json_mode else []) + snap + c.split())
+            expect_rc(rc, 0, o, e)
+            out += o
+        return out
+
+    def batch_ok():
+        path = write('ok.batch', '# a comment\n\ndevice show\n  vm show pid 5170  \nrange s addr "0x7fa180000000+128K"\n')
+        rc, out, err = r.run(snap + ['-b', path])
+        expect_rc(rc, 0, out, err)
+        expect(out == individual('device show', 'vm show pid 5170', 'range show addr 0x7fa180000000+128K'),
+               'batch output differs from the commands run one by one')
+    r.case('batch/ok', batch_ok)
+
+    def batch_stdin_json():
+        rc, out, err = r.run(['-j'] + snap + ['-b', '-'], stdin=b'device show\nvma show vm 3\n')
+        expect_rc(rc, 0, out, err)
+        docs = out.splitlines()
+        expect(len(docs) == 2 and all(json.loads(d)['schema_version'] == 1 for d in docs),
+               'want two JSON documents, one per line: %r' % out[:300])
+        expect(out == individual('device show', 'vma show vm 3', json_mode=True), 'differs')
+    r.case('batch/stdin-json', batch_stdin_json)
+
+    def batch_stops():
+        path = write('bad.batch', 'device show\nvm frob\nclient show\n')
+        for json_mode in (False, True):
+            rc, out, err = r.run((['-j'] if json_mode else []) + snap + ['-b', path])
+            expect_rc(rc, 1, out, err)
+            expect(out == individual('device show', json_mode=json_mode),
+                   'ran past the failing line: %r' % out)
+            if json_mode:
+                e = json.loads(err.splitlines()[-1])
+                expect(e['error']['message'].startswith('batch line 2: unknown command'), e)
+            else:
+                expect(err.splitlines()[-1] == "xesvmctl: batch line 2: unknown command 'frob' for vm (try: xesvmctl vm help)",
+                       'stderr %r' % err)
+    r.case('batch/stops-at-first-error', batch_stops)
+
+    def batch_force():
+        path = write('force.batch', 'device show\nvm frob\nclient show\nrange show dev 9\npagemap show\n')
+        rc, out, err = r.run(snap + ['--force', '-b', path])
+        expect_rc(rc, 1, out, err)
+        expect(out == individual('device show', 'client show', 'pagemap show'), 'force output')
+        errs = [ln for ln in err.splitlines() if 'note:' not in ln]
+        expect([e.split(':')[1] for e in errs] == [' batch line 2', ' batch line 4'], 'errors %r' % errs)
+        # The worst status wins: a system error (2) after a usage error (1).
+        path = write('force2.batch', 'vm frob\nvm show\n')
+        rc, out, err = r.run(['--debugfs', r.debugfs, '--proc', r.proc, '--force', '-b', path])
+        expect_rc(rc, 2, out, err)
+    r.case('batch/force', batch_force)
+
+    def batch_quotes():
+        path = write('quote.batch', 'range show addr "0x7fa180000000+128K\n')
+        rc, out, err = r.run(snap + ['-b', path])
+        expect_rc(rc, 1, out, err)
+        expect('batch line 1: unterminated " quote' in err, err)
+    r.case('batch/unterminated-quote', batch_quotes)
+
+    def batch_no_shell():
+        path = write('shell.batch', 'shell\n')
+        rc, out, err = r.run(snap + ['-b', path])
+        expect_rc(rc, 1, out, err)
+        expect("batch line 1: 'shell' cannot run inside the shell or a batch file" in err, err)
+    r.case('batch/no-shell-inside', batch_no_shell)
+
+    def batch_live_snapshot():
+        # One snapshot load serves every line: -f - with -b FILE reads stdin once.
+        path = write('two.batch', 'device show\nvm show\n')
+        with open(r.snap, 'rb') as f:
+            data = f.read()
+        rc, out, err = r.run(['-f', '-', '-b', path], stdin=data)
+        expect_rc(rc, 0, out, err)
+        expect(out == individual('device show', 'vm show'), 'differs')
+        rc, out, err = r.run(['-f', '-', '-b', '-'], stdin=data)
+        one_line_error(r, rc, out, err, 1, False, r'cannot both read stdin')
+    r.case('batch/snapshot-once', batch_live_snapshot)
+
+
+# ------------------------------------------------------------------
+# shell: pipe mode always; the readline path under tmux when installed
+# ------------------------------------------------------------------
+
+def group_shell(r):
+    snap = ['-f', r.snap]
+
+    def pipe():
+        rc, out, err = r.run(snap + ['shell'], stdin=b'device show\nquit\nvm show\n')
+        expect_rc(rc, 0, out, err)
+        rc2, want, _ = r.run(snap + ['device', 'show'])
+        expect(out == want, 'shell output %r, want %r' % (out, want))
+    r.case('shell/pipe', pipe)
+
+    def pipe_help_errors():
+        rc, out, err = r.run(snap + ['shell'], stdin=b'help vm\nvm frob\nexit\n')
+        expect_rc(rc, 1, out, err)
+        rc2, want, _ = r.run(['help', 'vm'])
+        expect(out == want, 'help in the shell differs')
+        expect(err.strip().splitlines()[-1] == "xesvmctl: unknown command 'frob' for vm (try: xesvmctl vm help)",
+               'stderr %r' % err)
+        # An error does not end the shell; EOF does.
+        rc, out, err = r.run(snap + ['shell'], stdin=b'nope\ndevice show\n')
+        expect(rc == 1 and 'DRIVER' in out, 'shell stopped after an error')
+        rc, out, err = r.run(snap + ['shell'], stdin=b'shell\n')
+        expect('already in the shell' in err or 'cannot run inside the shell' in err, err)
+    r.case('shell/pipe-help-errors', pipe_help_errors)
+
+    def tty():
+        tmux = shutil.which('tmux')
+        if not tmux:
+            raise Skip('tmux not installed: the readline path is not driven')
+        sock = 'xesvmctl-test-%d' % os.getpid()
+        env = r.env()
+        cmd = 'env HOME=%s XDG_STATE_HOME=%s NO_COLOR=1 %s -f %s' % (
+            env['HOME'], env['XDG_STATE_HOME'], r.xesvmctl, r.snap)
+        hist = os.path.join(env['XDG_STATE_HOME'], 'xesvmctl', 'history')
+        if os.path.exists(hist):
+            os.unlink(hist)
+
+        def tm(*a):
+            return subprocess.run([tmux, '-L', sock] + list(a), capture_output=True,
+                                  env=env, timeout=30).stdout.decode()
+
+        def screen_has(text, timeout=10):
+            end = time.time() + timeout
+            while time.time() < end:
+                s = tm('capture-pane', '-p', '-t', 'x')
+                if text in s:
+                    return s
+                time.sleep(0.1)
+            raise Failure('%r never appeared on the terminal:\n%s' % (text, s))
+        try:
+            # No arguments on a terminal opens the shell.
+            tm('new-session', '-d', '-s', 'x', '-x', '200', '-y', '50', cmd)
+            screen_has('xesvm>')
+            tm('send-keys', '-t', 'x', 'pagem', 'Tab')
+            screen_has('xesvm> pagemap')
+            tm('send-keys', '-t', 'x', 'sh', 'Tab', 'Enter')
+            screen_has('CPU-DEFERRED')
+            tm('send-keys', '-t', 'x', 'range show p', 'Tab')
+            screen_has('range show pid')
+            tm('send-keys', '-t', 'x', '5170 addr 0x7fa180000000+64K', 'Enter')
+            screen_has('0x7fa180010000  64 KiB')
+            tm('send-keys', '-t', 'x', 'quit', 'Enter')
+            end = time.time() + 10
+            while time.time() < end and 'x' in tm('list-sessions', '-F', '#S').split():
+                time.sleep(0.1)
+            expect(os.path.exists(hist), 'no history file at %s' % hist)
+            with open(hist) as f:
+                lines = f.read().splitlines()
+            expect(lines == ['pagemap show', 'range show pid 5170 addr 0x7fa180000000+64K', 'quit'],
+                   'history %r' % lines)
+        finally:
+            tm('kill-server')
+    r.case('shell/tty-readline', tty)
+
+
+# ------------------------------------------------------------------
+# completions: the files and the table agree, and each file works
+# ------------------------------------------------------------------
+
+ROW_RE = re.compile(r"^\s*_{0,2}xesvmctl_w\s+'([^']*)'\s+(\S+)\s+(\S+)\s+(\S+)\s+'([^']*)'\s*$")
+FILES = {'bash': 'xesvmctl.bash', 'zsh': '_xesvmctl', 'fish': 'xesvmctl.fish'}
+
+
+def group_completions(r):
+    def table():
+        rc, out, err = r.run(['__complete-table'])
+        expect_rc(rc, 0, out, err)
+        rows = set()
+        for ln in out.splitlines():
+            f = ln.split('\t')
+            expect(len(f) == 5, 'bad table line %r' % ln)
+            rows.add(tuple(f[:4]))
+        return rows
+
+    def file_rows(shell):
+        rows = set()
+        with open(os.path.join(r.completions, FILES[shell])) as f:
+            for ln in f:
+                m = ROW_RE.match(ln)
+                if m:
+                    rows.add(m.groups()[:4])
+        return rows
+
+    for shell in FILES:
+        def agree(shell=shell):
+            t, c = table(), file_rows(shell)
+            missing = sorted(t - c)
+            extra = sorted(c - t)
+            msg = ''
+            if missing:
+                msg += '%s completion lacks (context, word, type, kind): %s\n' % (shell, missing)
+            if extra:
+                msg += '%s completion names what the table lacks: %s\n' % (shell, extra)
+            expect(not msg, msg)
+        r.case('completions/%s-agrees-with-table' % shell, agree)
+
+    def detects_disagreement():
+        # The check above must be able to fail: drop a word and add one.
+        t = table()
+        c = set(t)
+        c.discard(('vm show', 'addr', 'keyword', 'window'))
+        c.add(('vm show', 'colour', 'keyword', 'none'))
+        expect(t - c == {('vm show', 'addr', 'keyword', 'window')} and
+               c - t == {('vm show', 'colour', 'keyword', 'none')}, 'set difference broken')
+        expect(ROW_RE.match("_xesvmctl_w 'vm show'  addr  keyword window 'x y'"), 'regex broken')
+    r.case('completions/check-can-fail', detects_disagreement)
+
+    cases = [
+        ('xesvmctl ', 'device client vm vma range pagemap stats snapshot diff shell help'),
+        ('xesvmctl --', '--json --pretty --file --device --batch --force --debugfs --proc '
+                        '--exact --verbose --version --help'),
+        ('xesvmctl -j vm sh ', 'dev pid client vm addr'),
+        ('xesvmctl stats ', 'show reset'),
+        ('xesvmctl stats -', '-w --watch'),
+        ('xesvmctl snapshot --', '--output --gzip'),
+        ('xesvmctl help ', 'device client vm vma range pagemap stats snapshot diff shell help'),
+        ('xesvmctl ra s dev 0 a', 'addr'),
+        ('xesvmctl stats show -w 1 ', 'dev count'),
+    ]
+
+    def bash_works():
+        script = 'source %s\n' % os.path.join(r.completions, FILES['bash'])
+        script += 't() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xesvmctl; echo "${COMPREPLY[*]}"; }\n'
+        for line, _ in cases:
+            words = line.split(' ')
+            script += 't %s\n' % ' '.join("'%s'" % w for w in words)
+        p = subprocess.run(['bash', '--norc', '-c', script], capture_output=True, timeout=60)
+        got = p.stdout.decode().splitlines()
+        expect(p.returncode == 0 and not p.stderr, 'bash: %s' % p.stderr.decode())
+        for (line, want), g in zip(cases, got):
+            expect(sorted(g.split()) == sorted(want.split()), '%r -> %r, want %r' % (line, g, want))
+        expect(len(got) == len(cases), 'bash printed %d lines' % len(got))
+    r.case('completions/bash-completes', bash_works)
+
+    def zsh_works():
+        if not shutil.which('zsh'):
+            raise Skip('zsh not installed')
+        path = os.path.join(r.completions, FILES['zsh'])
+        p = subprocess.run(['zsh', '-n', path], capture_output=True)
+        expect(p.returncode == 0, 'zsh -n: %s' % p.stderr.decode())
+        # Drive the completer with stand-ins for compsys's output functions.
+        stubs = ('_describe() { local -a a; a=(${(P)${@[-1]}}); print -r -- "${a[@]%%:*}"; }; '
+                 '_files() { print FILES; }; _pids() { print PIDS; }; _message() { print MSG; }; '
+                 'compadd() { print -- "$@"; }; ')
+        for line, want in cases:
+            words = line.split(' ')
+            arr = ' '.join("'%s'" % w for w in words)
+            p = subprocess.run(['zsh', '-f', '-c', stubs + 'words=(%s); CURRENT=$#words; source %s'
+                                % (arr, path)], capture_output=True, timeout=60)
+            got = [w for w in p.stdout.decode().split()]
+            # zsh filters by the typed prefix itself; compare the offered set.
+            cur = words[-1]
+            got = [w for w in got if w.startswith(cur)]
+            expect(not p.stderr, 'zsh: %s' % p.stderr.decode())
+            expect(sorted(got) == sorted(want.split()) or
+                   (cur == '-' and set(want.split()) <= set(got)),
+                   '%r -> %r, want %r' % (line, got, want))
+    r.case('completions/zsh-completes', zsh_works)
+
+    def fish_works():
+        if not shutil.which('fish'):
+            raise Skip('fish not installed')
+        path = os.path.join(r.completions, FILES['fish'])
+        p = subprocess.run(['fish', '--no-execute', path], capture_output=True)
+        expect(p.returncode == 0, 'fish --no-execute: %s' % p.stderr.decode())
+        for line, want in cases:
+            p = subprocess.run(['fish', '--no-config', '-c', 'source %s; complete -C %s' % (
+                path, "'%s'" % line)], capture_output=True, timeout=60, env=r.env())
+            got = [ln.split('\t')[0] for ln in p.stdout.decode().splitlines()]
+            expect(p.returncode == 0, 'fish: %s' % p.stderr.decode())
+            expect(sorted(got) == sorted(want.split()), '%r -> %r, want %r' % (line, got, want))
+    r.case('completions/fish-completes', fish_works)
+
+
+GROUPS = {
+    'golden': group_golden,
+    'errors': group_errors,
+    'grammar': group_grammar,
+    'batch': group_batch,
+    'shell': group_shell,
+    'completions': group_completions,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--xesvmctl', required=True)
+    ap.add_argument('--data', required=True, help='tests/data')
+    ap.add_argument('--completions', required=True, help='completions/ directory')
+    ap.add_argument('--update', action='store_true', help='rewrite golden files (then read them!)')
+    ap.add_argument('groups', nargs='*', default=list(GROUPS))
+    args = ap.parse_args()
+    r = Runner(args)
+    if r.valgrind and not shutil.which('valgrind'):
+        print('valgrind requested but not installed')
+        return 1
+    try:
+        for g in args.groups:
+            GROUPS[g](r)
+    finally:
+        shutil.rmtree(r.tmp, ignore_errors=True)
+    print('%d passed, %d failed, %d skipped' % (r.passed, len(r.failed), len(r.skipped)))
+    if r.failed:
+        return 1
+    if r.skipped and not r.passed:
+        return 77
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
