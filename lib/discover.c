@@ -249,6 +249,11 @@ int xesvm_discover_libdrm(struct xesvm_model *m, bool all_drivers,
 	int count, i, ret = 0;
 
 	count = drmGetDevices2(0, NULL, 0);
+	if (count == -ENOENT) {
+		/* No /dev/dri at all: no DRM driver loaded (or a container without it). */
+		xesvm_model_note(m, "no DRM devices on this system (/dev/dri does not exist)");
+		return 0;
+	}
 	if (count < 0) {
 		xesvm_model_note(m, "libdrm could not list DRM devices (%s)", strerror(-count));
 		return 0;

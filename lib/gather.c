@@ -664,9 +664,14 @@ static void note_access(struct xesvm_model *m, const char *debugfs,
 			       a->client_dirs == 1 ? "y is" : "ies are",
 			       a->client_dirs == 1 ? "that client is" : "those clients are");
 	}
-	if (a->fdinfo_procs)
+	/* Root is refused only by ptrace rules (e.g. Yama), not for lack of root. */
+	if (a->fdinfo_procs && geteuid() != 0)
 		APPEND("%sfdinfo of %u other users' processes is not readable (needs root): their GPU memory use is omitted",
 		       n ? "; " : "", a->fdinfo_procs);
+	else if (a->fdinfo_procs)
+		APPEND("%sfdinfo of %u process%s is not readable (ptrace access denied): %s GPU memory use is omitted",
+		       n ? "; " : "", a->fdinfo_procs, a->fdinfo_procs == 1 ? "" : "es",
+		       a->fdinfo_procs == 1 ? "its" : "their");
 #undef APPEND
 	if (n)
 		xesvm_model_note(m, "%s", text);
