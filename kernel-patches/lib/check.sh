@@ -29,21 +29,23 @@ merge_config_quiet() {
 buildable_dir() { [ -f "$XESVM_TREE/${1}Makefile" ] || [ -f "$XESVM_TREE/${1}Kbuild" ]; }
 
 # build_targets COMMIT: make targets covering the files COMMIT touches: the
-# directory of a touched .c file, Makefile, Kconfig or local header (a
-# directory target rebuilds every out-of-date object under it, which after a
-# checkout means the touched files and their dependents); for a header under
-# include/, the directories of the files that include it. Ancestor
-# directories absorb their descendants.
+# object of a touched .c file; the directory of a touched Makefile, Kconfig
+# or local header (a directory target rebuilds every out-of-date object
+# under it, which after a checkout means the touched files and their
+# dependents); for a header under include/, the directories of the files
+# that include it. Ancestor directories absorb their descendants.
 build_targets() {
 	local c=$1 f d dirs=() objs=()
 	while IFS= read -r f; do
 		case $f in
 		*.c)
+			# Its object when the configured kernel builds one; otherwise
+			# (a new file, or one #included by another) its directory.
 			d=$(dirname "$f")/
-			if buildable_dir "$d"; then
-				dirs+=("$d")
-			elif [ -f "$XESVM_BUILD/${f%.c}.o" ]; then
+			if [ -f "$XESVM_BUILD/${f%.c}.o" ]; then
 				objs+=("${f%.c}.o")
+			elif buildable_dir "$d"; then
+				dirs+=("$d")
 			fi
 			;;
 		include/*.h)
