@@ -75,7 +75,7 @@ build_targets() {
 
 # kdoc_warnings FILE LABEL: kernel-doc -Wall messages, line numbers removed.
 kdoc_warnings() {
-	(cd "$XESVM_TREE" && scripts/kernel-doc -none -Wall "$1" 2>&1 || true) |
+	(cd "$XESVM_TREE" && { scripts/kernel-doc -none -Wall "$1" 2>&1 || true; }) |
 		sed -e "s|$1:[0-9]*:|$2:|g" -e 's|:[0-9][0-9]*:|:|g' | LC_ALL=C sort -u
 }
 
@@ -91,7 +91,7 @@ check_kdoc() {
 		if git -C "$XESVM_TREE" cat-file -e "$c^:$f" 2>/dev/null; then
 			mkdir -p "$tmp/parent/$(dirname "$f")"
 			git -C "$XESVM_TREE" show "$c^:$f" >"$tmp/parent/$f"
-			(cd "$XESVM_TREE" && scripts/kernel-doc -none -Wall "$tmp/parent/$f" 2>&1 || true) |
+			(cd "$XESVM_TREE" && { scripts/kernel-doc -none -Wall "$tmp/parent/$f" 2>&1 || true; }) |
 				sed -e "s|$tmp/parent/$f:[0-9]*:|$f:|g" -e 's|:[0-9][0-9]*:|:|g' |
 				LC_ALL=C sort -u >"$tmp/before"
 		fi
@@ -159,11 +159,11 @@ cmd_check() {
 		i=$((i + 1))
 		name=$(basename "$p" .patch)
 		local out total
-		out=$(cd "$XESVM_TREE" && scripts/checkpatch.pl --strict --no-summary --terse --showfile "$p" 2>&1 || true)
-		total=$(cd "$XESVM_TREE" && scripts/checkpatch.pl --strict "$p" 2>&1 | grep -E '^total: ' || true)
-		if [ -n "$out" ] || ! printf '%s' "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		out=$(cd "$XESVM_TREE" && { scripts/checkpatch.pl --strict --showfile "$p" 2>&1 || true; })
+		total=$(printf '%s\n' "$out" | grep -E '^total: ' || true)
+		if [ "$total" = "${total#total: 0 errors, 0 warnings, 0 checks}" ]; then
 			printf '%s\n' "$out" >&2
-			result FAIL "checkpatch $name" "$total"
+			result FAIL "checkpatch $name" "${total:-no checkpatch summary}"
 		else
 			result PASS "checkpatch $name"
 		fi
@@ -171,7 +171,7 @@ cmd_check() {
 
 	# 2. Each patch on its own: kernel-doc and a build of what it touches.
 	local names=()
-	mapfile -t names < <(cd "$tmp/series" && ls -1 -- *.patch | sed 's/\.patch$//')
+	mapfile -t names < <(find "$tmp/series" -name '*.patch' -printf '%f\n' | LC_ALL=C sort | sed 's/\.patch$//')
 	local alltargets=() targets=()
 	for i in "${!commits[@]}"; do
 		c=${commits[$i]}

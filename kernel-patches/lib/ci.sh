@@ -49,10 +49,11 @@ cmd_ci() {
 		local line
 		line=$(grep -E '^kunit: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1 || true)
 		if [ -n "$line" ]; then
-			set -- $line
-			passed=$((passed + $2))
-			failed=$((failed + $4))
-			skipped=$((skipped + $6))
+			local words=()
+			read -r -a words <<<"$line"
+			passed=$((passed + words[1]))
+			failed=$((failed + words[3]))
+			skipped=$((skipped + words[5]))
 		else
 			failed=$((failed + 1))
 		fi

@@ -39,18 +39,18 @@ boot_guest() {
 	local rundir=$1 limit=$2 mem=$3 extra=$4 kernel rc=0
 	kernel=$(bzimage)
 	mkdir -p "$rundir/out"
-	local cmd=(qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 -nographic -no-reboot
+	local qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 -nographic -no-reboot
 		-kernel "$kernel"
 		-fsdev "local,id=r,path=/,security_model=none,readonly=on,multidevs=remap"
 		-device "virtio-9p-pci,fsdev=r,mount_tag=/dev/root"
 		-fsdev "local,id=o,path=$rundir/out,security_model=none"
 		-device "virtio-9p-pci,fsdev=o,mount_tag=xesvmout"
 		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$rundir/init panic=-1 $extra")
-	printf '%q ' "${cmd[@]}" >"$rundir/qemu.cmd"
+	printf '%q ' "${qemu[@]}" >"$rundir/qemu.cmd"
 	if [ -n "${XESVM_VERBOSE:-}" ]; then
-		timeout -k 10 "$limit" "${cmd[@]}" </dev/null 2>&1 | tee "$rundir/console.log" >&2 || rc=${PIPESTATUS[0]}
+		timeout -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | tee "$rundir/console.log" >&2 || rc=${PIPESTATUS[0]}
 	else
-		timeout -k 10 "$limit" "${cmd[@]}" </dev/null >"$rundir/console.log" 2>&1 || rc=$?
+		timeout -k 10 "$limit" "${qemu[@]}" </dev/null >"$rundir/console.log" 2>&1 || rc=$?
 	fi
 	# The serial console ends lines with CR LF.
 	sed -i 's/\r$//' "$rundir/console.log"

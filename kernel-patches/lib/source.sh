@@ -65,7 +65,7 @@ find_deb() {
 # Sets nothing global; all diagnostics go to stderr.
 source_dir() {
 	if [ -n "${KERNEL_SRC:-}" ]; then
-		[ -f "$KERNEL_SRC/Makefile" ] && [ -d "$KERNEL_SRC/drivers/gpu/drm" ] ||
+		{ [ -f "$KERNEL_SRC/Makefile" ] && [ -d "$KERNEL_SRC/drivers/gpu/drm" ]; } ||
 			die "KERNEL_SRC=$KERNEL_SRC does not look like a Linux source tree"
 		(cd "$KERNEL_SRC" && pwd)
 		return 0
