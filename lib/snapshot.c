@@ -89,14 +89,17 @@ static int read_gzip_fd(int fd, struct input *in, struct xesvm_error *err)
 					"%s: corrupt or truncated gzip data: %s", in->name,
 					colon ? colon + 2 : zmsg);
 		}
-		gzclose(gz);
-		return -1;
+		goto fail;
 	}
 	gzclose(gz);
 	return 0;
 oom:
-	gzclose(gz);
 	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "%s: out of memory", in->name);
+fail:
+	gzclose(gz);
+	free(in->data);
+	in->data = NULL;
+	in->len = 0;
 	return -1;
 }
 

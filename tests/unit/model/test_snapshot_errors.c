@@ -32,6 +32,7 @@ static const struct bad_case cases[] = {
 	{ "truncated-in-range.json", "line 1, column 47 (byte 46): truncated: string or '}' expected near end of file" },
 	{ "truncated.json", "line 769, column 38 (byte 20000): truncated: '}' expected near end of file" },
 	{ "truncated.json.gz", "corrupt or truncated gzip data: unexpected end of file" },
+	{ "bad-crc.json.gz", "corrupt or truncated gzip data: incorrect data check" },
 	{ "vm-handle-string.json", "line 1, column 30 (byte 29): vms[0]: \"vm\" must be a non-negative integer" },
 };
 
