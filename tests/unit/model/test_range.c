@@ -154,6 +154,19 @@ static void test_from_json_rejects_non_object(void **state)
 	json_decref(arr);
 }
 
+/* Additive schema changes do not break old readers: unknown range keys are ignored. */
+static void test_from_json_ignores_unknown_keys(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct xesvm_range out;
+	json_t *obj = xesvm_range_to_json(&sample);
+
+	json_object_set_new(obj, "x_added_later", json_string("anything"));
+	assert_int_equal(xesvm_range_from_json(obj, &out, &err), 0);
+	assert_memory_equal(&out, &sample, sizeof(sample));
+	json_decref(obj);
+}
+
 static void test_to_json_refuses_unrepresentable(void **state)
 {
 	struct xesvm_range r = sample;
@@ -205,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_from_json_rejects_wrong_types),
 		cmocka_unit_test(test_from_json_rejects_bad_values),
 		cmocka_unit_test(test_from_json_rejects_non_object),
+		cmocka_unit_test(test_from_json_ignores_unknown_keys),
 		cmocka_unit_test(test_to_json_refuses_unrepresentable),
 		cmocka_unit_test(test_model_add_range_validates),
 		cmocka_unit_test(test_error_keeps_first),
