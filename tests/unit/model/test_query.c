@@ -235,6 +235,22 @@ static void test_window_overlap(void **state)
 	xesvm_model_free(m);
 }
 
+static void test_query_rejects_empty_window(void **state)
+{
+	struct xesvm_model *m = xesvm_model_new();
+	struct xesvm_error err = { 0 };
+	struct xesvm_filter f;
+
+	xesvm_filter_init(&f);
+	f.has_window = true;
+	f.start = 0x2000;
+	f.end = 0x2000;
+	assert_null(xesvm_query_new(m, &f, &err));
+	assert_int_equal(err.status, XESVM_E_USAGE);
+	assert_string_equal(err.msg, "empty or inverted address window");
+	xesvm_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_pid_client_vm_filters),
 		cmocka_unit_test(test_pid_resolves_through_clients),
 		cmocka_unit_test(test_window_overlap),
+		cmocka_unit_test(test_query_rejects_empty_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
