@@ -7,6 +7,7 @@
  *   /proc/PID/fdinfo/N fs/proc/fd.c:seq_show() + drm_file.c:drm_show_fdinfo()
  *                      + xe_drm_client.c:xe_drm_client_fdinfo()
  *   dri/N/name         drm_debugfs.c:drm_name_info()
+ *   /proc/PID/maps     fs/proc/task_mmu.c:show_map_vma()
  *
  * All of them take a length-bounded buffer (no NUL terminator needed: the
  * fuzzers feed raw bytes) and report the first problem with its line
@@ -730,4 +731,206 @@ int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 fail:
 	json_decref(obj);
 	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/PID/maps                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Lower-case hex as seq_put_hex_ll() prints it: at least @min_digits
+ * (zero padded), at most 16. Advances *pos past the digits.
+ */
+static bool parse_hex_field(const struct line *l, size_t *pos, size_t min_digits,
+			    uint64_t *out)
+{
+	size_t i = *pos, n = 0;
+	uint64_t v = 0;
+
+	while (i < l->len && n <= 16) {
+		char c = l->text[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else
+			break;
+		v = v << 4 | d;
+		i++;
+		n++;
+	}
+	if (n < min_digits || n > 16)
+		return false;
+	*pos = i;
+	*out = v;
+	return true;
+}
+
+static bool expect_char(const struct line *l, size_t *pos, char c)
+{
+	if (*pos >= l->len || l->text[*pos] != c)
+		return false;
+	(*pos)++;
+	return true;
+}
+
+/*
+ * One line of show_map_vma():
+ *   "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu " then, when the VMA has a
+ *   name (file path, [heap], [anon:NAME], ...), spaces up to column 73 and
+ *   the name. An unnamed VMA ends right after the space behind the inode.
+ */
+static json_t *maps_line(const struct line *l, unsigned int lineno,
+			 uint64_t prev_end, struct xesvm_error *err)
+{
+	static const char perm_set[4][2] = { {'r', '-'}, {'w', '-'}, {'x', '-'}, {'s', 'p'} };
+	uint64_t start, end, offset, major, minor, inode;
+	char ex[EXCERPT_SIZE], perms[5], dev[32];
+	size_t pos = 0, ino_start, i;
+	const char *what;
+	json_t *obj, *path;
+
+	what = "start address";
+	if (!parse_hex_field(l, &pos, 8, &start))
+		goto bad;
+	what = "'-' and end address";
+	if (!expect_char(l, &pos, '-') || !parse_hex_field(l, &pos, 8, &end))
+		goto bad;
+	what = "permissions (r/-, w/-, x/-, s/p)";
+	if (!expect_char(l, &pos, ' ') || l->len - pos < 4)
+		goto bad;
+	for (i = 0; i < 4; i++) {
+		char c = l->text[pos + i];
+
+		if (c != perm_set[i][0] && c != perm_set[i][1])
+			goto bad;
+		perms[i] = c;
+	}
+	perms[4] = '\0';
+	pos += 4;
+	what = "file offset";
+	if (!expect_char(l, &pos, ' ') || !parse_hex_field(l, &pos, 8, &offset))
+		goto bad;
+	/* MAJOR() is 12 bits, MINOR() 20: at most 3 and 5 hex digits. */
+	what = "device (major:minor)";
+	if (!expect_char(l, &pos, ' ') || !parse_hex_field(l, &pos, 2, &major) ||
+	    !expect_char(l, &pos, ':') || !parse_hex_field(l, &pos, 2, &minor) ||
+	    major > 0xfff || minor > 0xfffff)
+		goto bad;
+	what = "inode";
+	if (!expect_char(l, &pos, ' '))
+		goto bad;
+	ino_start = pos;
+	while (pos < l->len && l->text[pos] >= '0' && l->text[pos] <= '9')
+		pos++;
+	if (!parse_u64(l->text + ino_start, pos - ino_start, &inode))
+		goto bad;
+	what = "space after the inode";
+	if (!expect_char(l, &pos, ' '))
+		goto bad;
+	if (pos < l->len) {
+		/* seq_pad(): padding only ever comes before a name. */
+		while (pos < l->len && l->text[pos] == ' ')
+			pos++;
+		what = "name after the padding";
+		if (pos == l->len)
+			goto bad;
+	}
+	if (start >= end) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, 0,
+				"line %u: empty or reversed mapping %" PRIx64 "-%" PRIx64,
+				lineno, start, end);
+		return NULL;
+	}
+	if (start < prev_end) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, 0,
+				"line %u: mapping at %" PRIx64 " overlaps or precedes the previous one (ends %" PRIx64 ")",
+				lineno, start, prev_end);
+		return NULL;
+	}
+	snprintf(dev, sizeof(dev), "%02" PRIx64 ":%02" PRIx64, major, minor);
+	path = pos < l->len ? kernel_string(l->text + pos, l->len - pos) : json_null();
+	obj = json_pack("{s:I,s:I,s:s,s:I,s:s,s:I,s:o*}",
+			"start", (json_int_t)start, "end", (json_int_t)end,
+			"perms", perms, "offset", (json_int_t)offset, "dev", dev,
+			"inode", (json_int_t)inode, "path", path);
+	if (!obj || !path) {
+		json_decref(obj);
+		oom(err);
+		return NULL;
+	}
+	return obj;
+bad:
+	xesvm_error_set(err, XESVM_E_SYSTEM, 0,
+			"line %u: bad %s in maps line: \"%s\"", lineno, what,
+			excerpt(l->text, l->len, ex, sizeof(ex)));
+	return NULL;
+}
+
+int xesvm_parse_proc_maps(const char *text, size_t len, json_t **out,
+			  struct xesvm_error *err)
+{
+	struct line_reader r;
+	struct line l;
+	json_t *obj, *mappings;
+	uint64_t prev_end = 0;
+
+	*out = NULL;
+	obj = json_object();
+	mappings = json_array();
+	if (!obj || !mappings || json_object_set(obj, "mappings", mappings)) {
+		json_decref(obj);
+		json_decref(mappings);
+		return oom(err);
+	}
+	reader_init(&r, text, len);
+	while (reader_next(&r, &l)) {
+		json_t *m;
+
+		if (!l.terminated) {
+			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
+					"line %u: truncated (no newline at end of input)",
+					r.lineno);
+			goto fail;
+		}
+		m = maps_line(&l, r.lineno, prev_end, err);
+		if (!m)
+			goto fail;
+		prev_end = (uint64_t)json_integer_value(json_object_get(m, "end"));
+		if (json_array_append_new(mappings, m)) {
+			oom(err);
+			goto fail;
+		}
+	}
+	json_decref(mappings);
+	*out = obj;
+	return 0;
+fail:
+	json_decref(mappings);
+	json_decref(obj);
+	return -1;
+}
+
+json_t *xesvm_proc_maps_find(const json_t *maps, uint64_t addr)
+{
+	json_t *mappings = json_object_get(maps, "mappings");
+	size_t lo = 0, hi = json_array_size(mappings);
+
+	/* Sorted and disjoint: the parser checked. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		json_t *m = json_array_get(mappings, mid);
+		uint64_t start = (uint64_t)json_integer_value(json_object_get(m, "start"));
+		uint64_t end = (uint64_t)json_integer_value(json_object_get(m, "end"));
+
+		if (addr < start)
+			hi = mid;
+		else if (addr >= end)
+			lo = mid + 1;
+		else
+			return m;
+	}
+	return NULL;
 }

@@ -238,6 +238,19 @@ int xesvm_parse_fdinfo(const char *text, size_t len, json_t **out,
 int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 			 struct xesvm_error *err);
 
+/*
+ * /proc/PID/maps (fs/proc/task_mmu.c:show_map_vma()) ->
+ * {"mappings": [{"start", "end", "perms" ("rw-p"), "offset", "dev"
+ * ("fd:01", hex as printed), "inode", "path" (null for an unnamed
+ * mapping; "[heap]", "[anon:NAME]", "/path (deleted)" as printed)}]}.
+ * Strict: every field as the kernel prints it, mappings non-empty,
+ * ascending and disjoint, every line ending in '\n'.
+ */
+int xesvm_parse_proc_maps(const char *text, size_t len, json_t **out,
+			  struct xesvm_error *err);
+/* The mapping of a parsed maps object holding @addr (borrowed), or NULL. */
+json_t *xesvm_proc_maps_find(const json_t *maps, uint64_t addr);
+
 /* Statistic grouping for people: "faults", "migrations", "copies", ... */
 const char *xesvm_stat_group(const char *stat_name);
 

@@ -402,6 +402,159 @@ static void test_dri_name_errors(void **state)
 	parse_fails(xesvm_parse_dri_name, "xe dev=a \n", "line 1", NULL);
 }
 
+/* ---- /proc/PID/maps ---- */
+
+static json_t *mapping_at(json_t *maps, size_t i)
+{
+	json_t *m = json_array_get(json_object_get(maps, "mappings"), i);
+
+	if (!m)
+		fail_msg("no mapping %zu", i);
+	return m;
+}
+
+static const char *str_at(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void test_proc_maps_recorded(void **state)
+{
+	struct xesvm_error err = { 0 };
+	size_t len;
+	char *text = test_read_data("proc-example/4242/maps", &len);
+	json_t *maps = NULL, *m;
+
+	(void)state;
+	assert_int_equal(xesvm_parse_proc_maps(text, len, &maps, &err), 0);
+	free(text);
+	assert_int_equal(json_array_size(json_object_get(maps, "mappings")), 17);
+
+	m = mapping_at(maps, 1);	/* a file mapping, padded name */
+	assert_int_equal(int_at(m, "start"), 0x55d4c0c02000);
+	assert_int_equal(int_at(m, "end"), 0x55d4c0c08000);
+	assert_string_equal(str_at(m, "perms"), "r-xp");
+	assert_int_equal(int_at(m, "offset"), 0x2000);
+	assert_string_equal(str_at(m, "dev"), "fd:01");
+	assert_int_equal(int_at(m, "inode"), 1835123);
+	assert_string_equal(str_at(m, "path"), "/usr/bin/svm-stream");
+
+	m = mapping_at(maps, 5);	/* anonymous: "0 " and nothing after */
+	assert_true(json_is_null(json_object_get(m, "path")));
+	assert_string_equal(str_at(mapping_at(maps, 7), "path"), "/memfd:svm-shared (deleted)");
+	assert_string_equal(str_at(mapping_at(maps, 7), "perms"), "rw-s");
+	assert_string_equal(str_at(mapping_at(maps, 4), "path"), "[heap]");
+
+	/* Lookup: inside, at the start, at the end (exclusive), in a hole. */
+	assert_ptr_equal(xesvm_proc_maps_find(maps, 0x7f3a00201000), mapping_at(maps, 5));
+	assert_ptr_equal(xesvm_proc_maps_find(maps, 0x7f3a01900000), mapping_at(maps, 6));
+	assert_null(xesvm_proc_maps_find(maps, 0x7f3a01800000));
+	assert_null(xesvm_proc_maps_find(maps, 0x1000));
+	assert_ptr_equal(xesvm_proc_maps_find(maps, 0xffffffffff600fffull), mapping_at(maps, 16));
+	json_decref(maps);
+}
+
+/* This very process: the real kernel's output, whatever it maps. */
+static void test_proc_maps_self(void **state)
+{
+	struct xesvm_error err = { 0 };
+	char buf[1 << 16], *text = NULL;
+	size_t len = 0, n;
+	FILE *f = fopen("/proc/self/maps", "r");
+	json_t *maps = NULL, *m;
+	int local = 0;
+
+	(void)state;
+	if (!f)
+		skip();
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		text = realloc(text, len + n);
+		assert_non_null(text);
+		memcpy(text + len, buf, n);
+		len += n;
+	}
+	fclose(f);
+	if (xesvm_parse_proc_maps(text, len, &maps, &err))
+		fail_msg("/proc/self/maps: %s", err.msg);
+	free(text);
+	m = xesvm_proc_maps_find(maps, (uint64_t)(uintptr_t)&local);
+	assert_non_null(m);
+	assert_string_equal(str_at(m, "path"), "[stack]");
+	assert_string_equal(str_at(m, "perms"), "rw-p");
+	m = xesvm_proc_maps_find(maps, (uint64_t)(uintptr_t)test_proc_maps_self);
+	assert_non_null(m);
+	assert_int_equal(str_at(m, "perms")[2], 'x');
+	json_decref(maps);
+}
+
+static void test_proc_maps_shapes(void **state)
+{
+	json_t *maps;
+
+	(void)state;
+	/* Nothing mapped (a kernel thread): an empty list. */
+	maps = parse_ok(xesvm_parse_proc_maps, "");
+	assert_int_equal(json_array_size(json_object_get(maps, "mappings")), 0);
+	json_decref(maps);
+
+	/* 8 digits minimum, wider when needed; a long device number; spaces in a path. */
+	maps = parse_ok(xesvm_parse_proc_maps,
+			"00400000-0040b000 r-xp 00000000 103:05 12                         /a b/c\n"
+			"0040b000-0040c000 rw-p 123456789a 00:00 0 \n"
+			"7fffffffe000-800000000000 rw-p 00000000 00:00 0                          [anon:x y]\n");
+	assert_int_equal(int_at(mapping_at(maps, 0), "start"), 0x400000);
+	assert_string_equal(str_at(mapping_at(maps, 0), "dev"), "103:05");
+	assert_string_equal(str_at(mapping_at(maps, 0), "path"), "/a b/c");
+	assert_int_equal(int_at(mapping_at(maps, 1), "offset"), 0x123456789a);
+	assert_true(json_is_null(json_object_get(mapping_at(maps, 1), "path")));
+	assert_string_equal(str_at(mapping_at(maps, 2), "path"), "[anon:x y]");
+	json_decref(maps);
+}
+
+static void test_proc_maps_errors(void **state)
+{
+	(void)state;
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 r-xp 00000000 00:00 0 ",
+		    "line 1", "truncated", NULL);
+	parse_fails(xesvm_parse_proc_maps,
+		    "00400000-0040b000 r-xp 00000000 00:00 0 \n0050000-0060000 r-xp 00000000 00:00 0 \n",
+		    "line 2", "start address", NULL);
+	parse_fails(xesvm_parse_proc_maps, "0040B000-0040c000 r-xp 00000000 00:00 0 \n",
+		    "line 1", "start address", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000 0040b000 r-xp 00000000 00:00 0 \n",
+		    "end address", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rwxq 00000000 00:00 0 \n",
+		    "permissions", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rw- 00000000 00:00 0 \n",
+		    "permissions", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rw-p 0000 00:00 0 \n",
+		    "file offset", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rw-p 00000000 1000:00 0 \n",
+		    "device", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rw-p 00000000 0:00 0 \n",
+		    "device", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rw-p 00000000 00:00 x \n",
+		    "inode", NULL);
+	parse_fails(xesvm_parse_proc_maps,
+		    "00400000-0040b000 rw-p 00000000 00:00 99999999999999999999 \n", "inode", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rw-p 00000000 00:00 0\n",
+		    "space after the inode", NULL);
+	parse_fails(xesvm_parse_proc_maps, "00400000-0040b000 rw-p 00000000 00:00 0      \n",
+		    "name after the padding", NULL);
+	parse_fails(xesvm_parse_proc_maps, "0040b000-0040b000 rw-p 00000000 00:00 0 \n",
+		    "line 1", "empty or reversed", NULL);
+	parse_fails(xesvm_parse_proc_maps, "0040c000-0040b000 rw-p 00000000 00:00 0 \n",
+		    "empty or reversed", NULL);
+	parse_fails(xesvm_parse_proc_maps,
+		    "00400000-0040c000 rw-p 00000000 00:00 0 \n00400000-0040b000 rw-p 00000000 00:00 0 \n",
+		    "line 2", "overlaps", NULL);
+	parse_fails(xesvm_parse_proc_maps, "10000000000000000-10000000000000001 rw-p 00000000 00:00 0 \n",
+		    "start address", NULL);
+	parse_fails(xesvm_parse_proc_maps, "\n", "line 1", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +572,10 @@ int main(void)
 		cmocka_unit_test(test_fdinfo_errors),
 		cmocka_unit_test(test_dri_name),
 		cmocka_unit_test(test_dri_name_errors),
+		cmocka_unit_test(test_proc_maps_recorded),
+		cmocka_unit_test(test_proc_maps_self),
+		cmocka_unit_test(test_proc_maps_shapes),
+		cmocka_unit_test(test_proc_maps_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
