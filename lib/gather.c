@@ -46,6 +46,12 @@ void xesvm_path(char *buf, const char *fmt, ...)
 
 int xesvm_read_text_file(const char *path, char **text, size_t *len)
 {
+	return xesvm_read_text_file_limit(path, XESVM_MAX_TEXT_FILE, text, len);
+}
+
+int xesvm_read_text_file_limit(const char *path, size_t limit, char **text,
+			       size_t *len)
+{
 	size_t cap = 4096, n = 0;
 	char *buf;
 	int fd;
@@ -67,7 +73,7 @@ int xesvm_read_text_file(const char *path, char **text, size_t *len)
 		if (n == cap) {
 			char *bigger;
 
-			if (cap >= XESVM_MAX_TEXT_FILE) {
+			if (cap >= limit) {
 				free(buf);
 				close(fd);
 				return EFBIG;
@@ -112,6 +118,18 @@ struct roots {
 	bool debugfs_explicit;
 	bool proc_explicit;
 };
+
+static void resolve_roots(const struct xesvm_sources *src, struct roots *r);
+
+const char *xesvm_proc_root(const struct xesvm_sources *src, bool *explicit_root)
+{
+	struct roots r;
+
+	resolve_roots(src, &r);
+	if (explicit_root)
+		*explicit_root = r.proc_explicit;
+	return r.proc;
+}
 
 static void resolve_roots(const struct xesvm_sources *src, struct roots *r)
 {
@@ -838,4 +856,51 @@ out:
 	if (query)
 		xesvm_query_free(query);
 	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* One process's CPU mappings                                          */
+/* ------------------------------------------------------------------ */
+
+int xesvm_read_proc_maps(const struct xesvm_sources *src, long pid,
+			 json_t **maps, json_t **comm, struct xesvm_error *err)
+{
+	const char *proc = xesvm_proc_root(src, NULL);
+	char path[PATH_MAX], *text;
+	size_t len;
+	int e;
+
+	*maps = NULL;
+	if (comm)
+		*comm = NULL;
+	xesvm_path(path, "%s/%ld/maps", proc, pid);
+	e = xesvm_read_text_file_limit(path, XESVM_MAX_MAPS_FILE, &text, &len);
+	if (e == ENOENT || e == ESRCH) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, e,
+				"process %ld is not running (no %s)", pid, path);
+		return -1;
+	}
+	if (is_access_error(e)) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, e,
+				"reading %s needs ptrace read access to pid %ld (its user, or CAP_SYS_PTRACE)",
+				path, pid);
+		return -1;
+	}
+	if (e) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, e, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	if (xesvm_parse_proc_maps(text, len, maps, err)) {
+		char msg[sizeof(err->msg)];
+
+		/* Name the file in front of the parser's "line N: ..." */
+		snprintf(msg, sizeof(msg), "%.200s: %.300s", path, err->msg);
+		memcpy(err->msg, msg, sizeof(msg));
+		free(text);
+		return -1;
+	}
+	free(text);
+	if (comm)
+		*comm = read_comm(proc, pid);
+	return 0;
 }

@@ -26,6 +26,12 @@ void xesvm_path(char *buf, const char *fmt, ...)
  * Returns 0 or an errno value; EFBIG when larger than XESVM_MAX_TEXT_FILE.
  */
 int xesvm_read_text_file(const char *path, char **text, size_t *len);
+/* The same with another size limit. */
+int xesvm_read_text_file_limit(const char *path, size_t limit, char **text,
+			       size_t *len);
+
+/* /proc/PID/maps: about 100 bytes a line, up to vm.max_map_count lines. */
+#define XESVM_MAX_MAPS_FILE (64 * 1024 * 1024)
 
 /* What the gatherers could not read for lack of privileges. */
 struct xesvm_access {

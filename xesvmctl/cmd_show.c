@@ -101,20 +101,20 @@ const char *residency_color(const char *residency)
 	return "2";		/* dim: nothing resident */
 }
 
-/* Generic column formatters: col->arg is the member name. */
-static void col_int(const void *row, const struct table_column *col,
+/* Generic column formatters (render.h): col->arg is the member name. */
+void col_int(const void *row, const struct table_column *col,
 		    const struct render_opts *ro, char *buf, size_t size)
 {
 	cell_int(buf, size, row, col->arg);
 }
 
-static void col_str(const void *row, const struct table_column *col,
+void col_str(const void *row, const struct table_column *col,
 		    const struct render_opts *ro, char *buf, size_t size)
 {
 	cell_str(buf, size, row, col->arg);
 }
 
-static void col_addr(const void *row, const struct table_column *col,
+void col_addr(const void *row, const struct table_column *col,
 		     const struct render_opts *ro, char *buf, size_t size)
 {
 	uint64_t v;
@@ -137,18 +137,8 @@ static void col_size(const void *row, const struct table_column *col,
 		snprintf(buf, size, "-");
 }
 
-/*
- * Runs the parts every show has in common: the model, the live-source
- * check, the query. @needs_view: a view ("vms", ...) the live system must
- * provide, NULL if the stock gatherers always do.
- */
-struct show {
-	struct xesvm_model *m;
-	bool owned;
-	struct xesvm_query *q;
-};
-
-static int show_begin(struct cli *cli, const struct cli_invocation *inv,
+/* Documented in render.h. */
+int show_begin(struct cli *cli, const struct cli_invocation *inv,
 		      const char *needs_view, struct show *s)
 {
 	int ret;
@@ -161,8 +151,9 @@ static int show_begin(struct cli *cli, const struct cli_invocation *inv,
 	    !json_object_get(json_object_get(xesvm_model_root(s->m), "sources"),
 			     needs_view)) {
 		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0,
-				"%s %s: live %s need the drm-svm kernel family, which this kernel does not provide yet; read a snapshot with -f FILE",
-				inv->object->name, inv->command->name,
+				"%s%s%s: live %s need the drm-svm kernel family, which this kernel does not provide yet; read a snapshot with -f FILE",
+				inv->object->name, inv->command->name ? " " : "",
+				inv->command->name ? inv->command->name : "",
 				needs_view);
 		cli_put_model(s->m, s->owned);
 		return XESVM_E_SYSTEM;
@@ -176,7 +167,7 @@ static int show_begin(struct cli *cli, const struct cli_invocation *inv,
 	return XESVM_OK;
 }
 
-static int show_end(struct cli *cli, struct show *s, int ret)
+int show_end(struct cli *cli, struct show *s, int ret)
 {
 	if (s->q)
 		xesvm_query_free(s->q);
@@ -495,9 +486,9 @@ static const char *color_range(const void *row, const struct table_column *col)
 
 #define RCOL(h, right, f) { h, right, col_range, NULL, (const void *)(uintptr_t)(f) }
 
-int cmd_range_show(struct cli *cli, const struct cli_invocation *inv)
+void print_range_table(FILE *out, struct table_rows *rows, bool with_vm,
+		       const struct render_opts *ro, const char *indent)
 {
-	static const char *const view[] = { "ranges", NULL };
 	static const struct table_column cols[] = {
 		RCOL("DEV", true, RF_DEV),
 		RCOL("VM", true, RF_VM),
@@ -511,6 +502,14 @@ int cmd_range_show(struct cli *cli, const struct cli_invocation *inv)
 		RCOL("INVALIDATED", false, RF_INVAL),
 		RCOL("FLAGS", false, RF_FLAGS),
 	};
+	size_t skip = with_vm ? 0 : 2;
+
+	table_render(out, cols + skip, NCOLS(cols) - skip, rows, ro, indent);
+}
+
+int cmd_range_show(struct cli *cli, const struct cli_invocation *inv)
+{
+	static const char *const view[] = { "ranges", NULL };
 	struct show s;
 	int ret = show_begin(cli, inv, "ranges", &s);
 
@@ -523,7 +522,7 @@ int cmd_range_show(struct cli *cli, const struct cli_invocation *inv)
 		struct range_rows st = { s.m, s.q, 0, xesvm_model_range_count(s.m) };
 		struct table_rows rows = { range_rows_rewind, range_rows_next, &st };
 
-		table_render(stdout, cols, NCOLS(cols), &rows, &ro, "");
+		print_range_table(stdout, &rows, true, &ro, "");
 	}
 	return show_end(cli, &s, ret);
 }
@@ -601,86 +600,9 @@ int cmd_pagemap_show(struct cli *cli, const struct cli_invocation *inv)
 }
 
 /* ------------------------------------------------------------------ */
-/* vm show: one block per VM, VMAs one per line, ranges by residency   */
+/* vm show: one block per VM, VMAs one per line, ranges by residency;  */
+/* `detail` adds every range under its VMA                             */
 /* ------------------------------------------------------------------ */
-
-#define NRES 3	/* enum xesvm_residency */
-
-struct residency_sum {
-	uint64_t count[NRES];
-	uint64_t bytes[NRES];
-};
-
-struct vma_entry {
-	json_t *vma;
-	uint64_t device, vm, start, end;
-	struct residency_sum sum;
-};
-
-struct vm_entry {
-	json_t *vm;
-	uint64_t device, id;
-	struct residency_sum sum;	/* all its ranges */
-	uint64_t outside_vmas;		/* ranges no listed VMA holds */
-	size_t first_vma, nvmas;	/* slice of the sorted VMA array */
-};
-
-static int cmp_vm(const void *a, const void *b)
-{
-	const struct vm_entry *x = a, *y = b;
-
-	if (x->device != y->device)
-		return x->device < y->device ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static int cmp_vma(const void *a, const void *b)
-{
-	const struct vma_entry *x = a, *y = b;
-
-	if (x->device != y->device)
-		return x->device < y->device ? -1 : 1;
-	if (x->vm != y->vm)
-		return x->vm < y->vm ? -1 : 1;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-static struct vm_entry *find_vm(struct vm_entry *vms, size_t n,
-				uint64_t device, uint64_t id)
-{
-	struct vm_entry key = { .device = device, .id = id };
-
-	return bsearch(&key, vms, n, sizeof(*vms), cmp_vm);
-}
-
-/* The VMA of @vm holding @addr, by binary search over its slice. */
-static struct vma_entry *find_vma(struct vma_entry *vmas,
-				  const struct vm_entry *vm, uint64_t addr)
-{
-	size_t lo = vm->first_vma, hi = vm->first_vma + vm->nvmas;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (addr < vmas[mid].start)
-			hi = mid;
-		else if (addr >= vmas[mid].end)
-			lo = mid + 1;
-		else
-			return &vmas[mid];
-	}
-	return NULL;
-}
-
-static void add_range(struct residency_sum *sum, const struct xesvm_range *r)
-{
-	enum xesvm_residency res = xesvm_range_residency(r);
-
-	if ((unsigned int)res >= NRES)
-		return;
-	sum->count[res]++;
-	sum->bytes[res] += r->end - r->start;
-}
 
 static void fmt_residency_sum(char *buf, size_t size,
 			      const struct residency_sum *sum,
@@ -692,7 +614,7 @@ static void fmt_residency_sum(char *buf, size_t size,
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < NRES; i++) {
+	for (size_t i = 0; i < RESIDENCY_COUNT; i++) {
 		enum xesvm_residency res = order[i];
 		char bytes[32];
 
@@ -724,6 +646,39 @@ static void col_vma_json(const void *row, const struct table_column *col,
 	inner->format(((const struct vma_entry *)row)->vma, inner, ro, buf, size);
 }
 
+void print_vma_table(FILE *out, struct table_rows *rows, bool with_ranges,
+		     const struct render_opts *ro, const char *indent)
+{
+	struct table_column cols[NCOLS(vma_attr_cols) + 1];
+
+	for (size_t i = 0; i < NCOLS(vma_attr_cols); i++)
+		cols[i] = (struct table_column){ vma_attr_cols[i].header,
+			vma_attr_cols[i].align_right, col_vma_json, NULL,
+			&vma_attr_cols[i] };
+	cols[NCOLS(vma_attr_cols)] = (struct table_column){
+		"RANGES", false, col_vma_ranges, NULL, NULL };
+	table_render(out, cols, NCOLS(cols) - !with_ranges, rows, ro, indent);
+}
+
+static void ptr_rows_rewind(void *state)
+{
+	((struct ptr_rows *)state)->next = 0;
+}
+
+static const void *ptr_rows_next(void *state)
+{
+	struct ptr_rows *st = state;
+
+	return st->next < st->n ? st->items[st->next++] : NULL;
+}
+
+void ptr_rows_init(struct table_rows *rows, struct ptr_rows *st,
+		   const void *const *items, size_t n)
+{
+	*st = (struct ptr_rows){ items, n, 0 };
+	*rows = (struct table_rows){ ptr_rows_rewind, ptr_rows_next, st };
+}
+
 struct vma_slice_rows {
 	struct vma_entry *vmas;
 	size_t first, n, next;
@@ -741,19 +696,11 @@ static const void *slice_next(void *state)
 	return st->next < st->n ? &st->vmas[st->first + st->next++] : NULL;
 }
 
-static void print_vm_block(FILE *out, const struct vm_entry *v,
-			   struct vma_entry *vmas, const struct render_opts *ro)
+void print_vm_header(FILE *out, const struct vm_entry *v,
+		     const struct render_opts *ro)
 {
-	struct table_column cols[NCOLS(vma_attr_cols) + 1];
-	char comm[64], start[32], end[32], sum[TABLE_CELL_MAX], bytes[32];
-	uint64_t pid, client, lo, hi, total = 0, total_bytes = 0;
-
-	for (size_t i = 0; i < NCOLS(vma_attr_cols); i++)
-		cols[i] = (struct table_column){ vma_attr_cols[i].header,
-			vma_attr_cols[i].align_right, col_vma_json, NULL,
-			&vma_attr_cols[i] };
-	cols[NCOLS(vma_attr_cols)] = (struct table_column){
-		"RANGES", false, col_vma_ranges, NULL, NULL };
+	char comm[64], start[32], end[32];
+	uint64_t pid, client, lo, hi;
 
 	term_sgr(out, ro, "1");
 	fprintf(out, "vm %" PRIu64, v->id);
@@ -771,8 +718,61 @@ static void print_vm_block(FILE *out, const struct vm_entry *v,
 		fprintf(out, "  [%s-%s)", start, end);
 	}
 	fputc('\n', out);
+}
 
-	for (size_t r = 0; r < NRES; r++) {
+/* Detail: the ranges of each VMA, then those no VMA holds. */
+static void print_vm_ranges(FILE *out, const struct vm_index *ix,
+			    const struct vm_entry *v, const struct render_opts *ro)
+{
+	const struct xesvm_range **outside = NULL;
+	size_t noutside = 0;
+
+	for (size_t k = v->first_vma; k < v->first_vma + v->nvmas; k++) {
+		const struct vma_entry *a = &ix->vmas[k];
+		size_t first = vm_index_range_lower_bound(ix, v, a->start), n = 0;
+		char start[32], end[32], kind[32];
+		struct table_rows rows;
+		struct ptr_rows st;
+
+		while (first + n < v->first_range + v->nranges &&
+		       ix->ranges[first + n]->start < a->end)
+			n++;
+		fmt_addr(start, sizeof(start), a->start);
+		fmt_addr(end, sizeof(end), a->end);
+		cell_str(kind, sizeof(kind), a->vma, "kind");
+		fprintf(out, "\n  ranges of vma %s-%s (%s):%s\n", start, end, kind,
+			n ? "" : " none");
+		ptr_rows_init(&rows, &st, (const void *const *)ix->ranges + first, n);
+		print_range_table(out, &rows, false, ro, "    ");
+	}
+	if (!v->outside_vmas)
+		return;
+	outside = calloc(v->outside_vmas, sizeof(*outside));
+	for (size_t k = v->first_range; outside && k < v->first_range + v->nranges; k++)
+		if (!vm_index_find_vma(ix, v, ix->ranges[k]->start) &&
+		    noutside < v->outside_vmas)
+			outside[noutside++] = ix->ranges[k];
+	fprintf(out, "\n  ranges outside the VMAs listed:%s\n",
+		outside ? "" : " (out of memory listing them)");
+	if (outside) {
+		struct table_rows rows;
+		struct ptr_rows st;
+
+		ptr_rows_init(&rows, &st, (const void *const *)outside, noutside);
+		print_range_table(out, &rows, false, ro, "    ");
+	}
+	free(outside);
+}
+
+static void print_vm_block(FILE *out, const struct vm_index *ix,
+			   const struct vm_entry *v, bool detail,
+			   const struct render_opts *ro)
+{
+	char sum[TABLE_CELL_MAX], bytes[32];
+	uint64_t total = 0, total_bytes = 0;
+
+	print_vm_header(out, v, ro);
+	for (size_t r = 0; r < RESIDENCY_COUNT; r++) {
 		total += v->sum.count[r];
 		total_bytes += v->sum.bytes[r];
 	}
@@ -784,99 +784,40 @@ static void print_vm_block(FILE *out, const struct vm_entry *v,
 		fprintf(out, "  %" PRIu64 " ranges lie outside the VMAs listed\n",
 			v->outside_vmas);
 
-	struct vma_slice_rows st = { vmas, v->first_vma, v->nvmas, 0 };
+	struct vma_slice_rows st = { ix->vmas, v->first_vma, v->nvmas, 0 };
 	struct table_rows rows = { slice_rewind, slice_next, &st };
 
-	table_render(out, cols, NCOLS(cols), &rows, ro, "  ");
+	print_vma_table(out, &rows, true, ro, "  ");
+	if (detail)
+		print_vm_ranges(out, ix, v, ro);
 }
 
 int cmd_vm_show(struct cli *cli, const struct cli_invocation *inv)
 {
 	static const char *const view[] = { "vms", NULL };
-	struct vm_entry *vms = NULL;
-	struct vma_entry *vmas = NULL;
-	size_t nvms = 0, nvmas = 0, i;
-	json_t *obj;
+	static const char *const detail_view[] = { "vms", "vmas", "ranges", NULL };
+	bool detail = cli_flag(inv, "detail");
+	struct vm_index ix;
 	struct show s;
 	int ret = show_begin(cli, inv, "vms", &s);
 
 	if (ret)
 		return ret;
 	if (cli->json) {
-		ret = cli_write_view(cli, s.m, view, s.q);
+		ret = cli_write_view(cli, s.m, detail ? detail_view : view, s.q);
 		return show_end(cli, &s, ret);
 	}
-
-	json_t *vm_array = xesvm_model_array(s.m, "vms");
-	json_t *vma_array = xesvm_model_array(s.m, "vmas");
-
-	vms = calloc(json_array_size(vm_array) + 1, sizeof(*vms));
-	vmas = calloc(json_array_size(vma_array) + 1, sizeof(*vmas));
-	if (!vms || !vmas) {
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0, "out of memory");
-		ret = XESVM_E_SYSTEM;
-		goto out;
-	}
-	json_array_foreach(vm_array, i, obj) {
-		struct vm_entry *e = &vms[nvms];
-
-		if (!xesvm_query_match(s.q, "vms", obj) ||
-		    !json_get_u64(obj, "device", &e->device) ||
-		    !json_get_u64(obj, "vm", &e->id))
-			continue;
-		e->vm = obj;
-		nvms++;
-	}
-	qsort(vms, nvms, sizeof(*vms), cmp_vm);
-	json_array_foreach(vma_array, i, obj) {
-		struct vma_entry *e = &vmas[nvmas];
-
-		if (!xesvm_query_match(s.q, "vmas", obj) ||
-		    !json_get_u64(obj, "device", &e->device) ||
-		    !json_get_u64(obj, "vm", &e->vm) ||
-		    !json_get_u64(obj, "start", &e->start) ||
-		    !json_get_u64(obj, "end", &e->end) ||
-		    !find_vm(vms, nvms, e->device, e->vm))
-			continue;
-		e->vma = obj;
-		nvmas++;
-	}
-	qsort(vmas, nvmas, sizeof(*vmas), cmp_vma);
-	for (size_t k = 0; k < nvmas; k++) {
-		struct vm_entry *v = find_vm(vms, nvms, vmas[k].device, vmas[k].vm);
-
-		if (v->nvmas++ == 0)
-			v->first_vma = k;
-	}
-
-	/* One pass over the packed ranges: each lands in its VMA's sum. */
-	for (size_t k = 0, n = xesvm_model_range_count(s.m); k < n; k++) {
-		const struct xesvm_range *r = xesvm_model_range(s.m, k);
-		struct vm_entry *v;
-		struct vma_entry *a;
-
-		if (!xesvm_query_match_range(s.q, r))
-			continue;
-		v = find_vm(vms, nvms, r->device, r->vm);
-		if (!v)
-			continue;
-		add_range(&v->sum, r);
-		a = find_vma(vmas, v, r->start);
-		if (a)
-			add_range(&a->sum, r);
-		else
-			v->outside_vmas++;
-	}
+	ret = vm_index_build(&ix, s.m, s.q, detail, &cli->err);
+	if (ret)
+		return show_end(cli, &s, ret);
 
 	struct render_opts ro = cli_render_opts(cli);
 
-	for (size_t k = 0; k < nvms; k++) {
+	for (size_t k = 0; k < ix.nvms; k++) {
 		if (k)
 			fputc('\n', stdout);
-		print_vm_block(stdout, &vms[k], vmas, &ro);
+		print_vm_block(stdout, &ix, &ix.vms[k], detail, &ro);
 	}
-out:
-	free(vms);
-	free(vmas);
+	vm_index_free(&ix);
 	return show_end(cli, &s, ret);
 }

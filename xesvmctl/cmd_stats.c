@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * `stats show`, `stats show --watch`, `stats reset`: the per-GT counters
- * of debugfs dri/N/gtG/stats, grouped by xesvm_stat_group().
+ * of debugfs dri/N/gtG/stats, grouped by xesvm_stat_group(). `stats show
+ * format prometheus` hands the same model to prometheus.c, which adds the
+ * pagemap and per-VM figures when the model has them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -437,6 +439,11 @@ int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv)
 				"--watch samples the live system; it cannot watch a snapshot");
 		return XESVM_E_USAGE;
 	}
+	if (watch && cli->format == CLI_FORMAT_PROMETHEUS) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"--watch prints rates; the Prometheus format is one scrape of the counters (run it from a timer instead)");
+		return XESVM_E_USAGE;
+	}
 	if (watch)
 		return watch_stats(cli, inv, interval, count);
 
@@ -446,10 +453,17 @@ int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv)
 	ret = cli_build_query(cli, inv, m, &q);
 	if (!ret) {
 		cli_show_notes(cli, m);
-		if (cli->json)
+		if (cli->format == CLI_FORMAT_JSON)
 			ret = cli_write_view(cli, m, view, q);
+		else if (cli->format == CLI_FORMAT_PROMETHEUS)
+			ret = prometheus_write(stdout, m, q, &cli->err);
 		else
 			ret = print_stats(cli, m, q);
+		if (!ret && (fflush(stdout) == EOF || ferror(stdout))) {
+			xesvm_error_set(&cli->err, XESVM_E_SYSTEM, errno,
+					"writing output failed");
+			ret = XESVM_E_SYSTEM;
+		}
 	}
 	if (q)
 		xesvm_query_free(q);

@@ -20,6 +20,8 @@ const struct cli_param cli_global_params[] = {
 	  "print JSON (keys documented in xesvm-json(7))" },
 	{ NULL, 'p', "pretty", NULL, CLI_VALUE_NONE,
 	  "print indented JSON (implies --json)" },
+	{ NULL, 0, "format", "FORMAT", CLI_VALUE_FORMAT,
+	  "human (default), json (= -j) or prometheus (stats show only)" },
 	{ NULL, 'f', "file", "SNAPSHOT", CLI_VALUE_FILE,
 	  "read a snapshot file instead of the live system (- for stdin)" },
 	{ NULL, 'd', "device", "DEV", CLI_VALUE_DEVICE,
@@ -59,6 +61,23 @@ static const struct cli_param svm_filter_params[] = {
 	{ 0 },
 };
 
+static const struct cli_param vm_show_params[] = {
+	FILTER_PARAMS,
+	{ "detail", 0, NULL, NULL, CLI_VALUE_NONE,
+	  "also list every range under its VMA" },
+	{ 0 },
+};
+
+static const struct cli_param explain_params[] = {
+	{ "pid", 0, NULL, "PID", CLI_VALUE_PID,
+	  "the process whose address it is" },
+	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,
+	  "the VM (handle, xe: ASID) whose address it is" },
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
+	  "only VMs of this device (like -d)" },
+	{ 0 },
+};
+
 static const struct cli_param device_filter_params[] = {
 	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
 	  "only this device (like -d)" },
@@ -80,6 +99,8 @@ static const struct cli_param stats_show_params[] = {
 	  "print rates every SECONDS until interrupted" },
 	{ "count", 0, NULL, "N", CLI_VALUE_NUMBER,
 	  "with --watch: stop after N samples" },
+	{ "format", 0, "format", "FORMAT", CLI_VALUE_FORMAT,
+	  "human, json or prometheus (like --format before the object)" },
 	{ 0 },
 };
 
@@ -107,8 +128,8 @@ static const struct cli_command client_commands[] = {
 };
 
 static const struct cli_command vm_commands[] = {
-	{ "show", "one block per GPU VM: its VMAs and ranges by residency",
-	  svm_filter_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_vm_show },
+	{ "show", "one block per GPU VM: its VMAs and ranges by residency; detail: every range",
+	  vm_show_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_vm_show },
 	{ 0 },
 };
 
@@ -150,6 +171,12 @@ static const struct cli_command diff_commands[] = {
 	{ 0 },
 };
 
+static const struct cli_command explain_commands[] = {
+	{ NULL, "what holds ADDR of a process or VM: VMA, range, CPU mapping, events",
+	  explain_params, "ADDR", 1, 1, CLI_VALUE_NUMBER, cmd_explain },
+	{ 0 },
+};
+
 static const struct cli_command shell_commands[] = {
 	{ NULL, "interactive shell with history and completion",
 	  no_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_shell },
@@ -172,6 +199,7 @@ const struct cli_object cli_objects[] = {
 	{ "stats", "per-GT SVM statistics", stats_commands, true },
 	{ "snapshot", "save a snapshot", snapshot_commands, true },
 	{ "diff", "compare two snapshots", diff_commands, true },
+	{ "explain", "explain one address of a process or VM", explain_commands, true },
 	{ "shell", "interactive shell", shell_commands, false },
 	{ "help", "help", help_commands, true },
 	{ 0 },
@@ -189,9 +217,12 @@ const char *cli_value_name(enum cli_value v)
 	case CLI_VALUE_FILE: return "file";
 	case CLI_VALUE_DIR: return "dir";
 	case CLI_VALUE_OBJECT: return "object";
+	case CLI_VALUE_FORMAT: return "format";
 	}
 	return "none";
 }
+
+const char *const cli_format_names[] = { "human", "json", "prometheus", NULL };
 
 /* ------------------------------------------------------------------ */
 /* Prefix matching                                                     */
@@ -226,6 +257,17 @@ static int match_prefix(const char *word, const char *const *cand, int n,
 		hits++;
 	}
 	return hits > 1 ? -2 : found;
+}
+
+bool cli_parse_format(const char *text, enum cli_format *out)
+{
+	char list[128];
+	int i = match_prefix(text, cli_format_names, 3, list, sizeof(list));
+
+	if (i < 0)
+		return false;
+	*out = (enum cli_format)i;
+	return true;
 }
 
 static int count_objects(void)
@@ -636,6 +678,10 @@ static bool starts_with(const char *s, const char *prefix)
 static void emit_value(enum cli_value v, const char *cur,
 		       void (*emit)(const char *, void *), void *data)
 {
+	if (v == CLI_VALUE_FORMAT)
+		for (const char *const *f = cli_format_names; *f; f++)
+			if (starts_with(*f, cur))
+				emit(*f, data);
 	if (v != CLI_VALUE_OBJECT)
 		return;	/* files, pids... are left to the caller's defaults */
 	for (const struct cli_object *o = cli_objects; o->name; o++)
@@ -669,8 +715,13 @@ void cli_complete(const char *const *words, int nwords, bool global_opts,
 		const struct cli_param *p = find_param_word(cli_global_params, words[i]);
 
 		i++;
-		if (p && p->value != CLI_VALUE_NONE)
+		if (p && p->value != CLI_VALUE_NONE) {
+			if (i == done) {
+				emit_value(p->value, cur, emit, data);
+				return;
+			}
 			i++;
+		}
 	}
 	if (i > done) {
 		return;	/* completing a global option's value */

@@ -22,7 +22,8 @@ void cli_report_error(struct cli *cli, const char *prefix)
 	int status = cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;
 
 	fflush(stdout);
-	if (cli->json) {
+	/* -j asked for JSON errors even where a keyword picked another format. */
+	if (cli->json || cli->global_format == CLI_FORMAT_JSON) {
 		char full[700];
 		json_t *o;
 		char *text;
@@ -191,6 +192,45 @@ int cli_dump_json(struct cli *cli, json_t *value)
 /* Running one command line                                            */
 /* ------------------------------------------------------------------ */
 
+/* True when @cmd has a parameter named @name (keyword or long option). */
+static bool command_takes(const struct cli_command *cmd, const char *name)
+{
+	for (const struct cli_param *p = cmd->params;
+	     p->keyword || p->long_opt || p->short_opt; p++)
+		if (strcmp(p->keyword ? p->keyword : p->long_opt, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The format of this command line: its own `format` keyword, else the
+ * global one. Only commands with a `format` parameter have a Prometheus
+ * renderer; asking another for it is a usage error, not a silent fallback.
+ */
+static int apply_format(struct cli *cli, const struct cli_invocation *inv,
+			const struct cli_object *help_for)
+{
+	const char *text = help_for ? NULL : cli_arg(inv, "format");
+	enum cli_format f = cli->global_format;
+
+	if (text && !cli_parse_format(text, &f)) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"format: '%s' is not human, json or prometheus", text);
+		return XESVM_E_USAGE;
+	}
+	cli->format = f;
+	cli->json = f == CLI_FORMAT_JSON;
+	if (!help_for && f == CLI_FORMAT_PROMETHEUS &&
+	    !command_takes(inv->command, "format")) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"%s%s%s has no Prometheus format (only stats show has)",
+				inv->object->name, inv->command->name ? " " : "",
+				inv->command->name ? inv->command->name : "");
+		return XESVM_E_USAGE;
+	}
+	return XESVM_OK;
+}
+
 int cli_run_argv(struct cli *cli, int argc, char **argv)
 {
 	struct cli_invocation inv;
@@ -198,6 +238,9 @@ int cli_run_argv(struct cli *cli, int argc, char **argv)
 	int ret;
 
 	ret = cli_parse(cli, argc, argv, &inv, &help_for);
+	if (ret)
+		return ret;
+	ret = apply_format(cli, &inv, help_for);
 	if (ret)
 		return ret;
 	if (help_for) {
@@ -373,6 +416,8 @@ static int parse_global_options(struct cli *cli, int argc, char **argv,
 				bool *want_help, bool *want_version)
 {
 	struct option longopts[CLI_MAX_PARAMS * 2];
+	const char *format = NULL;
+	bool json_opt = false;
 	char optstring[CLI_MAX_PARAMS * 3 + 2] = "+:";
 	size_t n = 0, olen = 2;
 	int c;
@@ -401,8 +446,8 @@ static int parse_global_options(struct cli *cli, int argc, char **argv,
 		if (c >= LONG_ONLY_BASE)
 			name = longopts[c - LONG_ONLY_BASE].name;
 		switch (c) {
-		case 'j': cli->json = true; break;
-		case 'p': cli->json = cli->pretty = true; break;
+		case 'j': json_opt = cli->json = true; break;
+		case 'p': json_opt = cli->json = cli->pretty = true; break;
 		case 'f': cli->snapshot_path = optarg; break;
 		case 'd': cli->device = optarg; break;
 		case 'b': cli->batch_path = optarg; break;
@@ -432,9 +477,32 @@ static int parse_global_options(struct cli *cli, int argc, char **argv,
 				cli->sources.debugfs_root = optarg;
 			else if (strcmp(name, "proc") == 0)
 				cli->sources.proc_root = optarg;
+			else if (strcmp(name, "format") == 0)
+				format = optarg;
 			break;
 		}
 	}
+	cli->global_format = json_opt ? CLI_FORMAT_JSON : CLI_FORMAT_HUMAN;
+	cli->json = json_opt;	/* errors below are JSON lines under -j */
+	if (format) {
+		enum cli_format f;
+
+		if (!cli_parse_format(format, &f)) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+					"--format: '%s' is not human, json or prometheus",
+					format);
+			return XESVM_E_USAGE;
+		}
+		if (json_opt && f != CLI_FORMAT_JSON) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+					"-j/-p print JSON; they conflict with --format %s",
+					cli_format_names[f]);
+			return XESVM_E_USAGE;
+		}
+		cli->global_format = f;
+	}
+	cli->format = cli->global_format;
+	cli->json = cli->global_format == CLI_FORMAT_JSON;
 	return XESVM_OK;
 }
 

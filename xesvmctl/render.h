@@ -17,6 +17,14 @@ void cell_str(char *buf, size_t size, const json_t *obj, const char *key);
 void cell_bytes(char *buf, size_t size, const json_t *obj, const char *key,
 		const struct render_opts *ro);
 
+/* Column formatters of a JSON object's member @col->arg; "-" for null. */
+void col_int(const void *row, const struct table_column *col,
+	     const struct render_opts *ro, char *buf, size_t size);
+void col_str(const void *row, const struct table_column *col,
+	     const struct render_opts *ro, char *buf, size_t size);
+void col_addr(const void *row, const struct table_column *col,
+	      const struct render_opts *ro, char *buf, size_t size);
+
 /* Iterates a top-level array, skipping objects the query does not match. */
 struct json_rows {
 	json_t *array;
@@ -33,5 +41,100 @@ struct render_opts cli_render_opts(const struct cli *cli);
 
 /* SGR colour of a residency name. */
 const char *residency_color(const char *residency);
+
+/* ---- vm_index.c: VMs, VMAs and ranges sorted for lookups ---- */
+
+#define RESIDENCY_COUNT 3	/* enum xesvm_residency */
+
+struct residency_sum {
+	uint64_t count[RESIDENCY_COUNT];
+	uint64_t bytes[RESIDENCY_COUNT];
+};
+
+void residency_add(struct residency_sum *sum, const struct xesvm_range *r);
+
+struct vma_entry {
+	json_t *vma;
+	uint64_t device, vm, start, end;
+	struct residency_sum sum;
+};
+
+struct vm_entry {
+	json_t *vm;
+	uint64_t device, id;
+	struct residency_sum sum;	/* all its ranges */
+	uint64_t outside_vmas;		/* ranges no listed VMA holds */
+	size_t first_vma, nvmas;	/* slice of vm_index.vmas */
+	size_t first_range, nranges;	/* slice of vm_index.ranges */
+};
+
+struct vm_index {
+	struct vm_entry *vms;		/* by (device, id) */
+	size_t nvms;
+	struct vma_entry *vmas;		/* by (device, vm, start) */
+	size_t nvmas;
+	const struct xesvm_range **ranges;	/* by (device, vm, start); NULL
+						 * unless asked for */
+	size_t nranges;
+};
+
+/*
+ * Indexes the VMs, VMAs and ranges @q selects; @keep_ranges also keeps
+ * the ranges sorted (for listing them or finding one by address).
+ */
+int vm_index_build(struct vm_index *ix, const struct xesvm_model *m,
+		   const struct xesvm_query *q, bool keep_ranges,
+		   struct xesvm_error *err);
+void vm_index_free(struct vm_index *ix);
+struct vm_entry *vm_index_find_vm(const struct vm_index *ix, uint64_t device,
+				  uint64_t id);
+struct vma_entry *vm_index_find_vma(const struct vm_index *ix,
+				    const struct vm_entry *vm, uint64_t addr);
+/* With keep_ranges: the first range of @vm ending after @addr (index). */
+size_t vm_index_range_lower_bound(const struct vm_index *ix,
+				  const struct vm_entry *vm, uint64_t addr);
+const struct xesvm_range *vm_index_find_range(const struct vm_index *ix,
+					      const struct vm_entry *vm,
+					      uint64_t addr);
+
+/* ---- cmd_show.c: parts of the object views other commands reuse ---- */
+
+/*
+ * The parts every view has in common: the model, the live-source check,
+ * the query. @needs_view: a view ("vms", ...) the live system must
+ * provide, NULL if the stock gatherers always do.
+ */
+struct show {
+	struct xesvm_model *m;
+	bool owned;
+	struct xesvm_query *q;
+};
+int show_begin(struct cli *cli, const struct cli_invocation *inv,
+	       const char *needs_view, struct show *s);
+int show_end(struct cli *cli, struct show *s, int ret);
+
+/* "vm 3 on card0  pid 4242 (svm-stream)  client 7  [START-END)" */
+void print_vm_header(FILE *out, const struct vm_entry *v,
+		     const struct render_opts *ro);
+/* A table of VMAs (struct vma_entry rows) with their attributes. */
+void print_vma_table(FILE *out, struct table_rows *rows, bool with_ranges,
+		     const struct render_opts *ro, const char *indent);
+/* A table of ranges (struct xesvm_range rows); @with_vm: DEV and VM columns. */
+void print_range_table(FILE *out, struct table_rows *rows, bool with_vm,
+		       const struct render_opts *ro, const char *indent);
+
+/* Rows over an array of pointers (ranges of a vm_index slice, ...). */
+struct ptr_rows {
+	const void *const *items;
+	size_t n, next;
+};
+void ptr_rows_init(struct table_rows *rows, struct ptr_rows *st,
+		   const void *const *items, size_t n);
+
+/* ---- prometheus.c ---- */
+
+/* The Prometheus text exposition format of what @q selects in @m. */
+int prometheus_write(FILE *out, const struct xesvm_model *m,
+		     const struct xesvm_query *q, struct xesvm_error *err);
 
 #endif /* XESVMCTL_RENDER_H */

@@ -28,7 +28,20 @@ enum cli_value {
 	CLI_VALUE_FILE,		/* a path ("-" for stdin/stdout where allowed) */
 	CLI_VALUE_DIR,		/* a directory */
 	CLI_VALUE_OBJECT,	/* an object name of this table */
+	CLI_VALUE_FORMAT,	/* an output format: human, json, prometheus */
 };
+
+/* Output formats (--format; -j is json). */
+enum cli_format {
+	CLI_FORMAT_HUMAN,
+	CLI_FORMAT_JSON,
+	CLI_FORMAT_PROMETHEUS,
+};
+
+/* The names --format accepts, in enum order; NULL-terminated. */
+extern const char *const cli_format_names[];
+/* Parses a format name (unique prefix); false if none matches. */
+bool cli_parse_format(const char *text, enum cli_format *out);
 
 const char *cli_value_name(enum cli_value v);
 
@@ -90,6 +103,13 @@ bool cli_flag(const struct cli_invocation *inv, const char *name);
 
 /* Per-run state: global options, the loaded snapshot, the first error. */
 struct cli {
+	/*
+	 * The format of the command being run: the global --format (or -j),
+	 * overridden by the command's own `format` keyword. json mirrors
+	 * format == CLI_FORMAT_JSON (errors are JSON lines under it).
+	 */
+	enum cli_format format;
+	enum cli_format global_format;
 	bool json;
 	bool pretty;
 	bool exact;
@@ -178,6 +198,7 @@ int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv);
 int cmd_stats_reset(struct cli *cli, const struct cli_invocation *inv);
 int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv);
 int cmd_diff(struct cli *cli, const struct cli_invocation *inv);
+int cmd_explain(struct cli *cli, const struct cli_invocation *inv);
 int cmd_shell(struct cli *cli, const struct cli_invocation *inv);
 int cmd_help(struct cli *cli, const struct cli_invocation *inv);
 

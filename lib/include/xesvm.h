@@ -216,6 +216,19 @@ struct xesvm_sources {
 int xesvm_gather(const struct xesvm_sources *src, struct xesvm_model **out,
 		 struct xesvm_error *err);
 
+/* The procfs root in use; *@explicit_root: given by option or environment. */
+const char *xesvm_proc_root(const struct xesvm_sources *src, bool *explicit_root);
+
+/*
+ * Reads and parses <proc root>/@pid/maps (xesvm_parse_proc_maps()) and,
+ * when @comm is not NULL, the process's comm now (string, or null when
+ * unreadable). Fails (-1, XESVM_E_SYSTEM) with err->sys_errno ENOENT when
+ * the process is not running, EACCES/EPERM without ptrace read access,
+ * and with the file's name and line when it cannot be parsed.
+ */
+int xesvm_read_proc_maps(const struct xesvm_sources *src, long pid,
+			 json_t **maps, json_t **comm, struct xesvm_error *err);
+
 /* Resets the GT statistics of the selected devices (writes gtN/stats). */
 int xesvm_stats_reset(const struct xesvm_sources *src,
 		      const struct xesvm_model *m, const char *device_selector,

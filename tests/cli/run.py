@@ -155,6 +155,101 @@ def one_line_error(r, rc, out, err, status, json_mode, pattern):
 
 
 # ------------------------------------------------------------------
+# Prometheus text exposition format (0.0.4), checked line by line: what
+# node_exporter's textfile collector accepts. promtool (Debian package
+# "prometheus") is used as well when it is on PATH.
+# ------------------------------------------------------------------
+
+PROM_NAME = r'[a-zA-Z_:][a-zA-Z0-9_:]*'
+PROM_LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
+PROM_SAMPLE_RE = re.compile(r'^(%s)(?:\{((?:%s)(?:,%s)*)?,?\})? (\S+)( -?\d+)?$'
+                            % (PROM_NAME, PROM_LABEL, PROM_LABEL))
+PROM_LABEL_RE = re.compile(PROM_LABEL)
+PROM_VALUE_RE = re.compile(r'^(?:[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|[-+]?Inf|NaN)$')
+
+
+def check_prometheus(text):
+    """Returns a list of problems (empty: valid) with line numbers."""
+    problems = []
+    if text and not text.endswith('\n'):
+        problems.append('no newline at the end')
+    types, helps, done, series, sampled = {}, set(), set(), set(), set()
+    current = None
+    for n, line in enumerate(text.split('\n')[:-1], 1):
+        if line.startswith('#'):
+            m = re.match(r'^# (HELP|TYPE) (%s) (.*)$' % PROM_NAME, line)
+            if not m:
+                if re.match(r'^# (HELP|TYPE)\b', line):
+                    problems.append('line %d: malformed %r' % (n, line))
+                continue
+            kind, name, rest = m.groups()
+            if kind == 'HELP':
+                if name in helps:
+                    problems.append('line %d: second HELP for %s' % (n, name))
+                if re.search(r'\\[^\\n]', rest):
+                    problems.append('line %d: bad escape in HELP' % n)
+                helps.add(name)
+            else:
+                if rest not in ('counter', 'gauge', 'histogram', 'summary', 'untyped'):
+                    problems.append('line %d: unknown type %r' % (n, rest))
+                if name in types:
+                    problems.append('line %d: second TYPE for %s' % (n, name))
+                if name in sampled:
+                    problems.append('line %d: TYPE for %s after its samples' % (n, name))
+                types[name] = rest
+            if name != current:
+                if current:
+                    done.add(current)
+                if name in done:
+                    problems.append('line %d: family %s split in two' % (n, name))
+                current = name
+            continue
+        if not line.strip():
+            problems.append('line %d: empty line' % n)
+            continue
+        m = PROM_SAMPLE_RE.match(line)
+        if not m:
+            problems.append('line %d: not a sample: %r' % (n, line))
+            continue
+        name, labels, value, stamp = m.groups()
+        if not PROM_VALUE_RE.match(value):
+            problems.append('line %d: bad value %r' % (n, value))
+        if stamp:
+            problems.append('line %d: timestamp (the textfile collector refuses them)' % n)
+        if name != current:
+            if current:
+                done.add(current)
+            if name in done:
+                problems.append('line %d: family %s split in two' % (n, name))
+            current = name
+        sampled.add(name)
+        if name not in types:
+            problems.append('line %d: sample of %s before (or without) its TYPE' % (n, name))
+        elif types[name] == 'counter' and not name.endswith('_total'):
+            problems.append('line %d: counter %s does not end in _total' % (n, name))
+        pairs = PROM_LABEL_RE.findall(labels or '')
+        keys = [p.split('=', 1)[0] for p in pairs]
+        if len(set(keys)) != len(keys):
+            problems.append('line %d: a label given twice' % n)
+        key = (name, tuple(sorted(pairs)))
+        if key in series:
+            problems.append('line %d: duplicate series' % n)
+        series.add(key)
+    return problems
+
+
+def expect_prometheus(r, text):
+    problems = check_prometheus(text)
+    expect(not problems, 'invalid Prometheus text:\n  ' + '\n  '.join(problems[:20]))
+    promtool = shutil.which('promtool')
+    if promtool:
+        p = subprocess.run([promtool, 'check', 'metrics'], input=text.encode(),
+                           capture_output=True, timeout=60)
+        expect(p.returncode == 0, 'promtool check metrics: %s%s' % (
+            p.stdout.decode(), p.stderr.decode()))
+
+
+# ------------------------------------------------------------------
 # golden: every command, human and JSON, on the example snapshot and on
 # the recorded debugfs/proc trees
 # ------------------------------------------------------------------
@@ -174,6 +269,10 @@ SNAPSHOT_CASES = [
     ('snap-pagemap-show', ['pagemap', 'show']),
     ('snap-stats-show', ['stats', 'show']),
     ('snap-stats-show-exact', ['-x', 'stats']),
+    ('snap-vm-show-detail', ['vm', 'show', 'detail']),
+    ('snap-vm-show-detail-window', ['vm', 'show', 'pid', '4242', 'addr', '0x7f3a40000000+256K', 'detail']),
+    ('snap-stats-prometheus', ['stats', '--format', 'prometheus']),
+    ('snap-stats-prometheus-keyword', ['--format', 'prometheus', 'stats', 'show', 'dev', '0']),
 ]
 
 JSON_CASES = [
@@ -185,6 +284,7 @@ JSON_CASES = [
     ('snap-range-show-window.json', ['-j', 'range', 'show', 'addr', '0x7fa180000000+128K']),
     ('snap-pagemap-show.json', ['-p', 'pagemap', 'show']),
     ('snap-stats-show.json', ['-j', 'stats', 'show']),
+    ('snap-vm-show-detail.json', ['-j', 'vm', 'show', 'vm', '5', 'detail']),
 ]
 
 TREE_CASES = [
@@ -197,6 +297,7 @@ TREE_CASES = [
     ('tree-device-show.json', ['-j', 'device', 'show']),
     ('tree-client-show.json', ['-j', 'client', 'show']),
     ('tree-stats-show.json', ['-p', 'stats', 'show', 'dev', '0000:03:00.0']),
+    ('tree-stats-prometheus', ['stats', 'show', 'format', 'prometheus']),
 ]
 
 
@@ -211,6 +312,8 @@ def group_golden(r):
                 except ValueError as e:
                     raise Failure('not one JSON document: %s' % e)
                 expect(doc.get('schema_version') == 1, 'no schema_version 1')
+            if 'prometheus' in name:
+                expect_prometheus(r, out)
             r.golden_check(name, out)
             r.golden_check(name + '.stderr', err)
         r.case('golden/' + name, fn)
@@ -220,6 +323,112 @@ def group_golden(r):
     tree = ['--debugfs', r.debugfs, '--proc', r.proc]
     for name, args in TREE_CASES:
         golden_run(name, args, tree)
+
+    # explain: the example snapshot with the recorded maps of its processes.
+    proc_ex = os.path.join(r.data, 'proc-example')
+    explain_cases = [
+        # device-resident range in a VMA, anonymous CPU mapping
+        ('explain-device', ['--proc', proc_ex, 'explain', '0x7f3a00201000', 'pid', '4242']),
+        # a range being collected, its CPU pages unmapped, two events on it
+        ('explain-unmapped', ['--proc', proc_ex, 'explain', '0x7f3a01800000', 'vm', '3']),
+        # a file mapping; the madvise event of the VMA
+        ('explain-file', ['--proc', proc_ex, 'explain', '140331613949952', 'pid', '5170', 'vm', '5']),
+        # a BO VMA: no range, no CPU mapping
+        ('explain-bo', ['--proc', proc_ex, '-d', '0', 'explain', '0x800000', 'pid', '5170']),
+        ('explain-device.json', ['--proc', proc_ex, '-j', 'explain', '0x7f3a00201000', 'pid', '4242']),
+        ('explain-unmapped.json', ['--proc', proc_ex, '-p', 'explain', '0x7f3a01800000', 'vm', '3']),
+    ]
+    for name, args in explain_cases:
+        golden_run(name, args, ['-f', r.snap])
+
+    def explain_elsewhere():
+        # Without --proc, a snapshot of another host's process is not
+        # looked up in this machine's /proc: the output says so.
+        rc, out, err = r.run(['-f', r.snap, '-j', 'explain', '0x7f3a00201000', 'pid', '4242'])
+        expect_rc(rc, 0, out, err)
+        cpu = json.loads(out)['explain']['matches'][0]['cpu_mapping']
+        expect(cpu['status'] == 'unavailable' and cpu['mapping'] is None and
+               'taken on gpu-node-07' in cpu['note'], 'cpu_mapping %r' % cpu)
+        rc, out, err = r.run(['-f', r.snap, 'explain', '0x7f3a00201000', 'pid', '4242'])
+        expect(rc == 0 and re.search(r'CPU mapping \(/proc/4242/maps\): the snapshot was taken on gpu-node-07, this is ', out),
+               'human output %r' % out)
+    r.case('golden/explain-other-host', explain_elsewhere)
+
+    def explain_pid_reused():
+        # Same pid, another program (comm differs): the VM's process is gone.
+        tree = os.path.join(r.tmp, 'proc-reused')
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.copytree(proc_ex, tree)
+        with open(os.path.join(tree, '4242', 'comm'), 'w') as f:
+            f.write('bash\n')
+        rc, out, err = r.run(['-f', r.snap, '--proc', tree, '-j', 'explain', '0x7f3a00201000', 'pid', '4242'])
+        expect_rc(rc, 0, out, err)
+        cpu = json.loads(out)['explain']['matches'][0]['cpu_mapping']
+        expect(cpu['status'] == 'unavailable' and "now 'bash', not 'svm-stream'" in cpu['note'], cpu)
+        # A process missing from the tree is reported, not an error.
+        shutil.rmtree(os.path.join(tree, '4242'))
+        rc, out, err = r.run(['-f', r.snap, '--proc', tree, '-j', 'explain', '0x7f3a00201000', 'pid', '4242'])
+        expect_rc(rc, 0, out, err)
+        cpu = json.loads(out)['explain']['matches'][0]['cpu_mapping']
+        expect(cpu['status'] == 'unavailable' and 'is not running' in cpu['note'], cpu)
+    r.case('golden/explain-pid-gone', explain_pid_reused)
+
+    def explain_live_maps():
+        # The CPU side against the real kernel: a model whose VM is this
+        # very test process (written here), read live through --proc /proc.
+        with open(r.snap) as f:
+            doc = json.load(f)
+        me = os.getpid()
+        with open('/proc/self/comm') as f:
+            comm = f.read().strip()
+        with open('/proc/self/maps') as f:
+            stack = [l for l in f if l.rstrip().endswith('[stack]')][0]
+        lo, hi = [int(x, 16) for x in stack.split()[0].split('-')]
+        doc['vms'][0].update(pid=me, comm=comm)
+        path = os.path.join(r.tmp, 'self.json')
+        with open(path, 'w') as f:
+            json.dump(doc, f)
+        rc, out, err = r.run(['-f', path, '--proc', '/proc', '-j', 'explain', hex(lo + 8), 'vm', '3'])
+        expect_rc(rc, 0, out, err)
+        cpu = json.loads(out)['explain']['matches'][0]['cpu_mapping']
+        expect(cpu['status'] == 'mapped' and cpu['mapping']['path'] == '[stack]' and
+               cpu['mapping']['start'] == lo and cpu['mapping']['end'] == hi, cpu)
+    r.case('golden/explain-live-maps', explain_live_maps)
+
+    def prometheus_checker_can_fail():
+        good = '# HELP a_total x\n# TYPE a_total counter\na_total{l="v\\"q"} 1\n'
+        expect(check_prometheus(good) == [], check_prometheus(good))
+        bad = {
+            'a_total 1\n': 'before',
+            '# TYPE a counter\na 1\n': '_total',
+            '# TYPE a_total counter\na_total{l="x} 1\n': 'not a sample',
+            '# TYPE a_total counter\na_total 1 1700000000\n': 'timestamp',
+            '# TYPE a_total counter\na_total one\n': 'bad value',
+            '# TYPE a_total counter\na_total 1\na_total 2\n': 'duplicate',
+            '# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na 2\n': 'split',
+            '# TYPE a gauge\n# TYPE a gauge\na 1\n': 'second TYPE',
+            '# TYPE a gauge\na{x="1",x="2"} 1\n': 'twice',
+            '# TYPE a gauge\na 1': 'newline',
+        }
+        for text, want in bad.items():
+            p = check_prometheus(text)
+            expect(any(want in x for x in p), '%r: want a problem with %r, got %r' % (text, want, p))
+    r.case('golden/prometheus-checker-can-fail', prometheus_checker_can_fail)
+
+    def prometheus_escaping():
+        # A comm with a quote, a backslash and a newline is escaped.
+        with open(r.snap) as f:
+            doc = json.load(f)
+        doc['vms'][0]['comm'] = 'a"b\\c\nd'
+        path = os.path.join(r.tmp, 'escape.json')
+        with open(path, 'w') as f:
+            json.dump(doc, f)
+        rc, out, err = r.run(['-f', path, '--format', 'prometheus', 'stats'])
+        expect_rc(rc, 0, out, err)
+        expect_prometheus(r, out)
+        expect('comm="a\\"b\\\\c\\nd"' in out, 'comm not escaped: %r' %
+               [l for l in out.splitlines() if 'vm="3"' in l][:1])
+    r.case('golden/prometheus-escaping', prometheus_escaping)
 
     def env_roots():
         # XESVM_DEBUGFS/XESVM_PROC do what the options do.
@@ -400,8 +609,9 @@ def group_golden(r):
 # ------------------------------------------------------------------
 
 def group_errors(r):
-    def err_case(name, args, status, pattern, stdin=None, env=None, prefix=None, setup=None):
-        for json_mode in (False, True):
+    def err_case(name, args, status, pattern, stdin=None, env=None, prefix=None, setup=None,
+                 json_modes=(False, True)):
+        for json_mode in json_modes:
             def fn(json_mode=json_mode):
                 if setup:
                     setup()
@@ -504,6 +714,45 @@ def group_errors(r):
     err_case('diff-three-args', ['diff', r.snap, r.snap, r.snap], 1, r'unexpected argument')
     err_case('flag-with-value', snap + ['snapshot', '--gzip=yes'], 1, r"'gzip' takes no value")
     err_case('help-unknown', ['help', 'frob'], 1, r"unknown object 'frob'")
+    err_case('explain-bad-address', snap + ['explain', 'zz', 'pid', '4242'], 1,
+             r"explain: 'zz' is not an address")
+    err_case('explain-address-garbage', snap + ['explain', '0x1000g', 'vm', '3'], 1, r"'0x1000g'")
+    err_case('explain-address-overflow', snap + ['explain', '0x10000000000000000', 'vm', '3'], 1,
+             r'not an address')
+    err_case('explain-no-target', snap + ['explain', '0x1000'], 1, r'explain needs pid PID or vm ID')
+    err_case('explain-no-address', snap + ['explain', 'pid', '4242'], 1, r'explain needs ADDR')
+    err_case('explain-no-vm', snap + ['explain', '0x1000', 'pid', '99999'], 2,
+             r'^no GPU VM of pid 99999 in the snapshot$')
+    err_case('explain-no-vm-device', snap + ['explain', '0x1000', 'pid', '4242', 'vm', '5'], 2,
+             r'^no GPU VM of pid 4242 and vm 5 in the snapshot$')
+    err_case('explain-live', ['--debugfs', r.debugfs, '--proc', r.proc, 'explain', '0x1000', 'pid', '1'], 2,
+             r'^explain: live vms need the drm-svm kernel family')
+    bad_maps = os.path.join(r.tmp, 'proc-bad-maps')
+
+    def make_bad_maps():
+        os.makedirs(os.path.join(bad_maps, '4242'), exist_ok=True)
+        with open(os.path.join(bad_maps, '4242', 'maps'), 'w') as f:
+            f.write('7f3a00000000-7f3a01800000 rw-p 00000000 00:00 0 \n7f3a01900000-7f3a0200 rw-p\n')
+    err_case('explain-maps-garbage', snap + ['--proc', bad_maps, 'explain', '0x7f3a00201000', 'pid', '4242'], 2,
+             r'proc-bad-maps/4242/maps: line 2: bad .* in maps line', setup=make_bad_maps)
+    err_case('prometheus-not-here', snap + ['--format', 'prometheus', 'vm', 'show'], 1,
+             r'^vm show has no Prometheus format \(only stats show has\)$', json_modes=(False,))
+    err_case('prometheus-explain', snap + ['--format', 'prom', 'explain', '0x1', 'vm', '3'], 1,
+             r'^explain has no Prometheus format', json_modes=(False,))
+    err_case('format-unknown', snap + ['--format', 'yaml', 'stats'], 1,
+             r"--format: 'yaml' is not human, json or prometheus")
+    err_case('format-keyword-unknown', snap + ['stats', 'show', 'format', 'xml'], 1,
+             r"format: 'xml' is not human, json or prometheus")
+
+    def format_conflict():
+        for opt in ('-j', '-p'):
+            rc, out, err = r.run([opt] + snap + ['--format', 'prometheus', 'stats'])
+            one_line_error(r, rc, out, err, 1, True, r'-j/-p print JSON; they conflict with --format prometheus')
+        rc, out, err = r.run(['-j', '--format', 'json'] + snap + ['device'])
+        expect_rc(rc, 0, out, err)
+    r.case('errors/format-conflicts-with-json', format_conflict)
+    err_case('prometheus-watch', ['--debugfs', r.debugfs, '--proc', r.proc, 'stats', '-w', '1', 'format', 'prometheus'], 1,
+             r'--watch prints rates; the Prometheus format is one scrape')
     err_case('batch-with-args', ['-b', '-', 'device', 'show'], 1, r'-b takes its commands from the file')
     err_case('batch-missing-file', ['-b', os.path.join(r.tmp, 'nope.batch')], 1, r'cannot open batch file')
 
@@ -589,7 +838,13 @@ def group_grammar(r):
             expect_rc(rc, 0, out, err)
             return out.split()
         expect(comp('') == ['device', 'client', 'vm', 'vma', 'range', 'pagemap', 'stats',
-                            'snapshot', 'diff', 'shell', 'help'], 'top level %r' % comp(''))
+                            'snapshot', 'diff', 'explain', 'shell', 'help'], 'top level %r' % comp(''))
+        expect(comp('--format', 'p') == ['prometheus'], '--format p -> %r' % comp('--format', 'p'))
+        expect(comp('stats', 'show', 'format', '') == ['human', 'json', 'prometheus'],
+               'stats show format -> %r' % comp('stats', 'show', 'format', ''))
+        expect(comp('vm', 'show', 'de') == ['dev', 'detail'], 'vm show de -> %r' % comp('vm', 'show', 'de'))
+        expect(comp('explain', '0x1000', '') == ['pid', 'vm', 'dev'],
+               'explain ADDR -> %r' % comp('explain', '0x1000', ''))
         expect(comp('v') == ['vm', 'vma'], 'v -> %r' % comp('v'))
         expect(comp('-j', 'ra', 's', '') == ['dev', 'pid', 'client', 'vm', 'addr'], 'range show')
         expect(comp('range', 'show', 'pid', '1', '') == ['dev', 'client', 'vm', 'addr'],
@@ -828,16 +1083,21 @@ def group_completions(r):
     r.case('completions/check-can-fail', detects_disagreement)
 
     cases = [
-        ('xesvmctl ', 'device client vm vma range pagemap stats snapshot diff shell help'),
-        ('xesvmctl --', '--json --pretty --file --device --batch --force --debugfs --proc '
+        ('xesvmctl ', 'device client vm vma range pagemap stats snapshot diff explain shell help'),
+        ('xesvmctl --', '--json --pretty --format --file --device --batch --force --debugfs --proc '
                         '--exact --verbose --version --help'),
-        ('xesvmctl -j vm sh ', 'dev pid client vm addr'),
+        ('xesvmctl --format ', 'human json prometheus'),
+        ('xesvmctl stats show format p', 'prometheus'),
+        ('xesvmctl vm show pid 1 det', 'detail'),
+        ('xesvmctl explain 0x1000 p', 'pid'),
+        ('xesvmctl explain 0x1000 pid 1 d', 'dev'),
+        ('xesvmctl -j vm sh ', 'dev pid client vm addr detail'),
         ('xesvmctl stats ', 'show reset'),
-        ('xesvmctl stats -', '-w --watch'),
+        ('xesvmctl stats -', '-w --watch --format'),
         ('xesvmctl snapshot --', '--output --gzip'),
-        ('xesvmctl help ', 'device client vm vma range pagemap stats snapshot diff shell help'),
+        ('xesvmctl help ', 'device client vm vma range pagemap stats snapshot diff explain shell help'),
         ('xesvmctl ra s dev 0 a', 'addr'),
-        ('xesvmctl stats show -w 1 ', 'dev count'),
+        ('xesvmctl stats show -w 1 ', 'dev count format'),
     ]
 
     def bash_works():
@@ -863,7 +1123,7 @@ def group_completions(r):
         # Drive the completer with stand-ins for compsys's output functions.
         stubs = ('_describe() { local -a a; a=(${(P)${@[-1]}}); print -r -- "${a[@]%%:*}"; }; '
                  '_files() { print FILES; }; _pids() { print PIDS; }; _message() { print MSG; }; '
-                 'compadd() { print -- "$@"; }; ')
+                 'compadd() { [[ $1 == -- ]] && shift; print -- "$@"; }; ')
         for line, want in cases:
             words = line.split(' ')
             arr = ' '.join("'%s'" % w for w in words)

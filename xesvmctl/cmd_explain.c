@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `explain ADDR pid PID | vm ID`: everything the model knows about one
+ * address of a process's GPU VM: the VMA and the range holding it (with
+ * the range's pagemap), the process's CPU mapping of it from
+ * <proc>/PID/maps, and the model's events that touch it.
+ *
+ * The CPU mapping is read from the running system, so it is only shown
+ * when it describes the same process: live, or a snapshot read on the
+ * machine it was taken on (same host name, same comm at that pid), or a
+ * snapshot with --proc DIR pointing at a copy of that machine's /proc.
+ * Otherwise the output says why it is missing instead of guessing.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "render.h"
+
+/* ------------------------------------------------------------------ */
+/* Gathering the answer (one JSON object per VM, keys in xesvm-json(7)) */
+/* ------------------------------------------------------------------ */
+
+static int parse_address(struct cli *cli, const char *text, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (text[0] < '0' || text[0] > '9')
+		goto bad;
+	v = strtoull(text, &end, 0);
+	if (errno || end == text || *end)
+		goto bad;
+	*out = v;
+	return XESVM_OK;
+bad:
+	xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+			"explain: '%s' is not an address (0x-prefixed hex or decimal)",
+			text);
+	return XESVM_E_USAGE;
+}
+
+/* Why a snapshot's process cannot be looked at here; NULL if it can. */
+static const char *snapshot_elsewhere(const struct xesvm_model *m, char *buf,
+				      size_t size)
+{
+	json_t *host = json_object_get(xesvm_model_root(m), "host");
+	const char *taken_on = json_get_str(host, "hostname");
+	struct utsname here;
+
+	if (uname(&here) != 0)
+		here.nodename[0] = '\0';
+	if (taken_on && strcmp(taken_on, here.nodename) == 0)
+		return NULL;
+	snprintf(buf, size,
+		 "the snapshot was taken on %s, this is %s: its processes are not on this machine (give --proc DIR with a copy of that machine's /proc)",
+		 taken_on ? taken_on : "an unknown host", here.nodename);
+	return buf;
+}
+
+/* {"status", "source", "note", "mapping"} for the VM's process. */
+static json_t *cpu_mapping(struct cli *cli, const struct xesvm_model *m,
+			   const json_t *vm, uint64_t addr, int *ret)
+{
+	struct xesvm_error err = { 0 };
+	bool explicit_root;
+	const char *root = xesvm_proc_root(&cli->sources, &explicit_root);
+	const char *status = "unavailable", *vm_comm = json_get_str(vm, "comm");
+	char note[600] = "", source[600];
+	json_t *maps = NULL, *comm = NULL, *found = NULL, *result;
+	uint64_t pid;
+
+	snprintf(source, sizeof(source), "%s/PID/maps", root);
+	if (!json_get_u64(vm, "pid", &pid)) {
+		snprintf(note, sizeof(note), "the VM's process is not known");
+		goto done;
+	}
+	snprintf(source, sizeof(source), "%s/%" PRIu64 "/maps", root, pid);
+	if (cli->snapshot_path && !explicit_root &&
+	    snapshot_elsewhere(m, note, sizeof(note)))
+		goto done;
+	if (xesvm_read_proc_maps(&cli->sources, (long)pid, &maps, &comm, &err)) {
+		if (err.sys_errno) {
+			snprintf(note, sizeof(note), "%s", err.msg);
+			goto done;
+		}
+		/* Readable but not parseable: the kernel's data is wrong. */
+		xesvm_error_set(&cli->err, err.status, 0, "%s", err.msg);
+		*ret = err.status;
+		return NULL;
+	}
+	if (vm_comm && json_is_string(comm) &&
+	    strcmp(vm_comm, json_string_value(comm)) != 0) {
+		snprintf(note, sizeof(note),
+			 "pid %" PRIu64 " is now '%s', not '%s': the VM's process is gone",
+			 pid, json_string_value(comm), vm_comm);
+		goto done;
+	}
+	found = xesvm_proc_maps_find(maps, addr);
+	if (found) {
+		status = "mapped";
+	} else {
+		status = "not_mapped";
+		snprintf(note, sizeof(note),
+			 "no CPU mapping holds 0x%" PRIx64 ": the process has not mapped it, or has unmapped it",
+			 addr);
+	}
+done:
+	result = json_pack("{s:s,s:s,s:s?,s:O?}", "status", status,
+			   "source", source, "note", note[0] ? note : NULL,
+			   "mapping", found);
+	json_decref(maps);
+	json_decref(comm);
+	if (!result) {
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		*ret = XESVM_E_SYSTEM;
+	}
+	return result;
+}
+
+static json_t *find_pagemap(struct xesvm_model *m, uint64_t device, uint32_t id)
+{
+	json_t *p;
+	size_t i;
+
+	if (id == XESVM_PAGEMAP_NONE)
+		return NULL;
+	json_array_foreach(xesvm_model_array(m, "pagemaps"), i, p) {
+		uint64_t d, pid;
+
+		if (json_get_u64(p, "device", &d) && d == device &&
+		    json_get_u64(p, "id", &pid) && pid == id)
+			return p;
+	}
+	return NULL;
+}
+
+static json_t *events_at(struct xesvm_model *m, const struct vm_entry *v,
+			 uint64_t addr)
+{
+	json_t *out = json_array(), *e;
+	size_t i;
+
+	json_array_foreach(xesvm_model_array(m, "events"), i, e) {
+		uint64_t d, vm, start, end;
+
+		if (json_get_u64(e, "device", &d) && d == v->device &&
+		    json_get_u64(e, "vm", &vm) && vm == v->id &&
+		    json_get_u64(e, "start", &start) && start <= addr &&
+		    json_get_u64(e, "end", &end) && addr < end)
+			json_array_append(out, e);
+	}
+	return out;
+}
+
+static json_t *explain_vm(struct cli *cli, struct show *s,
+			  const struct vm_index *ix, const struct vm_entry *v,
+			  uint64_t addr, int *ret)
+{
+	const struct vma_entry *vma = vm_index_find_vma(ix, v, addr);
+	const struct xesvm_range *range = vm_index_find_range(ix, v, addr);
+	json_t *cpu = cpu_mapping(cli, s->m, v->vm, addr, ret);
+
+	if (!cpu)
+		return NULL;
+	return json_pack("{s:O,s:O?,s:o?,s:O?,s:o,s:o}",
+			 "vm", v->vm,
+			 "vma", vma ? vma->vma : NULL,
+			 "range", range ? xesvm_range_to_json(range) : NULL,
+			 "pagemap", range ? find_pagemap(s->m, v->device, range->pagemap) : NULL,
+			 "cpu_mapping", cpu,
+			 "events", events_at(s->m, v, addr));
+}
+
+/* ------------------------------------------------------------------ */
+/* Human output: the table renderer, one small table per part          */
+/* ------------------------------------------------------------------ */
+
+static void col_event_time(const void *row, const struct table_column *col,
+			   const struct render_opts *ro, char *buf, size_t size)
+{
+	uint64_t ns;
+
+	if (json_get_u64(row, "time_ns", &ns))
+		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ns / 1000000000,
+			 ns % 1000000000);
+	else
+		snprintf(buf, size, "-");
+}
+
+/* The type-specific keys of an event, "key=value" in the model's order. */
+static void col_event_details(const void *row, const struct table_column *col,
+			      const struct render_opts *ro, char *buf, size_t size)
+{
+	static const char *const common[] = { "time_ns", "type", "device", "vm",
+					      "start", "end" };
+	size_t used = 0;
+	const char *key;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_object_foreach((json_t *)row, key, v) {
+		char value[96];
+		bool skip = false;
+
+		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+			skip |= strcmp(key, common[i]) == 0;
+		if (skip || used >= size)
+			continue;
+		if (json_is_integer(v))
+			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(v));
+		else if (json_is_string(v))
+			fmt_text(value, sizeof(value), json_string_value(v));
+		else if (json_is_null(v))
+			snprintf(value, sizeof(value), "-");
+		else
+			snprintf(value, sizeof(value), "...");
+		used += snprintf(buf + used, size - used, "%s%s=%s", used ? " " : "",
+				 key, value);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
+static void print_cpu_mapping(FILE *out, json_t *cpu, const struct render_opts *ro)
+{
+	static const struct table_column cols[] = {
+		{ "START", false, col_addr, NULL, "start" },
+		{ "END", false, col_addr, NULL, "end" },
+		{ "PERMS", false, col_str, NULL, "perms" },
+		{ "OFFSET", false, col_addr, NULL, "offset" },
+		{ "DEV", false, col_str, NULL, "dev" },
+		{ "INODE", true, col_int, NULL, "inode" },
+		{ "PATH", false, col_str, NULL, "path" },
+	};
+	json_t *mapping = json_object_get(cpu, "mapping");
+	const char *note = json_get_str(cpu, "note");
+	char source[300];
+
+	fmt_text(source, sizeof(source), json_get_str(cpu, "source"));
+	if (!json_is_object(mapping)) {
+		char text[700];
+
+		fmt_text(text, sizeof(text), note ? note : "-");
+		fprintf(out, "  CPU mapping (%s): %s\n", source, text);
+		return;
+	}
+	fprintf(out, "  CPU mapping (%s):\n", source);
+
+	json_t *one = json_array();
+	struct table_rows rows;
+	struct json_rows st;
+
+	json_array_append(one, mapping);
+	json_rows_init(&rows, &st, one, "mappings", NULL);
+	table_render(out, cols, sizeof(cols) / sizeof(cols[0]), &rows, ro, "    ");
+	json_decref(one);
+}
+
+static void print_events(FILE *out, json_t *events, bool has_source, size_t in_model,
+			 const struct render_opts *ro)
+{
+	static const struct table_column cols[] = {
+		{ "TIME", true, col_event_time, NULL, NULL },
+		{ "TYPE", false, col_str, NULL, "type" },
+		{ "START", false, col_addr, NULL, "start" },
+		{ "END", false, col_addr, NULL, "end" },
+		{ "DETAILS", false, col_event_details, NULL, NULL },
+	};
+	struct table_rows rows;
+	struct json_rows st;
+
+	if (!has_source) {
+		fprintf(out, "  events: none recorded in this model (events come from snapshots taken with events)\n");
+		return;
+	}
+	if (!json_array_size(events)) {
+		fprintf(out, "  events: none of the %zu in the model touch it\n", in_model);
+		return;
+	}
+	fprintf(out, "  events touching it (%zu of %zu in the model):\n",
+		json_array_size(events), in_model);
+	json_rows_init(&rows, &st, events, "events", NULL);
+	table_render(out, cols, sizeof(cols) / sizeof(cols[0]), &rows, ro, "    ");
+}
+
+static void print_explained(FILE *out, const struct vm_index *ix,
+			    const struct vm_entry *v, json_t *answer,
+			    uint64_t addr, bool has_events, size_t events_in_model,
+			    const struct render_opts *ro)
+{
+	const struct vma_entry *vma = vm_index_find_vma(ix, v, addr);
+	const struct xesvm_range *range = vm_index_find_range(ix, v, addr);
+	json_t *pagemap = json_object_get(answer, "pagemap");
+	struct table_rows rows;
+	struct ptr_rows st;
+	char text[64];
+
+	fmt_addr(text, sizeof(text), addr);
+	fprintf(out, "%s in ", text);
+	print_vm_header(out, v, ro);
+	if (vma) {
+		fprintf(out, "  GPU VMA:\n");
+		ptr_rows_init(&rows, &st, (const void *const *)&vma, 1);
+		print_vma_table(out, &rows, false, ro, "    ");
+	} else {
+		fprintf(out, "  GPU VMA: none of the VM's VMAs holds it\n");
+	}
+	if (range) {
+		fprintf(out, "  SVM range:\n");
+		ptr_rows_init(&rows, &st, (const void *const *)&range, 1);
+		print_range_table(out, &rows, false, ro, "    ");
+	} else {
+		fprintf(out, "  SVM range: none in the model (the GPU has not faulted it in, or it was collected)\n");
+	}
+	if (json_is_object(pagemap)) {
+		char name[64], region[64], size[32];
+		uint64_t id = 0;
+
+		json_get_u64(pagemap, "id", &id);
+		cell_str(name, sizeof(name), pagemap, "name");
+		cell_str(region, sizeof(region), pagemap, "region");
+		cell_bytes(size, sizeof(size), pagemap, "size_bytes", ro);
+		fprintf(out, "  pagemap %" PRIu64 ": %s, region %s, %s\n", id, name,
+			region, size);
+	}
+	print_cpu_mapping(out, json_object_get(answer, "cpu_mapping"), ro);
+	print_events(out, json_object_get(answer, "events"), has_events,
+		     events_in_model, ro);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void describe_target(const struct cli_invocation *inv, char *buf,
+			    size_t size)
+{
+	const char *pid = cli_arg(inv, "pid"), *vm = cli_arg(inv, "vm");
+
+	snprintf(buf, size, "%s%s%s%s%s", pid ? "pid " : "", pid ? pid : "",
+		 pid && vm ? " and " : "", vm ? "vm " : "", vm ? vm : "");
+}
+
+int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
+{
+	json_t *answers = NULL, *doc = NULL;
+	char target[128];
+	struct vm_index ix = { 0 };
+	struct show s;
+	uint64_t addr;
+	int ret;
+
+	if (parse_address(cli, inv->positional[0], &addr))
+		return XESVM_E_USAGE;
+	if (!cli_arg(inv, "pid") && !cli_arg(inv, "vm")) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"explain needs pid PID or vm ID: an address means nothing without its address space");
+		return XESVM_E_USAGE;
+	}
+	describe_target(inv, target, sizeof(target));
+	ret = show_begin(cli, inv, "vms", &s);
+	if (ret)
+		return ret;
+	ret = vm_index_build(&ix, s.m, s.q, true, &cli->err);
+	if (ret)
+		return show_end(cli, &s, ret);
+	if (ix.nvms == 0) {
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0,
+				"no GPU VM of %s%s%s in %s", target,
+				cli_arg(inv, "dev") || cli->device ? " on device " : "",
+				cli_arg(inv, "dev") ? cli_arg(inv, "dev") :
+				cli->device ? cli->device : "",
+				cli->snapshot_path ? "the snapshot" : "the live system");
+		ret = XESVM_E_SYSTEM;
+		goto out;
+	}
+
+	/* Everything is gathered before the first byte of output. */
+	answers = json_array();
+	for (size_t k = 0; k < ix.nvms && !ret; k++) {
+		json_t *a = explain_vm(cli, &s, &ix, &ix.vms[k], addr, &ret);
+
+		if (a)
+			json_array_append_new(answers, a);
+		else if (!ret)
+			ret = XESVM_E_SYSTEM;
+	}
+	if (ret)
+		goto out;
+
+	if (cli->json) {
+		doc = json_pack("{s:i,s:{s:I,s:O}}", "schema_version", XESVM_SCHEMA_VERSION,
+				"explain", "address", (json_int_t)addr, "matches", answers);
+		ret = doc ? cli_dump_json(cli, doc) : XESVM_E_SYSTEM;
+	} else {
+		struct render_opts ro = cli_render_opts(cli);
+		size_t nevents = json_array_size(xesvm_model_array(s.m, "events"));
+		bool has_events = json_object_get(json_object_get(xesvm_model_root(s.m),
+								  "sources"), "events");
+
+		for (size_t k = 0; k < ix.nvms; k++) {
+			if (k)
+				fputc('\n', stdout);
+			print_explained(stdout, &ix, &ix.vms[k],
+					json_array_get(answers, k), addr, has_events,
+					nevents, &ro);
+		}
+	}
+out:
+	json_decref(doc);
+	json_decref(answers);
+	vm_index_free(&ix);
+	return show_end(cli, &s, ret);
+}
