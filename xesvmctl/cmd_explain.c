@@ -288,6 +288,26 @@ static void print_events(FILE *out, json_t *events, bool has_source, size_t in_m
 	table_render(out, cols, sizeof(cols) / sizeof(cols[0]), &rows, ro, "    ");
 }
 
+typedef void table_printer(FILE *out, struct table_rows *rows, bool extra_cols,
+			   const struct render_opts *ro, const char *indent);
+
+/* "  TITLE:" and a one-row table of @item, or "  TITLE: NONE". */
+static void print_part(FILE *out, const char *title, const void *item,
+		       table_printer *print, const char *none,
+		       const struct render_opts *ro)
+{
+	struct table_rows rows;
+	struct ptr_rows st;
+
+	if (!item) {
+		fprintf(out, "  %s: %s\n", title, none);
+		return;
+	}
+	fprintf(out, "  %s:\n", title);
+	ptr_rows_init(&rows, &st, &item, 1);
+	print(out, &rows, false, ro, "    ");
+}
+
 static void print_explained(FILE *out, const struct vm_index *ix,
 			    const struct vm_entry *v, json_t *answer,
 			    uint64_t addr, bool has_events, size_t events_in_model,
@@ -296,27 +316,15 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 	const struct vma_entry *vma = vm_index_find_vma(ix, v, addr);
 	const struct xesvm_range *range = vm_index_find_range(ix, v, addr);
 	json_t *pagemap = json_object_get(answer, "pagemap");
-	struct table_rows rows;
-	struct ptr_rows st;
 	char text[64];
 
 	fmt_addr(text, sizeof(text), addr);
 	fprintf(out, "%s in ", text);
 	print_vm_header(out, v, ro);
-	if (vma) {
-		fprintf(out, "  GPU VMA:\n");
-		ptr_rows_init(&rows, &st, (const void *const *)&vma, 1);
-		print_vma_table(out, &rows, false, ro, "    ");
-	} else {
-		fprintf(out, "  GPU VMA: none of the VM's VMAs holds it\n");
-	}
-	if (range) {
-		fprintf(out, "  SVM range:\n");
-		ptr_rows_init(&rows, &st, (const void *const *)&range, 1);
-		print_range_table(out, &rows, false, ro, "    ");
-	} else {
-		fprintf(out, "  SVM range: none in the model (the GPU has not faulted it in, or it was collected)\n");
-	}
+	print_part(out, "GPU VMA", vma, print_vma_table,
+		   "none of the VM's VMAs holds it", ro);
+	print_part(out, "SVM range", range, print_range_table,
+		   "none in the model (the GPU has not faulted it in, or it was collected)", ro);
 	if (json_is_object(pagemap)) {
 		char name[64], region[64], size[32];
 		uint64_t id = 0;

@@ -175,6 +175,15 @@ def check_prometheus(text):
         problems.append('no newline at the end')
     types, helps, done, series, sampled = {}, set(), set(), set(), set()
     current = None
+
+    def enter_family(n, name, current):
+        # A family's lines are contiguous: once left, it may not come back.
+        if name != current:
+            if current:
+                done.add(current)
+            if name in done:
+                problems.append('line %d: family %s split in two' % (n, name))
+        return name
     for n, line in enumerate(text.split('\n')[:-1], 1):
         if line.startswith('#'):
             m = re.match(r'^# (HELP|TYPE) (%s) (.*)$' % PROM_NAME, line)
@@ -197,12 +206,7 @@ def check_prometheus(text):
                 if name in sampled:
                     problems.append('line %d: TYPE for %s after its samples' % (n, name))
                 types[name] = rest
-            if name != current:
-                if current:
-                    done.add(current)
-                if name in done:
-                    problems.append('line %d: family %s split in two' % (n, name))
-                current = name
+            current = enter_family(n, name, current)
             continue
         if not line.strip():
             problems.append('line %d: empty line' % n)
@@ -216,12 +220,7 @@ def check_prometheus(text):
             problems.append('line %d: bad value %r' % (n, value))
         if stamp:
             problems.append('line %d: timestamp (the textfile collector refuses them)' % n)
-        if name != current:
-            if current:
-                done.add(current)
-            if name in done:
-                problems.append('line %d: family %s split in two' % (n, name))
-            current = name
+        current = enter_family(n, name, current)
         sampled.add(name)
         if name not in types:
             problems.append('line %d: sample of %s before (or without) its TYPE' % (n, name))
