@@ -37,7 +37,7 @@ EOS
 # RUNDIR/console.log. Returns QEMU's status (124 on timeout).
 boot_guest() {
 	local rundir=$1 limit=$2 mem=$3 extra=$4 kernel rc=0
-	kernel=$(bzimage)
+	kernel=$(bzimage) || exit 1
 	mkdir -p "$rundir/out"
 	local qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 -nographic -no-reboot
 		-kernel "$kernel"
