@@ -33,12 +33,21 @@ SPLATS = [
     (re.compile(r'kmemleak: .*(disabled|[Cc]annot allocate)'), 'kmemleak disabled'),
 ]
 TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+KTAP_LINE = re.compile(r'^\s*(KTAP version |TAP version |\d+\.\.\d+|ok |not ok |#)')
+
+
+# The guest init powers off with sysrq o; once the kernel says this, devices
+# (the 9p root among them) are gone and PID 1 may die of SIGBUS before QEMU
+# exits: what follows is not the health of the kernel under test.
+POWER_DOWN = re.compile(r'reboot: Power down')
 
 
 def find_splats(path, lines):
     found = 0
     for num, line in enumerate(lines, 1):
         text = TIMESTAMP.sub('', line.rstrip())
+        if POWER_DOWN.search(text):
+            break
         for pattern, kind in SPLATS:
             if pattern.search(text):
                 print(f'{path}:{num}: {kind}: {text}')
@@ -62,6 +71,9 @@ def read_ktap(path, lines, tree):
     import kunit_parser  # pylint: disable=import-outside-toplevel
     import kunit_printer  # pylint: disable=import-outside-toplevel
     status = kunit_parser.TestStatus
+    # Other kernel messages can land between a KTAP header and its subtest
+    # line and derail the parser; give it the KTAP lines only.
+    lines = [line for line in lines if KTAP_LINE.match(TIMESTAMP.sub('', line))]
     test = kunit_parser.parse_run_tests(lines, kunit_printer.null_printer)
     counts = {'passed': 0, 'failed': 0, 'skipped': 0}
     for name, st in leaves(test, ''):
