@@ -36,10 +36,11 @@ TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 KTAP_LINE = re.compile(r'^\s*(KTAP version |TAP version |\d+\.\.\d+|ok |not ok |#)')
 
 
-# The guest init powers off with sysrq o; once the kernel says this, devices
-# (the 9p root among them) are gone and PID 1 may die of SIGBUS before QEMU
-# exits: what follows is not the health of the kernel under test.
-POWER_DOWN = re.compile(r'reboot: Power down')
+# The guest init powers off with sysrq o; from then on devices (the 9p root
+# among them) go away and PID 1 may die of SIGBUS before QEMU exits, even
+# before 'reboot: Power down': what follows is not the health of the kernel
+# under test.
+POWER_DOWN = re.compile(r'sysrq: Power Off|reboot: Power down')
 
 
 def find_splats(path, lines):
