@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "../unprivileged.h"
 #include "xesvm.h"
 
 #define DATA XESVM_TEST_DATA_DIR
@@ -90,34 +91,6 @@ static void remove_tree(const char *dir)
 
 	snprintf(cmd, sizeof(cmd), "chmod -R u+rwX '%s' && rm -rf '%s'", dir, dir);
 	assert_int_equal(system(cmd), 0);
-}
-
-/*
- * Runs @check as a user without privileges: directly when not root, else
- * in a child with uid/gid 65534. @check returns 0 or prints why not.
- */
-static void run_unprivileged(int (*check)(const char *), const char *arg)
-{
-	pid_t pid;
-	int status;
-
-	if (geteuid() != 0) {
-		assert_int_equal(check(arg), 0);
-		return;
-	}
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
-			perror("dropping privileges");
-			_exit(3);
-		}
-		_exit(check(arg) ? 1 : 0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 #define CHECK(cond) do { \
