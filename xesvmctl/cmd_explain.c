@@ -219,8 +219,7 @@ static void col_event_details(const void *row, const struct table_column *col,
 			snprintf(value, sizeof(value), "-");
 		else
 			snprintf(value, sizeof(value), "...");
-		used += snprintf(buf + used, size - used, "%s%s=%s", used ? " " : "",
-				 key, value);
+		cell_appendf(buf, size, &used, " ", "%s=%s", key, value);
 	}
 	if (!buf[0])
 		snprintf(buf, size, "-");

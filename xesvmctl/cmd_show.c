@@ -5,6 +5,7 @@
  * renderer with column formatters reading the model objects directly.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,26 @@ void cell_str(char *buf, size_t size, const json_t *obj, const char *key)
 	const char *s = json_get_str(obj, key);
 
 	fmt_text(buf, size, s ? s : "-");
+}
+
+void cell_appendf(char *buf, size_t size, size_t *used, const char *sep,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used + 1 >= size)
+		return;
+	if (*used) {
+		n = snprintf(buf + *used, size - *used, "%s", sep);
+		*used = n < 0 || (size_t)n >= size - *used ? size - 1 : *used + n;
+		if (*used + 1 >= size)
+			return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, size - *used, fmt, ap);
+	va_end(ap);
+	*used = n < 0 || (size_t)n >= size - *used ? size - 1 : *used + n;
 }
 
 void cell_bytes(char *buf, size_t size, const json_t *obj, const char *key,
@@ -221,9 +242,8 @@ static void col_gts(const void *row, const struct table_column *col,
 	json_array_foreach(gts, i, gt) {
 		uint64_t id;
 
-		if (json_get_u64(gt, "id", &id) && used < size)
-			used += snprintf(buf + used, size - used, "%sgt%" PRIu64,
-					 used ? "," : "", id);
+		if (json_get_u64(gt, "id", &id))
+			cell_appendf(buf, size, &used, ",", "gt%" PRIu64, id);
 	}
 	if (!buf[0])
 		snprintf(buf, size, "-");
@@ -242,9 +262,7 @@ static void col_regions(const void *row, const struct table_column *col,
 
 		cell_str(name, sizeof(name), r, "name");
 		cell_bytes(bytes, sizeof(bytes), r, "total_bytes", ro);
-		if (used < size)
-			used += snprintf(buf + used, size - used, "%s%s %s",
-					 used ? ", " : "", name, bytes);
+		cell_appendf(buf, size, &used, ", ", "%s %s", name, bytes);
 	}
 	if (!buf[0])
 		snprintf(buf, size, "-");
@@ -462,10 +480,9 @@ static void col_range(const void *row, const struct table_column *col,
 
 		buf[0] = '\0';
 		for (unsigned int bit = 0; bit < XESVM_RANGE_FLAG_COUNT; bit++)
-			if ((r->flags & (1u << bit)) && used < size)
-				used += snprintf(buf + used, size - used, "%s%s",
-						 used ? "," : "",
-						 xesvm_range_flag_name(bit));
+			if (r->flags & (1u << bit))
+				cell_appendf(buf, size, &used, ",", "%s",
+					     xesvm_range_flag_name(bit));
 		if (!buf[0])
 			snprintf(buf, size, "-");
 		break;
@@ -618,12 +635,11 @@ static void fmt_residency_sum(char *buf, size_t size,
 		enum xesvm_residency res = order[i];
 		char bytes[32];
 
-		if (!sum->count[res] || used >= size)
+		if (!sum->count[res])
 			continue;
 		fmt_bytes(bytes, sizeof(bytes), sum->bytes[res], ro->exact);
-		used += snprintf(buf + used, size - used, "%s%s %" PRIu64 " (%s)",
-				 used ? ", " : "", xesvm_residency_name(res),
-				 sum->count[res], bytes);
+		cell_appendf(buf, size, &used, ", ", "%s %" PRIu64 " (%s)",
+			     xesvm_residency_name(res), sum->count[res], bytes);
 	}
 	if (!buf[0])
 		snprintf(buf, size, "-");

@@ -66,9 +66,7 @@ static void fmt_value(char *buf, size_t size, const char *key, const json_t *v)
 			char one[64];
 
 			fmt_value(one, sizeof(one), key, item);
-			if (used < size)
-				used += snprintf(buf + used, size - used, "%s%s",
-						 used ? "," : "", one);
+			cell_appendf(buf, size, &used, ",", "%s", one);
 		}
 		if (!buf[0])
 			snprintf(buf, size, "-");

@@ -16,6 +16,13 @@ void cell_int(char *buf, size_t size, const json_t *obj, const char *key);
 void cell_str(char *buf, size_t size, const json_t *obj, const char *key);
 void cell_bytes(char *buf, size_t size, const json_t *obj, const char *key,
 		const struct render_opts *ro);
+/*
+ * Appends @sep (only when something is there already) and the formatted
+ * text to the list in @buf, *@used bytes long. A full buffer truncates
+ * instead of overflowing: *@used never passes @size - 1.
+ */
+void cell_appendf(char *buf, size_t size, size_t *used, const char *sep,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Column formatters of a JSON object's member @col->arg; "-" for null. */
 void col_int(const void *row, const struct table_column *col,
