@@ -11,6 +11,9 @@
 
 #include "xesvm.h"
 
+/* Packed: a million ranges are 64 MB. A new member must be worth that. */
+_Static_assert(sizeof(struct xesvm_range) == 64, "struct xesvm_range is 64 bytes");
+
 static const char *const range_flag_names[XESVM_RANGE_FLAG_COUNT] = {
 	"migrate_devmem",
 	"unmapped",
@@ -18,6 +21,7 @@ static const char *const range_flag_names[XESVM_RANGE_FLAG_COUNT] = {
 	"has_devmem_pages",
 	"has_dma_mapping",
 	"gc_pending",
+	"stale",
 };
 
 static const char *const residency_names[] = {

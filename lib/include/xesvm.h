@@ -72,8 +72,9 @@ enum xesvm_range_flag {
 	XESVM_RANGE_HAS_DEVMEM_PAGES = 1u << 3,
 	XESVM_RANGE_HAS_DMA_MAPPING = 1u << 4,
 	XESVM_RANGE_GC_PENDING = 1u << 5,
+	XESVM_RANGE_STALE = 1u << 6,	/* invalidated since the pages were last taken */
 };
-#define XESVM_RANGE_FLAG_COUNT 6
+#define XESVM_RANGE_FLAG_COUNT 7
 
 /* JSON/human name of flag bit @bit ("migrate_devmem", ...), NULL past the end. */
 const char *xesvm_range_flag_name(unsigned int bit);

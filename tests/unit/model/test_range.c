@@ -76,7 +76,7 @@ static void test_residency_from_flags(void **state)
 static void test_flag_names(void **state)
 {
 	static const char *const expected[] = { "migrate_devmem", "unmapped", "partial_unmap",
-		"has_devmem_pages", "has_dma_mapping", "gc_pending" };
+		"has_devmem_pages", "has_dma_mapping", "gc_pending", "stale" };
 	unsigned int i;
 
 	for (i = 0; i < XESVM_RANGE_FLAG_COUNT; i++)
