@@ -33,6 +33,13 @@ int xesvm_read_text_file_limit(const char *path, size_t limit, char **text,
 /* /proc/PID/maps: about 100 bytes a line, up to vm.max_map_count lines. */
 #define XESVM_MAX_MAPS_FILE (64 * 1024 * 1024)
 
+/*
+ * A JSON string from bytes the kernel gave (comm, names): bytes that are
+ * not valid UTF-8, and control bytes, become '?'. NULL when out of memory.
+ * (parse.c; also used by the netlink decoders.)
+ */
+json_t *xesvm_kernel_string(const char *s, size_t n);
+
 /* What the gatherers could not read for lack of privileges. */
 struct xesvm_access {
 	bool debugfs_dri;	/* <debugfs>/dri itself */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gather_internal.h"
 #include "xesvm.h"
 
 struct line_reader {
@@ -127,7 +128,7 @@ static bool all_digits(const char *s, size_t n)
  * bytes to the kernel; JSON needs UTF-8, so bytes that are not valid
  * UTF-8 (and NUL and other control bytes) become '?'.
  */
-static json_t *kernel_string(const char *s, size_t n)
+json_t *xesvm_kernel_string(const char *s, size_t n)
 {
 	json_t *str;
 	char *copy;
@@ -377,7 +378,7 @@ int xesvm_parse_proc_info(const char *text, size_t len, json_t **out,
 	 * when the process is gone: that is unknown, not pid 0.
 	 */
 	if (json_object_set_new(info, "pid", pid ? json_integer((json_int_t)pid) : json_null()) ||
-	    json_object_set_new(info, "comm", pid ? kernel_string(comm, comm_len) : json_null())) {
+	    json_object_set_new(info, "comm", pid ? xesvm_kernel_string(comm, comm_len) : json_null())) {
 		json_decref(info);
 		return oom(err);
 	}
@@ -519,7 +520,7 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0, "line %u: empty drm-driver", lineno);
 			return -1;
 		}
-		return json_object_set_new(obj, "driver", kernel_string(value, value_len)) ? oom(err) : 0;
+		return json_object_set_new(obj, "driver", xesvm_kernel_string(value, value_len)) ? oom(err) : 0;
 	}
 	if (!strcmp(key, "drm-client-id")) {
 		if (!parse_u64(value, value_len, &number) || number > INT64_MAX) {
@@ -540,7 +541,7 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 		return json_object_set_new(obj, "pdev", json_stringn(value, value_len)) ? oom(err) : 0;
 	}
 	if (!strcmp(key, "drm-client-name"))
-		return json_object_set_new(obj, "client_name", kernel_string(value, value_len)) ? oom(err) : 0;
+		return json_object_set_new(obj, "client_name", xesvm_kernel_string(value, value_len)) ? oom(err) : 0;
 
 	/* drm-total-cycles-<engine> is engine time, not a region called "cycles-...". */
 	if (!strncmp(key, "drm-total-cycles-", 17))
@@ -695,7 +696,7 @@ int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 				"line 1: no driver name: \"%s\"", excerpt(l.text, l.len, ex, sizeof(ex)));
 		goto fail;
 	}
-	if (json_object_set_new(obj, "driver", kernel_string(l.text, pos))) {
+	if (json_object_set_new(obj, "driver", xesvm_kernel_string(l.text, pos))) {
 		oom(err);
 		goto fail;
 	}
@@ -720,7 +721,7 @@ int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 			goto fail;
 		}
 		if (json_object_set_new(obj, fields[i],
-					kernel_string(tok + eq + 1, end - start - eq - 1))) {
+					xesvm_kernel_string(tok + eq + 1, end - start - eq - 1))) {
 			oom(err);
 			goto fail;
 		}
@@ -851,7 +852,7 @@ static json_t *maps_line(const struct line *l, unsigned int lineno,
 		return NULL;
 	}
 	snprintf(dev, sizeof(dev), "%02" PRIx64 ":%02" PRIx64, major, minor);
-	path = pos < l->len ? kernel_string(l->text + pos, l->len - pos) : json_null();
+	path = pos < l->len ? xesvm_kernel_string(l->text + pos, l->len - pos) : json_null();
 	obj = json_pack("{s:I,s:I,s:s,s:I,s:s,s:I,s:o*}",
 			"start", (json_int_t)start, "end", (json_int_t)end,
 			"perms", perms, "offset", (json_int_t)offset, "dev", dev,

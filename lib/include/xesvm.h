@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libxesvm - the one place that talks to the kernel about Intel Xe GPU
- * shared virtual memory (SVM): debugfs, fdinfo, libdrm discovery, netlink
- * (later), and snapshot files.
+ * shared virtual memory (SVM): debugfs, fdinfo, libdrm discovery, the
+ * drm-svm generic netlink family, and snapshot files.
  *
  * Everything gathered ends up in one model (struct xesvm_model). Renderers
  * read only the model; a snapshot file is the model saved as JSON. The JSON
@@ -301,6 +301,120 @@ bool xesvm_query_match(const struct xesvm_query *q, const char *collection,
 		       const json_t *obj);
 bool xesvm_query_match_range(const struct xesvm_query *q,
 			     const struct xesvm_range *r);
+
+/* ------------------------------------------------------------------ */
+/* Live SVM state and admin actions: the drm-svm netlink family         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The drm-svm generic netlink family (kernel-patches/, spec
+ * Documentation/netlink/specs/drm_svm.yaml, uAPI include/uapi/drm/drm_svm.h)
+ * names a VM by (dev-id, vm-id). In the model, "device" is the DRM primary
+ * minor the family reports for the dev-id and "vm" is the vm-id, so a VM
+ * looks the same whether it came from netlink, debugfs or a snapshot.
+ */
+struct xesvm_nl;
+
+/*
+ * Opens a generic netlink socket and resolves the "drm-svm" family. A
+ * kernel without the family is XESVM_E_SYSTEM with sys_errno ENOENT and a
+ * message saying so (callers fall back to debugfs).
+ */
+int xesvm_nl_open(struct xesvm_nl **out, struct xesvm_error *err);
+void xesvm_nl_close(struct xesvm_nl *nl);
+
+/* What xesvm_nl_gather() dumps; zero/false members mean "all". */
+struct xesvm_nl_scope {
+	const struct xesvm_filter *filter;	/* device, pid, vm, window; NULL: all */
+	bool ranges;		/* dump ranges of every selected VM */
+	bool mem_attrs;		/* dump memory attributes (VMAs) */
+	bool pagemaps;		/* dump pagemaps with statistics */
+};
+
+/*
+ * Adds to @m: "devices" known to the family (minor, driver, name) unless a
+ * device with that minor is already there (which then gets "name"), "vms",
+ * and per @scope "vmas", ranges and "pagemaps"; records "netlink" as their
+ * source. @scope NULL: everything. The filter selects the VMs whose VMAs
+ * and ranges are read (all VMs are listed) and the window of the ranges;
+ * a device selector matching no device is XESVM_E_USAGE. A dump the
+ * kernel marks NLM_F_DUMP_INTR is retried (5 attempts in
+ * all) and then reported as an inconsistent dump (EAGAIN). A VM that goes
+ * away mid-dump is left out with a note, not an error; so are the VMAs or
+ * ranges of a VM the caller may no longer read. Kernel extended-ACK
+ * messages end up in err->msg verbatim.
+ */
+int xesvm_nl_gather(struct xesvm_nl *nl, struct xesvm_model *m,
+		    const struct xesvm_nl_scope *scope, struct xesvm_error *err);
+
+/* One VM of one device, as the family names it. */
+struct xesvm_nl_target {
+	uint32_t minor;		/* DRM primary minor (model "device") */
+	uint32_t vm;		/* vm-id */
+	uint64_t start, end;	/* [start, end), page aligned; 0/0 = whole VM */
+};
+
+/* madvise: which attributes to set (XESVM_ATTR_* bits) and their values. */
+enum xesvm_attr_bits {
+	XESVM_ATTR_PREFERRED_LOC = 1u << 0,
+	XESVM_ATTR_MIGRATION_POLICY = 1u << 1,
+	XESVM_ATTR_ATOMIC_ACCESS = 1u << 2,
+	XESVM_ATTR_PAT_INDEX = 1u << 3,
+};
+
+struct xesvm_attr_change {
+	unsigned int set;		/* enum xesvm_attr_bits, never 0 */
+	uint32_t preferred_loc;		/* enum drm_svm_preferred_loc */
+	uint32_t pagemap;		/* pagemap id when preferred_loc is PAGEMAP */
+	uint32_t migration_policy;	/* enum drm_svm_migration_policy */
+	uint32_t atomic_access;		/* enum drm_svm_atomic_access */
+	uint16_t pat_index;
+};
+
+int xesvm_nl_mem_attr_set(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
+			  const struct xesvm_attr_change *chg,
+			  struct xesvm_error *err);
+
+struct xesvm_migrate_result {
+	uint64_t ranges;		/* ranges looked at */
+	uint64_t ranges_failed;
+	uint64_t pages;			/* pages moved */
+	int first_error;		/* negative errno, 0 if none failed */
+	uint64_t first_error_addr;
+};
+
+/* @to_pagemap: false = system memory; else pagemap @pagemap. */
+int xesvm_nl_migrate(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
+		     bool to_pagemap, uint32_t pagemap,
+		     struct xesvm_migrate_result *res, struct xesvm_error *err);
+
+int xesvm_nl_gc(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
+		uint64_t *ranges, uint64_t *bytes, struct xesvm_error *err);
+
+/*
+ * Events. xesvm_nl_events_open() joins the "events" group on a socket of
+ * its own (non-blocking); the kernel delivers only to sockets opened with
+ * CAP_PERFMON or CAP_SYS_ADMIN, so it checks the caller's capabilities
+ * first and fails (XESVM_E_SYSTEM, EPERM) naming them. Without the family:
+ * XESVM_E_SYSTEM, ENOENT, as xesvm_nl_open().
+ */
+struct xesvm_nl_events;
+
+int xesvm_nl_events_open(struct xesvm_nl_events **out, struct xesvm_error *err);
+void xesvm_nl_events_close(struct xesvm_nl_events *ev);
+/* File descriptor to poll() for readability. */
+int xesvm_nl_events_fd(const struct xesvm_nl_events *ev);
+/*
+ * Reads what is queued without blocking and appends one model "event"
+ * object per message to @events (a JSON array). Returns the number
+ * appended, or -1 on error (events appended before it stay). Overruns
+ * (ENOBUFS) are counted, not errors. Reads at most a bounded batch per
+ * call, so under a flood it returns and the caller polls again.
+ */
+int xesvm_nl_events_read(struct xesvm_nl_events *ev, json_t *events,
+			 struct xesvm_error *err);
+/* Socket overruns seen so far (each may have lost any number of events). */
+uint64_t xesvm_nl_events_overruns(const struct xesvm_nl_events *ev);
 
 /* ------------------------------------------------------------------ */
 /* Comparing snapshots                                                 */

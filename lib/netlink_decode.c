@@ -1,0 +1,1100 @@
+// SPDX-License-Identifier: MIT
+/*
+ * drm-svm netlink messages -> model objects, and extended ACKs -> error
+ * messages. Pure functions over one received message: no socket, no state
+ * (netlink_internal.h). The attribute layout is the family's YNL spec
+ * (Documentation/netlink/specs/drm_svm.yaml, include/uapi/drm/drm_svm.h).
+ *
+ * Strict like the text parsers: every attribute this xesvm knows must have
+ * its exact size, the attributes a reply always carries must be there,
+ * enumeration values and flag bits must be known, and values must fit the
+ * model (JSON integers are int64). Anything else is an error naming the
+ * attribute, never a guess. Attributes of a newer kernel with higher
+ * numbers are ignored.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include <drm/drm_svm.h>
+
+#include "gather_internal.h"
+#include "netlink_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Attribute sets                                                      */
+/* ------------------------------------------------------------------ */
+
+enum kind { K_NONE, K_U8, K_U16, K_U32, K_S32, K_U64, K_STR, K_NEST, K_PAD };
+
+struct attr_spec {
+	const char *name;
+	enum kind kind;
+};
+
+static const struct attr_spec dev_attrs[DRM_SVM_A_DEV_MAX + 1] = {
+	[DRM_SVM_A_DEV_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_DEV_NAME] = { "name", K_STR },
+	[DRM_SVM_A_DEV_DRIVER] = { "driver", K_STR },
+	[DRM_SVM_A_DEV_MINOR] = { "minor", K_U32 },
+};
+
+static const struct attr_spec vm_attrs[DRM_SVM_A_VM_MAX + 1] = {
+	[DRM_SVM_A_VM_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_VM_VM_ID] = { "vm-id", K_U32 },
+	[DRM_SVM_A_VM_GPUSVM_ID] = { "gpusvm-id", K_U64 },
+	[DRM_SVM_A_VM_PID] = { "pid", K_U32 },
+	[DRM_SVM_A_VM_COMM] = { "comm", K_STR },
+	[DRM_SVM_A_VM_CLIENT_ID] = { "client-id", K_U64 },
+	[DRM_SVM_A_VM_START] = { "start", K_U64 },
+	[DRM_SVM_A_VM_END] = { "end", K_U64 },
+	[DRM_SVM_A_VM_NOTIFIERS] = { "notifiers", K_U64 },
+	[DRM_SVM_A_VM_RANGES] = { "ranges", K_U64 },
+	[DRM_SVM_A_VM_DEVMEM_RANGES] = { "devmem-ranges", K_U64 },
+	[DRM_SVM_A_VM_GENERATION] = { "generation", K_U64 },
+	[DRM_SVM_A_VM_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec range_attrs[DRM_SVM_A_RANGE_MAX + 1] = {
+	[DRM_SVM_A_RANGE_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_RANGE_VM_ID] = { "vm-id", K_U32 },
+	[DRM_SVM_A_RANGE_START] = { "start", K_U64 },
+	[DRM_SVM_A_RANGE_END] = { "end", K_U64 },
+	[DRM_SVM_A_RANGE_NOTIFIER_START] = { "notifier-start", K_U64 },
+	[DRM_SVM_A_RANGE_NOTIFIER_END] = { "notifier-end", K_U64 },
+	[DRM_SVM_A_RANGE_NOTIFIER_SEQ] = { "notifier-seq", K_U64 },
+	[DRM_SVM_A_RANGE_FLAGS] = { "flags", K_U32 },
+	[DRM_SVM_A_RANGE_PAGEMAP_ID] = { "pagemap-id", K_U32 },
+	[DRM_SVM_A_RANGE_REFCOUNT] = { "refcount", K_U32 },
+	[DRM_SVM_A_RANGE_DRIVER_FLAGS] = { "driver-flags", K_U32 },
+	[DRM_SVM_A_RANGE_DRIVER_DATA] = { "driver-data", K_U64 },
+	[DRM_SVM_A_RANGE_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec mem_attr_attrs[DRM_SVM_A_MEM_ATTR_MAX + 1] = {
+	[DRM_SVM_A_MEM_ATTR_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_VM_ID] = { "vm-id", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_START] = { "start", K_U64 },
+	[DRM_SVM_A_MEM_ATTR_END] = { "end", K_U64 },
+	[DRM_SVM_A_MEM_ATTR_KIND] = { "kind", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_PREFERRED_LOC] = { "preferred-loc", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_PAGEMAP_ID] = { "pagemap-id", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY] = { "migration-policy", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS] = { "atomic-access", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_PAT_INDEX] = { "pat-index", K_U16 },
+	[DRM_SVM_A_MEM_ATTR_PURGEABLE] = { "purgeable", K_U32 },
+	[DRM_SVM_A_MEM_ATTR_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec migrate_stats_attrs[DRM_SVM_A_MIGRATE_STATS_MAX + 1] = {
+	[DRM_SVM_A_MIGRATE_STATS_COUNT] = { "count", K_U64 },
+	[DRM_SVM_A_MIGRATE_STATS_PAGES] = { "pages", K_U64 },
+	[DRM_SVM_A_MIGRATE_STATS_BYTES] = { "bytes", K_U64 },
+	[DRM_SVM_A_MIGRATE_STATS_FAIL_NOMEM] = { "fail-nomem", K_U64 },
+	[DRM_SVM_A_MIGRATE_STATS_FAIL_BUSY] = { "fail-busy", K_U64 },
+	[DRM_SVM_A_MIGRATE_STATS_FAIL_FAULT] = { "fail-fault", K_U64 },
+	[DRM_SVM_A_MIGRATE_STATS_FAIL_OTHER] = { "fail-other", K_U64 },
+	[DRM_SVM_A_MIGRATE_STATS_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec pagemap_stats_attrs[DRM_SVM_A_PAGEMAP_STATS_MAX + 1] = {
+	[DRM_SVM_A_PAGEMAP_STATS_ENABLED] = { "enabled", K_U8 },
+	[DRM_SVM_A_PAGEMAP_STATS_TO_DEVMEM] = { "to-devmem", K_NEST },
+	[DRM_SVM_A_PAGEMAP_STATS_TO_RAM] = { "to-ram", K_NEST },
+	[DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS] = { "cpu-faults", K_U64 },
+	[DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS_DEFERRED] = { "cpu-faults-deferred", K_U64 },
+	[DRM_SVM_A_PAGEMAP_STATS_EVICTIONS] = { "evictions", K_U64 },
+	[DRM_SVM_A_PAGEMAP_STATS_DEVMEM_PAGES] = { "devmem-pages", K_U64 },
+	[DRM_SVM_A_PAGEMAP_STATS_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec pagemap_attrs[DRM_SVM_A_PAGEMAP_MAX + 1] = {
+	[DRM_SVM_A_PAGEMAP_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_PAGEMAP_PAGEMAP_ID] = { "pagemap-id", K_U32 },
+	[DRM_SVM_A_PAGEMAP_SIZE] = { "size", K_U64 },
+	[DRM_SVM_A_PAGEMAP_STATS] = { "stats", K_NEST },
+	[DRM_SVM_A_PAGEMAP_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec migrate_attrs[DRM_SVM_A_MIGRATE_MAX + 1] = {
+	[DRM_SVM_A_MIGRATE_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_MIGRATE_VM_ID] = { "vm-id", K_U32 },
+	[DRM_SVM_A_MIGRATE_START] = { "start", K_U64 },
+	[DRM_SVM_A_MIGRATE_END] = { "end", K_U64 },
+	[DRM_SVM_A_MIGRATE_TARGET] = { "target", K_U32 },
+	[DRM_SVM_A_MIGRATE_PAGEMAP_ID] = { "pagemap-id", K_U32 },
+	[DRM_SVM_A_MIGRATE_RANGES] = { "ranges", K_U64 },
+	[DRM_SVM_A_MIGRATE_RANGES_FAILED] = { "ranges-failed", K_U64 },
+	[DRM_SVM_A_MIGRATE_PAGES] = { "pages", K_U64 },
+	[DRM_SVM_A_MIGRATE_FIRST_ERROR] = { "first-error", K_S32 },
+	[DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR] = { "first-error-addr", K_U64 },
+	[DRM_SVM_A_MIGRATE_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec gc_attrs[DRM_SVM_A_GC_MAX + 1] = {
+	[DRM_SVM_A_GC_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_GC_VM_ID] = { "vm-id", K_U32 },
+	[DRM_SVM_A_GC_RANGES] = { "ranges", K_U64 },
+	[DRM_SVM_A_GC_BYTES] = { "bytes", K_U64 },
+	[DRM_SVM_A_GC_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec event_attrs[DRM_SVM_A_EVENT_MAX + 1] = {
+	[DRM_SVM_A_EVENT_TYPE] = { "type", K_U32 },
+	[DRM_SVM_A_EVENT_DEV_ID] = { "dev-id", K_U32 },
+	[DRM_SVM_A_EVENT_VM_ID] = { "vm-id", K_U32 },
+	[DRM_SVM_A_EVENT_PID] = { "pid", K_U32 },
+	[DRM_SVM_A_EVENT_TIMESTAMP] = { "timestamp", K_U64 },
+	[DRM_SVM_A_EVENT_START] = { "start", K_U64 },
+	[DRM_SVM_A_EVENT_END] = { "end", K_U64 },
+	[DRM_SVM_A_EVENT_PAGEMAP_ID] = { "pagemap-id", K_U32 },
+	[DRM_SVM_A_EVENT_DIRECTION] = { "direction", K_U32 },
+	[DRM_SVM_A_EVENT_TRIGGER] = { "trigger", K_U32 },
+	[DRM_SVM_A_EVENT_PAGES] = { "pages", K_U64 },
+	[DRM_SVM_A_EVENT_RESULT] = { "result", K_S32 },
+	[DRM_SVM_A_EVENT_RANGES] = { "ranges", K_U64 },
+	[DRM_SVM_A_EVENT_PAD] = { "pad", K_PAD },
+};
+
+static const struct {
+	const struct attr_spec *attrs;
+	unsigned int max;
+} sets[XESVM_NL_SET_COUNT] = {
+	[XESVM_NL_SET_DEV] = { dev_attrs, DRM_SVM_A_DEV_MAX },
+	[XESVM_NL_SET_VM] = { vm_attrs, DRM_SVM_A_VM_MAX },
+	[XESVM_NL_SET_RANGE] = { range_attrs, DRM_SVM_A_RANGE_MAX },
+	[XESVM_NL_SET_MEM_ATTR] = { mem_attr_attrs, DRM_SVM_A_MEM_ATTR_MAX },
+	[XESVM_NL_SET_MIGRATE_STATS] = { migrate_stats_attrs, DRM_SVM_A_MIGRATE_STATS_MAX },
+	[XESVM_NL_SET_PAGEMAP_STATS] = { pagemap_stats_attrs, DRM_SVM_A_PAGEMAP_STATS_MAX },
+	[XESVM_NL_SET_PAGEMAP] = { pagemap_attrs, DRM_SVM_A_PAGEMAP_MAX },
+	[XESVM_NL_SET_MIGRATE] = { migrate_attrs, DRM_SVM_A_MIGRATE_MAX },
+	[XESVM_NL_SET_GC] = { gc_attrs, DRM_SVM_A_GC_MAX },
+	[XESVM_NL_SET_EVENT] = { event_attrs, DRM_SVM_A_EVENT_MAX },
+};
+
+/* The largest attribute number of any set, for the parse tables. */
+#define MAX_ATTR 16
+_Static_assert(DRM_SVM_A_VM_MAX <= MAX_ATTR && DRM_SVM_A_RANGE_MAX <= MAX_ATTR &&
+	       DRM_SVM_A_MEM_ATTR_MAX <= MAX_ATTR && DRM_SVM_A_EVENT_MAX <= MAX_ATTR &&
+	       DRM_SVM_A_MIGRATE_MAX <= MAX_ATTR && DRM_SVM_A_PAGEMAP_STATS_MAX <= MAX_ATTR,
+	       "MAX_ATTR covers every attribute set");
+
+const char *xesvm_nl_attr_name(enum xesvm_nl_set set, unsigned int type)
+{
+	if ((unsigned int)set >= XESVM_NL_SET_COUNT || type == 0 || type > sets[set].max)
+		return NULL;
+	return sets[set].attrs[type].name;
+}
+
+/* ------------------------------------------------------------------ */
+/* dev-id <-> minor                                                    */
+/* ------------------------------------------------------------------ */
+
+int xesvm_nl_devmap_set(struct xesvm_nl_devmap *map, uint32_t dev_id, uint32_t minor)
+{
+	size_t i;
+
+	for (i = 0; i < map->count; i++)
+		if (map->items[i].dev_id == dev_id) {
+			map->items[i].minor = minor;
+			return 0;
+		}
+	if (map->count == map->cap) {
+		size_t cap = map->cap ? map->cap * 2 : 8;
+		void *bigger = realloc(map->items, cap * sizeof(*map->items));
+
+		if (!bigger)
+			return -1;
+		map->items = bigger;
+		map->cap = cap;
+	}
+	map->items[map->count].dev_id = dev_id;
+	map->items[map->count].minor = minor;
+	map->count++;
+	return 0;
+}
+
+bool xesvm_nl_devmap_minor(const struct xesvm_nl_devmap *map, uint32_t dev_id,
+			   uint32_t *minor)
+{
+	size_t i;
+
+	for (i = 0; map && i < map->count; i++)
+		if (map->items[i].dev_id == dev_id) {
+			*minor = map->items[i].minor;
+			return true;
+		}
+	return false;
+}
+
+bool xesvm_nl_devmap_dev_id(const struct xesvm_nl_devmap *map, uint32_t minor,
+			    uint32_t *dev_id)
+{
+	size_t i;
+
+	for (i = 0; map && i < map->count; i++)
+		if (map->items[i].minor == minor) {
+			*dev_id = map->items[i].dev_id;
+			return true;
+		}
+	return false;
+}
+
+void xesvm_nl_devmap_clear(struct xesvm_nl_devmap *map)
+{
+	free(map->items);
+	memset(map, 0, sizeof(*map));
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing one message                                                 */
+/* ------------------------------------------------------------------ */
+
+struct dec {
+	struct nlattr *tb[MAX_ATTR + 1];
+	enum xesvm_nl_set set;
+	const char *what;	/* "range-get reply", for messages */
+	struct xesvm_error *err;
+	bool failed;
+};
+
+static void fail(struct dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(struct dec *d, const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (!d->failed)
+		xesvm_error_set(d->err, XESVM_E_SYSTEM, EPROTO,
+				"drm-svm %s: %s (the kernel speaks a drm-svm this xesvm cannot read)",
+				d->what, text);
+	d->failed = true;
+}
+
+static void oom(struct dec *d)
+{
+	if (!d->failed)
+		xesvm_error_set(d->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+	d->failed = true;
+}
+
+static const char *attr_name(const struct dec *d, unsigned int type)
+{
+	return sets[d->set].attrs[type].name;
+}
+
+/* Checks the size of every known attribute of @tb (filled for set @set). */
+static int check_sizes(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set)
+{
+	static const int size_of[] = {
+		[K_U8] = 1, [K_U16] = 2, [K_U32] = 4, [K_S32] = 4, [K_U64] = 8,
+	};
+	unsigned int type;
+
+	for (type = 1; type <= sets[set].max; type++) {
+		const struct attr_spec *spec = &sets[set].attrs[type];
+		const struct nlattr *a = tb[type];
+		int len;
+
+		if (!a)
+			continue;
+		len = nla_len(a);
+		switch (spec->kind) {
+		case K_U8: case K_U16: case K_U32: case K_S32: case K_U64:
+			if (len != size_of[spec->kind]) {
+				fail(d, "attribute %s has %d bytes, expected %d", spec->name, len,
+				     size_of[spec->kind]);
+				return -1;
+			}
+			break;
+		case K_STR:
+			if (len < 1 || ((const char *)nla_data(a))[len - 1] != '\0') {
+				fail(d, "attribute %s is not a NUL-terminated string", spec->name);
+				return -1;
+			}
+			break;
+		case K_NEST: case K_PAD: case K_NONE:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Parses the attributes of a genl message of command @cmd. */
+static int parse(struct dec *d, const struct nlmsghdr *nlh, uint8_t cmd,
+		 enum xesvm_nl_set set, const char *what, struct xesvm_error *err)
+{
+	const struct genlmsghdr *gh;
+	int len;
+
+	memset(d, 0, sizeof(*d));
+	d->set = set;
+	d->what = what;
+	d->err = err;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
+		fail(d, "message of %" PRIu32 " bytes is too short", nlh->nlmsg_len);
+		return -1;
+	}
+	gh = nlmsg_data(nlh);
+	if (gh->cmd != cmd) {
+		fail(d, "unexpected command %u (expected %u)", gh->cmd, cmd);
+		return -1;
+	}
+	len = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN);
+	/* No libnl policy: check_sizes() names the attribute that is wrong. */
+	if (nla_parse(d->tb, (int)sets[set].max,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + GENL_HDRLEN), len, NULL)) {
+		fail(d, "malformed attributes");
+		return -1;
+	}
+	return check_sizes(d, d->tb, set);
+}
+
+static int require(struct dec *d, ...)
+{
+	va_list ap;
+	int type;
+
+	va_start(ap, d);
+	while ((type = va_arg(ap, int)) != 0)
+		if (!d->tb[type]) {
+			fail(d, "attribute %s is missing", attr_name(d, (unsigned int)type));
+			va_end(ap);
+			return -1;
+		}
+	va_end(ap);
+	return 0;
+}
+
+static uint64_t get_u64(const struct dec *d, int type)
+{
+	return nla_get_u64(d->tb[type]);
+}
+
+static uint32_t get_u32(const struct dec *d, int type)
+{
+	return nla_get_u32(d->tb[type]);
+}
+
+/* A u64 that must fit a JSON integer (the model's int64). */
+static int fit_u64(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set, int type,
+		   uint64_t *out)
+{
+	uint64_t v = nla_get_u64(tb[type]);
+
+	if (v > INT64_MAX) {
+		fail(d, "attribute %s: %" PRIu64 " is above 2^63-1", sets[set].attrs[type].name, v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Adds @v under @key; a NULL @v means its producer failed (or out of memory). */
+static void put(struct dec *d, json_t *obj, const char *key, json_t *v)
+{
+	if (d->failed) {
+		json_decref(v);
+		return;
+	}
+	if (!v || json_object_set_new(obj, key, v))
+		oom(d);
+}
+
+/* Integer from a u64 attribute of @tb (set @set), or null when absent. */
+static json_t *j_u64_in(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set, int type)
+{
+	uint64_t v;
+
+	if (d->failed)
+		return NULL;
+	if (!tb[type])
+		return json_null();
+	if (fit_u64(d, tb, set, type, &v))
+		return NULL;
+	return json_integer((json_int_t)v);
+}
+
+static json_t *j_u64(struct dec *d, int type)
+{
+	return j_u64_in(d, d->tb, d->set, type);
+}
+
+static json_t *j_u32(struct dec *d, int type)
+{
+	if (d->failed)
+		return NULL;
+	return d->tb[type] ? json_integer(get_u32(d, type)) : json_null();
+}
+
+/*
+ * An enumeration value as its model name; a NULL name maps to JSON null
+ * (purgeable "none"). An absent attribute is null; a value past the table
+ * is an error.
+ */
+static json_t *j_enum(struct dec *d, int type, const char *const *names, size_t count)
+{
+	uint32_t v;
+
+	if (d->failed)
+		return NULL;
+	if (!d->tb[type])
+		return json_null();
+	v = get_u32(d, type);
+	if (v >= count) {
+		fail(d, "attribute %s: unknown value %" PRIu32, attr_name(d, (unsigned int)type), v);
+		return NULL;
+	}
+	return names[v] ? json_string(names[v]) : json_null();
+}
+
+/* The device of a message: the minor of its dev-id. */
+static int device_of(const struct dec *d, const struct xesvm_nl_devmap *map, int type,
+		     uint32_t *minor)
+{
+	return xesvm_nl_devmap_minor(map, get_u32(d, type), minor) ? 0 : XESVM_NL_UNKNOWN_DEV;
+}
+
+/* ------------------------------------------------------------------ */
+/* Enumerations in the model                                           */
+/* ------------------------------------------------------------------ */
+
+static const char *const kind_names[] = {
+	[DRM_SVM_MEM_KIND_CPU_MIRROR] = "cpu_mirror",
+	[DRM_SVM_MEM_KIND_BO] = "bo",
+	[DRM_SVM_MEM_KIND_USERPTR] = "userptr",
+	[DRM_SVM_MEM_KIND_SPARSE] = "null",	/* xe's name for a sparse VMA */
+};
+
+static const char *const preferred_loc_names[] = {
+	[DRM_SVM_PREFERRED_LOC_DEFAULT_DEVICE] = "default_device",
+	[DRM_SVM_PREFERRED_LOC_SYSTEM] = "system",
+	[DRM_SVM_PREFERRED_LOC_PAGEMAP] = "pagemap",
+};
+
+static const char *const migration_policy_names[] = {
+	[DRM_SVM_MIGRATION_POLICY_ALL_PAGES] = "all_pages",
+	[DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES] = "only_system_pages",
+};
+
+static const char *const atomic_access_names[] = {
+	[DRM_SVM_ATOMIC_ACCESS_UNDEFINED] = "undefined",
+	[DRM_SVM_ATOMIC_ACCESS_DEVICE] = "device",
+	[DRM_SVM_ATOMIC_ACCESS_GLOBAL] = "global",
+	[DRM_SVM_ATOMIC_ACCESS_CPU] = "cpu",
+};
+
+static const char *const purgeable_names[] = {
+	[DRM_SVM_PURGEABLE_NONE] = NULL,
+	[DRM_SVM_PURGEABLE_WILLNEED] = "willneed",
+	[DRM_SVM_PURGEABLE_DONTNEED] = "dontneed",
+	[DRM_SVM_PURGEABLE_PURGED] = "purged",
+};
+
+static const char *const event_type_names[] = {
+	[DRM_SVM_EVENT_TYPE_GPU_FAULT] = "fault",
+	[DRM_SVM_EVENT_TYPE_MIGRATE] = "migrate",
+	[DRM_SVM_EVENT_TYPE_INVALIDATE] = "invalidate",
+	[DRM_SVM_EVENT_TYPE_UNMAP] = "unmap",
+	[DRM_SVM_EVENT_TYPE_GC] = "gc",
+	[DRM_SVM_EVENT_TYPE_MEM_ATTR] = "madvise",
+};
+
+static const char *const direction_names[] = {
+	[DRM_SVM_MIGRATE_DIRECTION_TO_DEVMEM] = "to_device",
+	[DRM_SVM_MIGRATE_DIRECTION_TO_RAM] = "to_ram",
+};
+
+static const char *const trigger_names[] = {
+	[DRM_SVM_MIGRATE_TRIGGER_GPU_FAULT] = "gpu_fault",
+	[DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT] = "cpu_fault",
+	[DRM_SVM_MIGRATE_TRIGGER_PREFETCH] = "prefetch",
+	[DRM_SVM_MIGRATE_TRIGGER_ADMIN] = "admin",
+	[DRM_SVM_MIGRATE_TRIGGER_EVICTION] = "eviction",
+};
+
+#define ENUM(d, type, names) j_enum(d, type, names, sizeof(names) / sizeof(names[0]))
+
+/* Kernel range flag -> model flag. */
+static const struct {
+	uint32_t kernel;
+	uint32_t model;
+} range_flag_map[] = {
+	{ DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, XESVM_RANGE_MIGRATE_DEVMEM },
+	{ DRM_SVM_RANGE_FLAGS_UNMAPPED, XESVM_RANGE_UNMAPPED },
+	{ DRM_SVM_RANGE_FLAGS_PARTIAL_UNMAP, XESVM_RANGE_PARTIAL_UNMAP },
+	{ DRM_SVM_RANGE_FLAGS_DEVMEM, XESVM_RANGE_HAS_DEVMEM_PAGES },
+	{ DRM_SVM_RANGE_FLAGS_DMA_MAPPED, XESVM_RANGE_HAS_DMA_MAPPING },
+	{ DRM_SVM_RANGE_FLAGS_STALE, XESVM_RANGE_STALE },
+	{ DRM_SVM_RANGE_FLAGS_GC_PENDING, XESVM_RANGE_GC_PENDING },
+};
+
+/* ------------------------------------------------------------------ */
+/* Decoders                                                            */
+/* ------------------------------------------------------------------ */
+
+int xesvm_nl_decode_dev(const struct nlmsghdr *nlh, struct xesvm_nl_dev *out,
+			struct xesvm_error *err)
+{
+	struct dec d;
+
+	memset(out, 0, sizeof(*out));
+	if (parse(&d, nlh, DRM_SVM_CMD_DEV_GET, XESVM_NL_SET_DEV, "dev-get reply", err) ||
+	    require(&d, DRM_SVM_A_DEV_DEV_ID, 0))
+		return -1;
+	out->dev_id = get_u32(&d, DRM_SVM_A_DEV_DEV_ID);
+	if (d.tb[DRM_SVM_A_DEV_MINOR]) {
+		out->has_minor = true;
+		out->minor = get_u32(&d, DRM_SVM_A_DEV_MINOR);
+	}
+	if (d.tb[DRM_SVM_A_DEV_NAME])
+		snprintf(out->name, sizeof(out->name), "%s",
+			 (const char *)nla_data(d.tb[DRM_SVM_A_DEV_NAME]));
+	if (d.tb[DRM_SVM_A_DEV_DRIVER])
+		snprintf(out->driver, sizeof(out->driver), "%s",
+			 (const char *)nla_data(d.tb[DRM_SVM_A_DEV_DRIVER]));
+	return 0;
+}
+
+/* A JSON string of a string attribute; "" and absent are null. */
+static json_t *j_str(struct dec *d, int type)
+{
+	const char *s;
+
+	if (d->failed)
+		return NULL;
+	if (!d->tb[type])
+		return json_null();
+	s = nla_data(d->tb[type]);
+	return *s ? xesvm_kernel_string(s, strlen(s)) : json_null();
+}
+
+int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap *map,
+		       json_t **out, struct xesvm_error *err)
+{
+	uint32_t minor;
+	json_t *vm;
+	struct dec d;
+	int rc;
+
+	*out = NULL;
+	if (parse(&d, nlh, DRM_SVM_CMD_VM_GET, XESVM_NL_SET_VM, "vm-get reply", err) ||
+	    require(&d, DRM_SVM_A_VM_DEV_ID, DRM_SVM_A_VM_VM_ID, DRM_SVM_A_VM_START,
+		    DRM_SVM_A_VM_END, 0))
+		return -1;
+	rc = device_of(&d, map, DRM_SVM_A_VM_DEV_ID, &minor);
+	if (rc)
+		return rc;
+	vm = json_object();
+	if (!vm) {
+		oom(&d);
+		return -1;
+	}
+	put(&d, vm, "device", json_integer(minor));
+	put(&d, vm, "vm", j_u32(&d, DRM_SVM_A_VM_VM_ID));
+	/* pid 0: the owner is not visible in our pid namespace. */
+	put(&d, vm, "pid", d.tb[DRM_SVM_A_VM_PID] && get_u32(&d, DRM_SVM_A_VM_PID) ?
+		j_u32(&d, DRM_SVM_A_VM_PID) : json_null());
+	put(&d, vm, "comm", j_str(&d, DRM_SVM_A_VM_COMM));
+	put(&d, vm, "client_id", j_u64(&d, DRM_SVM_A_VM_CLIENT_ID));
+	put(&d, vm, "start", j_u64(&d, DRM_SVM_A_VM_START));
+	put(&d, vm, "end", j_u64(&d, DRM_SVM_A_VM_END));
+	put(&d, vm, "num_vmas", json_null());
+	put(&d, vm, "num_ranges", j_u64(&d, DRM_SVM_A_VM_RANGES));
+	put(&d, vm, "gpusvm_id", j_u64(&d, DRM_SVM_A_VM_GPUSVM_ID));
+	put(&d, vm, "notifiers", j_u64(&d, DRM_SVM_A_VM_NOTIFIERS));
+	put(&d, vm, "devmem_ranges", j_u64(&d, DRM_SVM_A_VM_DEVMEM_RANGES));
+	put(&d, vm, "generation", j_u64(&d, DRM_SVM_A_VM_GENERATION));
+	if (d.failed) {
+		json_decref(vm);
+		return -1;
+	}
+	*out = vm;
+	return 0;
+}
+
+int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
+			  const struct xesvm_nl_devmap *map, struct xesvm_range *out,
+			  struct xesvm_error *err)
+{
+	struct xesvm_range r = { 0 };
+	uint32_t kflags, minor;
+	struct dec d;
+	size_t i;
+	int rc;
+
+	if (parse(&d, nlh, DRM_SVM_CMD_RANGE_GET, XESVM_NL_SET_RANGE, "range-get reply", err) ||
+	    require(&d, DRM_SVM_A_RANGE_DEV_ID, DRM_SVM_A_RANGE_VM_ID, DRM_SVM_A_RANGE_START,
+		    DRM_SVM_A_RANGE_END, DRM_SVM_A_RANGE_NOTIFIER_START,
+		    DRM_SVM_A_RANGE_NOTIFIER_END, DRM_SVM_A_RANGE_FLAGS, 0))
+		return -1;
+	rc = device_of(&d, map, DRM_SVM_A_RANGE_DEV_ID, &minor);
+	if (rc)
+		return rc;
+	r.device = minor;
+	r.vm = get_u32(&d, DRM_SVM_A_RANGE_VM_ID);
+	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_START, &r.start) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_END, &r.end) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_START, &r.notifier_start) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_END, &r.notifier_end))
+		return -1;
+	/* Absent when the range's pages were never taken: 0 in the model. */
+	if (d.tb[DRM_SVM_A_RANGE_NOTIFIER_SEQ] &&
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_SEQ, &r.notifier_seq))
+		return -1;
+	if (r.end <= r.start) {
+		fail(&d, "range end 0x%" PRIx64 " is not above its start 0x%" PRIx64, r.end, r.start);
+		return -1;
+	}
+	kflags = get_u32(&d, DRM_SVM_A_RANGE_FLAGS);
+	for (i = 0; i < sizeof(range_flag_map) / sizeof(range_flag_map[0]); i++)
+		if (kflags & range_flag_map[i].kernel) {
+			r.flags |= range_flag_map[i].model;
+			kflags &= ~range_flag_map[i].kernel;
+		}
+	if (kflags) {
+		fail(&d, "attribute flags: unknown bits 0x%" PRIx32, kflags);
+		return -1;
+	}
+	r.pagemap = XESVM_PAGEMAP_NONE;
+	if (d.tb[DRM_SVM_A_RANGE_PAGEMAP_ID]) {
+		r.pagemap = get_u32(&d, DRM_SVM_A_RANGE_PAGEMAP_ID);
+		if (r.pagemap == XESVM_PAGEMAP_NONE) {
+			fail(&d, "attribute pagemap-id: %" PRIu32 " is not a valid id", r.pagemap);
+			return -1;
+		}
+	}
+	/*
+	 * driver-flags and driver-data are the provider's own (xe: tile
+	 * masks); no provider documents their layout in the family yet, so
+	 * the model's tile masks stay 0 rather than guessed.
+	 */
+	*out = r;
+	return 0;
+}
+
+int xesvm_nl_decode_mem_attr(const struct nlmsghdr *nlh,
+			     const struct xesvm_nl_devmap *map, json_t **out,
+			     struct xesvm_error *err)
+{
+	uint64_t start, end;
+	uint32_t minor;
+	json_t *vma;
+	struct dec d;
+	int rc;
+
+	*out = NULL;
+	if (parse(&d, nlh, DRM_SVM_CMD_MEM_ATTR_GET, XESVM_NL_SET_MEM_ATTR,
+		  "mem-attr-get reply", err) ||
+	    require(&d, DRM_SVM_A_MEM_ATTR_DEV_ID, DRM_SVM_A_MEM_ATTR_VM_ID,
+		    DRM_SVM_A_MEM_ATTR_START, DRM_SVM_A_MEM_ATTR_END, DRM_SVM_A_MEM_ATTR_KIND,
+		    DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY,
+		    DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_A_MEM_ATTR_PAT_INDEX, 0))
+		return -1;
+	rc = device_of(&d, map, DRM_SVM_A_MEM_ATTR_DEV_ID, &minor);
+	if (rc)
+		return rc;
+	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_START, &start) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_END, &end))
+		return -1;
+	if (end <= start) {
+		fail(&d, "region end 0x%" PRIx64 " is not above its start 0x%" PRIx64, end, start);
+		return -1;
+	}
+	vma = json_object();
+	if (!vma) {
+		oom(&d);
+		return -1;
+	}
+	put(&d, vma, "device", json_integer(minor));
+	put(&d, vma, "vm", j_u32(&d, DRM_SVM_A_MEM_ATTR_VM_ID));
+	put(&d, vma, "start", json_integer((json_int_t)start));
+	put(&d, vma, "end", json_integer((json_int_t)end));
+	put(&d, vma, "kind", ENUM(&d, DRM_SVM_A_MEM_ATTR_KIND, kind_names));
+	put(&d, vma, "preferred_location",
+	    ENUM(&d, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, preferred_loc_names));
+	put(&d, vma, "preferred_pagemap", j_u32(&d, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID));
+	put(&d, vma, "migration_policy",
+	    ENUM(&d, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, migration_policy_names));
+	put(&d, vma, "atomic_access",
+	    ENUM(&d, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, atomic_access_names));
+	put(&d, vma, "pat_index",
+	    d.failed ? NULL : json_integer(nla_get_u16(d.tb[DRM_SVM_A_MEM_ATTR_PAT_INDEX])));
+	put(&d, vma, "purgeable", ENUM(&d, DRM_SVM_A_MEM_ATTR_PURGEABLE, purgeable_names));
+	if (d.failed) {
+		json_decref(vma);
+		return -1;
+	}
+	*out = vma;
+	return 0;
+}
+
+/* {count, pages, bytes, fail_*} of a migrate-stats nest (nulls when absent). */
+static json_t *migrate_stats(struct dec *d, const struct nlattr *nest)
+{
+	static const struct {
+		const char *key;
+		int type;
+	} keys[] = {
+		{ "count", DRM_SVM_A_MIGRATE_STATS_COUNT },
+		{ "pages", DRM_SVM_A_MIGRATE_STATS_PAGES },
+		{ "bytes", DRM_SVM_A_MIGRATE_STATS_BYTES },
+		{ "fail_enomem", DRM_SVM_A_MIGRATE_STATS_FAIL_NOMEM },
+		{ "fail_ebusy", DRM_SVM_A_MIGRATE_STATS_FAIL_BUSY },
+		{ "fail_efault", DRM_SVM_A_MIGRATE_STATS_FAIL_FAULT },
+		{ "fail_other", DRM_SVM_A_MIGRATE_STATS_FAIL_OTHER },
+	};
+	struct nlattr *tb[MAX_ATTR + 1] = { NULL };
+	json_t *obj;
+	size_t i;
+
+	if (d->failed)
+		return NULL;
+	if (nest && (nla_parse_nested(tb, DRM_SVM_A_MIGRATE_STATS_MAX, (struct nlattr *)nest,
+				      NULL) ||
+		     check_sizes(d, tb, XESVM_NL_SET_MIGRATE_STATS))) {
+		fail(d, "malformed migration statistics");
+		return NULL;
+	}
+	obj = json_object();
+	if (!obj)
+		return NULL;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		put(d, obj, keys[i].key, j_u64_in(d, tb, XESVM_NL_SET_MIGRATE_STATS, keys[i].type));
+	if (d->failed) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+int xesvm_nl_decode_pagemap(const struct nlmsghdr *nlh,
+			    const struct xesvm_nl_devmap *map, json_t **out,
+			    struct xesvm_error *err)
+{
+	struct nlattr *st[MAX_ATTR + 1] = { NULL };
+	const enum xesvm_nl_set sset = XESVM_NL_SET_PAGEMAP_STATS;
+	uint32_t minor, id;
+	json_t *pm, *stats, *enabled = NULL;
+	char name[32];
+	struct dec d;
+	int rc;
+
+	*out = NULL;
+	if (parse(&d, nlh, DRM_SVM_CMD_PAGEMAP_GET, XESVM_NL_SET_PAGEMAP, "pagemap-get reply",
+		  err) ||
+	    require(&d, DRM_SVM_A_PAGEMAP_DEV_ID, DRM_SVM_A_PAGEMAP_PAGEMAP_ID, 0))
+		return -1;
+	rc = device_of(&d, map, DRM_SVM_A_PAGEMAP_DEV_ID, &minor);
+	if (rc)
+		return rc;
+	if (d.tb[DRM_SVM_A_PAGEMAP_STATS] &&
+	    (nla_parse_nested(st, DRM_SVM_A_PAGEMAP_STATS_MAX, d.tb[DRM_SVM_A_PAGEMAP_STATS],
+			      NULL) ||
+	     check_sizes(&d, st, sset))) {
+		fail(&d, "malformed attribute stats");
+		return -1;
+	}
+	id = get_u32(&d, DRM_SVM_A_PAGEMAP_PAGEMAP_ID);
+	/* The family names pagemaps by id only; the region is not known here. */
+	snprintf(name, sizeof(name), "pagemap%" PRIu32, id);
+	pm = json_object();
+	stats = json_object();
+	if (!pm || !stats) {
+		json_decref(pm);
+		json_decref(stats);
+		oom(&d);
+		return -1;
+	}
+	put(&d, pm, "device", json_integer(minor));
+	put(&d, pm, "id", json_integer(id));
+	put(&d, pm, "name", json_string(name));
+	put(&d, pm, "region", json_null());
+	/* "0 if not known" in the spec. */
+	put(&d, pm, "size_bytes", d.tb[DRM_SVM_A_PAGEMAP_SIZE] &&
+	    get_u64(&d, DRM_SVM_A_PAGEMAP_SIZE) ? j_u64(&d, DRM_SVM_A_PAGEMAP_SIZE) : json_null());
+	put(&d, stats, "to_device", migrate_stats(&d, st[DRM_SVM_A_PAGEMAP_STATS_TO_DEVMEM]));
+	put(&d, stats, "to_ram", migrate_stats(&d, st[DRM_SVM_A_PAGEMAP_STATS_TO_RAM]));
+	put(&d, stats, "cpu_faults", j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS));
+	put(&d, stats, "cpu_faults_deferred",
+	    j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS_DEFERRED));
+	put(&d, stats, "evictions", j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_EVICTIONS));
+	put(&d, stats, "device_pages_in_use",
+	    j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_DEVMEM_PAGES));
+	put(&d, pm, "stats", stats);
+	if (!d.failed && st[DRM_SVM_A_PAGEMAP_STATS_ENABLED]) {
+		uint8_t v = nla_get_u8(st[DRM_SVM_A_PAGEMAP_STATS_ENABLED]);
+
+		if (v > 1)
+			fail(&d, "attribute enabled: %u is not 0 or 1", v);
+		else
+			enabled = json_boolean(v);
+	} else {
+		enabled = json_null();
+	}
+	put(&d, pm, "stats_enabled", enabled);
+	if (d.failed) {
+		json_decref(pm);
+		return -1;
+	}
+	*out = pm;
+	return 0;
+}
+
+int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
+			  const struct xesvm_nl_devmap *map, json_t **out,
+			  bool *unknown_dev, struct xesvm_error *err)
+{
+	uint32_t type, minor;
+	json_t *ev;
+	struct dec d;
+
+	*out = NULL;
+	*unknown_dev = false;
+	if (parse(&d, nlh, DRM_SVM_CMD_EVENT_NTF, XESVM_NL_SET_EVENT, "event", err) ||
+	    require(&d, DRM_SVM_A_EVENT_TYPE, DRM_SVM_A_EVENT_TIMESTAMP, 0))
+		return -1;
+	type = get_u32(&d, DRM_SVM_A_EVENT_TYPE);
+	ev = json_object();
+	if (!ev) {
+		oom(&d);
+		return -1;
+	}
+	put(&d, ev, "time_ns", j_u64(&d, DRM_SVM_A_EVENT_TIMESTAMP));
+	put(&d, ev, "type", ENUM(&d, DRM_SVM_A_EVENT_TYPE, event_type_names));
+	if (d.tb[DRM_SVM_A_EVENT_DEV_ID] && !device_of(&d, map, DRM_SVM_A_EVENT_DEV_ID, &minor)) {
+		put(&d, ev, "device", json_integer(minor));
+	} else {
+		*unknown_dev = d.tb[DRM_SVM_A_EVENT_DEV_ID] != NULL;
+		put(&d, ev, "device", json_null());
+	}
+	put(&d, ev, "vm", j_u32(&d, DRM_SVM_A_EVENT_VM_ID));
+	put(&d, ev, "pid", j_u32(&d, DRM_SVM_A_EVENT_PID));
+	put(&d, ev, "start", j_u64(&d, DRM_SVM_A_EVENT_START));
+	put(&d, ev, "end", j_u64(&d, DRM_SVM_A_EVENT_END));
+	switch (type) {
+	case DRM_SVM_EVENT_TYPE_GPU_FAULT:
+		put(&d, ev, "pagemap", j_u32(&d, DRM_SVM_A_EVENT_PAGEMAP_ID));
+		put(&d, ev, "pages", j_u64(&d, DRM_SVM_A_EVENT_PAGES));
+		break;
+	case DRM_SVM_EVENT_TYPE_MIGRATE:
+		put(&d, ev, "pagemap", j_u32(&d, DRM_SVM_A_EVENT_PAGEMAP_ID));
+		put(&d, ev, "direction", ENUM(&d, DRM_SVM_A_EVENT_DIRECTION, direction_names));
+		put(&d, ev, "trigger", ENUM(&d, DRM_SVM_A_EVENT_TRIGGER, trigger_names));
+		put(&d, ev, "pages", j_u64(&d, DRM_SVM_A_EVENT_PAGES));
+		break;
+	case DRM_SVM_EVENT_TYPE_GC:
+		put(&d, ev, "ranges", j_u64(&d, DRM_SVM_A_EVENT_RANGES));
+		break;
+	case DRM_SVM_EVENT_TYPE_MEM_ATTR:
+		put(&d, ev, "pagemap", j_u32(&d, DRM_SVM_A_EVENT_PAGEMAP_ID));
+		break;
+	default:
+		break;
+	}
+	/* The kernel sends 0 or -errno; the model keeps the positive errno. */
+	if (!d.failed && d.tb[DRM_SVM_A_EVENT_RESULT]) {
+		int32_t res = nla_get_s32(d.tb[DRM_SVM_A_EVENT_RESULT]);
+
+		if (res > 0 || res < -4095)
+			fail(&d, "attribute result: %" PRId32 " is not 0 or a negative errno", res);
+		else
+			put(&d, ev, "result", json_integer(-(json_int_t)res));
+	} else {
+		put(&d, ev, "result", json_null());
+	}
+	if (d.failed) {
+		json_decref(ev);
+		return -1;
+	}
+	*out = ev;
+	return 0;
+}
+
+int xesvm_nl_decode_migrate(const struct nlmsghdr *nlh,
+			    struct xesvm_migrate_result *res, struct xesvm_error *err)
+{
+	struct dec d;
+
+	memset(res, 0, sizeof(*res));
+	if (parse(&d, nlh, DRM_SVM_CMD_MIGRATE, XESVM_NL_SET_MIGRATE, "migrate reply", err) ||
+	    require(&d, DRM_SVM_A_MIGRATE_RANGES, DRM_SVM_A_MIGRATE_RANGES_FAILED,
+		    DRM_SVM_A_MIGRATE_PAGES, 0))
+		return -1;
+	res->ranges = get_u64(&d, DRM_SVM_A_MIGRATE_RANGES);
+	res->ranges_failed = get_u64(&d, DRM_SVM_A_MIGRATE_RANGES_FAILED);
+	res->pages = get_u64(&d, DRM_SVM_A_MIGRATE_PAGES);
+	if (d.tb[DRM_SVM_A_MIGRATE_FIRST_ERROR]) {
+		res->first_error = nla_get_s32(d.tb[DRM_SVM_A_MIGRATE_FIRST_ERROR]);
+		if (res->first_error >= 0 || res->first_error < -4095) {
+			fail(&d, "attribute first-error: %d is not a negative errno",
+			     res->first_error);
+			memset(res, 0, sizeof(*res));
+			return -1;
+		}
+		if (d.tb[DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR])
+			res->first_error_addr = get_u64(&d, DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR);
+	}
+	return 0;
+}
+
+int xesvm_nl_decode_gc(const struct nlmsghdr *nlh, uint64_t *ranges,
+		       uint64_t *bytes, struct xesvm_error *err)
+{
+	struct dec d;
+
+	*ranges = *bytes = 0;
+	if (parse(&d, nlh, DRM_SVM_CMD_GC, XESVM_NL_SET_GC, "gc reply", err) ||
+	    require(&d, DRM_SVM_A_GC_RANGES, DRM_SVM_A_GC_BYTES, 0))
+		return -1;
+	*ranges = get_u64(&d, DRM_SVM_A_GC_RANGES);
+	*bytes = get_u64(&d, DRM_SVM_A_GC_BYTES);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors and extended ACKs                                            */
+/* ------------------------------------------------------------------ */
+
+int xesvm_nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
+		       struct xesvm_nl_ack *ack, struct xesvm_error *err)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
+	size_t payload = nlh->nlmsg_len >= NLMSG_HDRLEN ? nlh->nlmsg_len - NLMSG_HDRLEN : 0;
+	size_t tlv_at;
+
+	memset(ack, 0, sizeof(*ack));
+	ack->bad_attr = -1;
+	ack->missing_attr = -1;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = nlmsg_data(nlh);
+
+		if (payload < sizeof(*e)) {
+			xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO,
+					"drm-svm: truncated error message from the kernel");
+			return -1;
+		}
+		ack->error = e->error;
+		tlv_at = NLMSG_ALIGN(sizeof(*e));
+		/* Without NETLINK_CAP_ACK the request's payload is echoed first. */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len > NLMSG_HDRLEN)
+			tlv_at += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	} else if (nlh->nlmsg_type == NLMSG_DONE) {
+		/* A dump's end: its error code, then the extack of its last part. */
+		if (payload >= sizeof(int))
+			memcpy(&ack->error, nlmsg_data(nlh), sizeof(int));
+		tlv_at = NLMSG_ALIGN(sizeof(int));
+	} else {
+		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO,
+				"drm-svm: message type %u is not an acknowledgement",
+				nlh->nlmsg_type);
+		return -1;
+	}
+	if (ack->error > 0 || ack->error < -4095) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO,
+				"drm-svm: error code %d from the kernel is not a negative errno",
+				ack->error);
+		return -1;
+	}
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || tlv_at >= payload)
+		return 0;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + tlv_at),
+		      (int)(payload - tlv_at), NULL))
+		return 0;	/* the errno alone still says what failed */
+	if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 0) {
+		const char *s = nla_data(tb[NLMSGERR_ATTR_MSG]);
+		size_t n = strnlen(s, (size_t)nla_len(tb[NLMSGERR_ATTR_MSG]));
+		size_t i;
+
+		if (n >= sizeof(ack->msg))
+			n = sizeof(ack->msg) - 1;
+		/* One printable line; anything else would garble a terminal or -j. */
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			ack->msg[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+		}
+		ack->msg[n] = '\0';
+	}
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) == 4 && req) {
+		uint32_t offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+
+		/* An offset from the start of our request to the attribute's header. */
+		if (offs >= NLMSG_HDRLEN + GENL_HDRLEN && offs <= req->nlmsg_len &&
+		    req->nlmsg_len - offs >= NLA_HDRLEN) {
+			struct nlattr a;
+
+			memcpy(&a, (const char *)req + offs, sizeof(a));
+			ack->bad_attr = a.nla_type & NLA_TYPE_MASK;
+		}
+	}
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] && nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) == 4)
+		ack->missing_attr = (int)(nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]) & 0xffff);
+	return 0;
+}
+
+/* What an errno means for a request of this family (drm_svm.c). */
+static const char *explain_errno(int e)
+{
+	switch (e) {
+	case EACCES:
+		return "permission denied: reading another user's VM needs ptrace read access "
+		       "(CAP_SYS_PTRACE or same user)";
+	case EPERM:
+		return "operation not permitted: changing a VM needs CAP_SYS_NICE (and ptrace "
+		       "read access to its process)";
+	case ESRCH:
+		return "the process owning the VM has exited";
+	case ENOENT:
+		return "not found (the VM or pagemap does not exist, or went away)";
+	case ENODEV:
+		return "no such device (not, or no longer, a drm-svm provider)";
+	case EOPNOTSUPP:
+		return "operation not supported by the device's driver";
+	case ERANGE:
+		return "address window outside the VM's address space";
+	case EINVAL:
+		return "invalid argument";
+	default:
+		return NULL;
+	}
+}
+
+void xesvm_nl_ack_error(const struct xesvm_nl_ack *ack, enum xesvm_nl_set set,
+			const char *what, bool user_target, struct xesvm_error *err)
+{
+	int e = ack->error < 0 ? -ack->error : EPROTO;
+	const char *expl = explain_errno(e);
+	char attr[96] = "", kernel[300] = "";
+	enum xesvm_status status = XESVM_E_SYSTEM;
+
+	if (ack->bad_attr >= 0 || ack->missing_attr >= 0) {
+		int type = ack->bad_attr >= 0 ? ack->bad_attr : ack->missing_attr;
+		const char *name = xesvm_nl_attr_name(set, (unsigned int)type);
+		char number[16];
+
+		snprintf(number, sizeof(number), "#%d", type);
+		snprintf(attr, sizeof(attr), "%sattribute %s",
+			 ack->bad_attr >= 0 ? "" : "missing ", name ? name : number);
+	}
+	if (ack->msg[0])
+		snprintf(kernel, sizeof(kernel), "; kernel: %s%s%s%s", ack->msg,
+			 attr[0] ? " (" : "", attr, attr[0] ? ")" : "");
+	else if (attr[0])
+		snprintf(kernel, sizeof(kernel), " (%s)", attr);
+	if (user_target && (e == EINVAL || e == ERANGE || e == ENOENT || e == ENODEV))
+		status = XESVM_E_USAGE;
+	xesvm_error_set(err, status, e, "%s: %s%s", what, expl ? expl : strerror(e), kernel);
+}

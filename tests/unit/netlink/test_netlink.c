@@ -1,0 +1,1573 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The drm-svm netlink backend without a kernel: messages built with libnl
+ * the way the family builds them (drm_svm.c), fed to the decoders, and a
+ * fake transport that plays the kernel's side of whole conversations
+ * (dumps with NLM_F_DUMP_INTR, errors with extended ACKs, events).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include <drm/drm_svm.h>
+
+#include "netlink_internal.h"
+#include "../unprivileged.h"
+
+#define FAMILY 0x1c
+
+/* ------------------------------------------------------------------ */
+/* Building messages                                                   */
+/* ------------------------------------------------------------------ */
+
+static struct nl_msg *genl(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, 0, 0, FAMILY, 0, NLM_F_MULTI, cmd, 1));
+	return msg;
+}
+
+static void u32(struct nl_msg *msg, int type, uint32_t v)
+{
+	assert_int_equal(nla_put_u32(msg, type, v), 0);
+}
+
+static void u64(struct nl_msg *msg, int type, uint64_t v)
+{
+	assert_int_equal(nla_put_u64(msg, type, v), 0);
+}
+
+static void str(struct nl_msg *msg, int type, const char *s)
+{
+	assert_int_equal(nla_put_string(msg, type, s), 0);
+}
+
+static const struct nlmsghdr *hdr(struct nl_msg *msg)
+{
+	return nlmsg_hdr(msg);
+}
+
+/* A device map: dev-id 1 is card0, dev-id 2 is card5. */
+static struct xesvm_nl_devmap map;
+
+static int setup_map(void **state)
+{
+	assert_int_equal(xesvm_nl_devmap_set(&map, 1, 0), 0);
+	assert_int_equal(xesvm_nl_devmap_set(&map, 2, 5), 0);
+	return 0;
+}
+
+static int teardown_map(void **state)
+{
+	xesvm_nl_devmap_clear(&map);
+	return 0;
+}
+
+static char *dumps(const json_t *obj)
+{
+	char *text = json_dumps(obj, JSON_COMPACT);
+
+	assert_non_null(text);
+	return text;
+}
+
+/* Whether the compact JSON text of @obj contains @needle. */
+static bool contains(const json_t *obj, const char *needle)
+{
+	char *text = dumps(obj);
+	bool found = strstr(text, needle) != NULL;
+
+	free(text);
+	return found;
+}
+
+static void assert_json(const json_t *obj, const char *expected)
+{
+	char *text = dumps(obj);
+
+	if (strcmp(text, expected))
+		fail_msg("got      %s\nexpected %s", text, expected);
+	free(text);
+}
+
+/* A range as drm_svm_put_range() sends it. */
+static struct nl_msg *range_msg(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
+				uint32_t flags, int64_t pagemap)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
+
+	u32(msg, DRM_SVM_A_RANGE_DEV_ID, dev_id);
+	u32(msg, DRM_SVM_A_RANGE_VM_ID, vm);
+	u64(msg, DRM_SVM_A_RANGE_START, start);
+	u64(msg, DRM_SVM_A_RANGE_END, end);
+	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_START, start & ~0x1fffffULL);
+	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, (start & ~0x1fffffULL) + 0x20000000);
+	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_SEQ, 6);
+	u32(msg, DRM_SVM_A_RANGE_FLAGS, flags);
+	if (pagemap >= 0)
+		u32(msg, DRM_SVM_A_RANGE_PAGEMAP_ID, (uint32_t)pagemap);
+	u32(msg, DRM_SVM_A_RANGE_REFCOUNT, 1);
+	u32(msg, DRM_SVM_A_RANGE_DRIVER_FLAGS, 0);
+	u64(msg, DRM_SVM_A_RANGE_DRIVER_DATA, 0x100000001ULL);
+	return msg;
+}
+
+static struct nl_msg *mem_attr_msg(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
+				   uint32_t kind, uint32_t loc, uint32_t pagemap, uint32_t policy,
+				   uint32_t atomic, uint16_t pat, uint32_t purgeable)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_MEM_ATTR_GET);
+
+	u32(msg, DRM_SVM_A_MEM_ATTR_DEV_ID, dev_id);
+	u32(msg, DRM_SVM_A_MEM_ATTR_VM_ID, vm);
+	u64(msg, DRM_SVM_A_MEM_ATTR_START, start);
+	u64(msg, DRM_SVM_A_MEM_ATTR_END, end);
+	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, kind);
+	u32(msg, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, loc);
+	if (pagemap)
+		u32(msg, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID, pagemap);
+	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, policy);
+	u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, atomic);
+	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, pat), 0);
+	u32(msg, DRM_SVM_A_MEM_ATTR_PURGEABLE, purgeable);
+	return msg;
+}
+
+static struct nl_msg *vm_msg(uint32_t dev_id, uint32_t vm, uint32_t pid, const char *comm,
+			     uint64_t ranges)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_VM_GET);
+
+	u32(msg, DRM_SVM_A_VM_DEV_ID, dev_id);
+	u32(msg, DRM_SVM_A_VM_VM_ID, vm);
+	u64(msg, DRM_SVM_A_VM_GPUSVM_ID, 40 + vm);
+	u32(msg, DRM_SVM_A_VM_PID, pid);
+	str(msg, DRM_SVM_A_VM_COMM, comm);
+	u64(msg, DRM_SVM_A_VM_CLIENT_ID, 7);
+	u64(msg, DRM_SVM_A_VM_START, 0);
+	u64(msg, DRM_SVM_A_VM_END, 0x800000000000ULL);
+	u64(msg, DRM_SVM_A_VM_NOTIFIERS, 2);
+	u64(msg, DRM_SVM_A_VM_RANGES, ranges);
+	u64(msg, DRM_SVM_A_VM_DEVMEM_RANGES, 1);
+	u64(msg, DRM_SVM_A_VM_GENERATION, 9);
+	return msg;
+}
+
+static struct nl_msg *dev_msg(uint32_t dev_id, const char *name, const char *driver,
+			      int64_t minor)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_DEV_GET);
+
+	u32(msg, DRM_SVM_A_DEV_DEV_ID, dev_id);
+	str(msg, DRM_SVM_A_DEV_NAME, name);
+	str(msg, DRM_SVM_A_DEV_DRIVER, driver);
+	if (minor >= 0)
+		u32(msg, DRM_SVM_A_DEV_MINOR, (uint32_t)minor);
+	return msg;
+}
+
+static void migrate_stats(struct nl_msg *msg, int type, uint64_t base)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	int i;
+
+	assert_non_null(nest);
+	for (i = DRM_SVM_A_MIGRATE_STATS_COUNT; i <= DRM_SVM_A_MIGRATE_STATS_FAIL_OTHER; i++)
+		u64(msg, i, base + (uint64_t)i);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+}
+
+static struct nl_msg *pagemap_msg(uint32_t dev_id, uint32_t id, uint64_t size, bool stats)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_PAGEMAP_GET);
+	struct nlattr *nest;
+
+	u32(msg, DRM_SVM_A_PAGEMAP_DEV_ID, dev_id);
+	u32(msg, DRM_SVM_A_PAGEMAP_PAGEMAP_ID, id);
+	u64(msg, DRM_SVM_A_PAGEMAP_SIZE, size);
+	if (!stats)
+		return msg;
+	nest = nla_nest_start(msg, DRM_SVM_A_PAGEMAP_STATS);
+	assert_non_null(nest);
+	assert_int_equal(nla_put_u8(msg, DRM_SVM_A_PAGEMAP_STATS_ENABLED, 1), 0);
+	migrate_stats(msg, DRM_SVM_A_PAGEMAP_STATS_TO_DEVMEM, 100);
+	migrate_stats(msg, DRM_SVM_A_PAGEMAP_STATS_TO_RAM, 200);
+	u64(msg, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS, 31);
+	u64(msg, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS_DEFERRED, 32);
+	u64(msg, DRM_SVM_A_PAGEMAP_STATS_EVICTIONS, 33);
+	u64(msg, DRM_SVM_A_PAGEMAP_STATS_DEVMEM_PAGES, 34);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+	return msg;
+}
+
+/* NLMSG_DONE of a dump: its errno, and the extack message when given. */
+static struct nl_msg *done_msg(int error, const char *ext_msg)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI);
+
+	assert_non_null(msg);
+	assert_int_equal(nlmsg_append(msg, &error, sizeof(error), NLMSG_ALIGNTO), 0);
+	if (ext_msg) {
+		str(msg, NLMSGERR_ATTR_MSG, ext_msg);
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK_TLVS;
+	}
+	return msg;
+}
+
+/*
+ * NLMSG_ERROR answering @req (may be NULL: filled in by the fake), with
+ * the request's payload echoed unless @capped, and extack TLVs: message,
+ * offset of the attribute of type @bad_attr in @req, missing type.
+ */
+static struct nl_msg *error_msg(int error, const struct nlmsghdr *req, bool capped,
+				const char *ext_msg, int bad_attr, int missing)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, capped ? NLM_F_CAPPED : 0);
+	struct nlmsgerr e = { .error = error };
+
+	assert_non_null(msg);
+	if (req)
+		e.msg = *req;
+	assert_int_equal(nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO), 0);
+	if (!capped && req)
+		assert_int_equal(nlmsg_append(msg, nlmsg_data(req), req->nlmsg_len - NLMSG_HDRLEN,
+					      NLMSG_ALIGNTO), 0);
+	if (ext_msg)
+		str(msg, NLMSGERR_ATTR_MSG, ext_msg);
+	if (bad_attr >= 0) {
+		struct nlattr *a;
+		int rem;
+
+		assert_non_null(req);
+		nla_for_each_attr(a, (struct nlattr *)((char *)nlmsg_data(req) + GENL_HDRLEN),
+				  (int)(req->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN), rem)
+			if (nla_type(a) == bad_attr)
+				u32(msg, NLMSGERR_ATTR_OFFS, (uint32_t)((char *)a - (char *)req));
+	}
+	if (missing >= 0)
+		u32(msg, NLMSGERR_ATTR_MISS_TYPE, (uint32_t)missing);
+	if (ext_msg || bad_attr >= 0 || missing >= 0)
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK_TLVS;
+	return msg;
+}
+
+/* ------------------------------------------------------------------ */
+/* The fake kernel                                                     */
+/* ------------------------------------------------------------------ */
+
+#define FAKE_MAX 64
+
+struct fake {
+	struct {
+		unsigned char *data;	/* one datagram, NULL: recv fails with -error */
+		size_t len;
+		int error;
+		bool keep_seq;		/* do not answer the last request's seq */
+	} dgrams[FAKE_MAX];
+	size_t n, next;
+	unsigned char *reqs[FAKE_MAX];	/* requests as sent */
+	size_t nreq;
+	uint32_t last_seq;
+};
+
+static void fake_free(struct fake *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->dgrams[i].data);
+	for (i = 0; i < f->nreq; i++)
+		free(f->reqs[i]);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Queues one datagram with @count messages (freed here). */
+static void fake_queue(struct fake *f, bool keep_seq, size_t count, ...)
+{
+	unsigned char *data = NULL;
+	size_t len = 0, i;
+	va_list ap;
+
+	assert_true(f->n < FAKE_MAX);
+	va_start(ap, count);
+	for (i = 0; i < count; i++) {
+		struct nl_msg *msg = va_arg(ap, struct nl_msg *);
+		struct nlmsghdr *h = nlmsg_hdr(msg);
+		size_t add = NLMSG_ALIGN(h->nlmsg_len);
+
+		data = realloc(data, len + add);
+		assert_non_null(data);
+		memset(data + len, 0, add);
+		memcpy(data + len, h, h->nlmsg_len);
+		len += add;
+		nlmsg_free(msg);
+	}
+	va_end(ap);
+	f->dgrams[f->n].data = data;
+	f->dgrams[f->n].len = len;
+	f->dgrams[f->n].keep_seq = keep_seq;
+	f->n++;
+}
+
+static void fake_queue_errno(struct fake *f, int error)
+{
+	assert_true(f->n < FAKE_MAX);
+	f->dgrams[f->n].data = NULL;
+	f->dgrams[f->n].error = error;
+	f->n++;
+}
+
+static int fake_send(void *priv, const void *buf, size_t len)
+{
+	struct fake *f = priv;
+	const struct nlmsghdr *h = buf;
+
+	assert_true(f->nreq < FAKE_MAX);
+	assert_int_equal(h->nlmsg_len, len);
+	assert_true(h->nlmsg_flags & NLM_F_REQUEST);
+	f->reqs[f->nreq] = malloc(len);
+	assert_non_null(f->reqs[f->nreq]);
+	memcpy(f->reqs[f->nreq++], buf, len);
+	f->last_seq = h->nlmsg_seq;
+	return 0;
+}
+
+static ssize_t fake_recv(void *priv, void *buf, size_t len)
+{
+	struct fake *f = priv;
+	unsigned char *p;
+	size_t off;
+
+	if (f->next == f->n)
+		return -EAGAIN;
+	if (!f->dgrams[f->next].data)
+		return -f->dgrams[f->next++].error;
+	assert_true(f->dgrams[f->next].len <= len);
+	p = buf;
+	memcpy(p, f->dgrams[f->next].data, f->dgrams[f->next].len);
+	for (off = 0; !f->dgrams[f->next].keep_seq && off < f->dgrams[f->next].len;) {
+		struct nlmsghdr *h = (struct nlmsghdr *)(p + off);
+
+		h->nlmsg_seq = f->last_seq;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return (ssize_t)f->dgrams[f->next++].len;
+}
+
+static struct xesvm_nl *fake_nl(struct fake *f)
+{
+	struct xesvm_nl_transport tp = { fake_send, fake_recv, f };
+	struct xesvm_error err = { 0 };
+	struct xesvm_nl *nl = xesvm_nl_new_with_transport(&tp, FAMILY, &err);
+
+	assert_non_null(nl);
+	return nl;
+}
+
+/* Request @i as sent: its command, flags and attributes (set @set). */
+static uint8_t req_cmd(const struct fake *f, size_t i)
+{
+	return ((const struct genlmsghdr *)nlmsg_data((const struct nlmsghdr *)f->reqs[i]))->cmd;
+}
+
+static struct nlattr *req_attr(const struct fake *f, size_t i, int type)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)f->reqs[i];
+	struct nlattr *tb[32];
+
+	assert_int_equal(genlmsg_parse(h, 0, tb, 31, NULL), 0);
+	return tb[type];
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoders                                                            */
+/* ------------------------------------------------------------------ */
+
+static void test_range_every_flag(void **state)
+{
+	static const struct {
+		uint32_t kernel, model;
+	} flags[] = {
+		{ DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, XESVM_RANGE_MIGRATE_DEVMEM },
+		{ DRM_SVM_RANGE_FLAGS_UNMAPPED, XESVM_RANGE_UNMAPPED },
+		{ DRM_SVM_RANGE_FLAGS_PARTIAL_UNMAP, XESVM_RANGE_PARTIAL_UNMAP },
+		{ DRM_SVM_RANGE_FLAGS_DEVMEM, XESVM_RANGE_HAS_DEVMEM_PAGES },
+		{ DRM_SVM_RANGE_FLAGS_DMA_MAPPED, XESVM_RANGE_HAS_DMA_MAPPING },
+		{ DRM_SVM_RANGE_FLAGS_STALE, XESVM_RANGE_STALE },
+		{ DRM_SVM_RANGE_FLAGS_GC_PENDING, XESVM_RANGE_GC_PENDING },
+	};
+	uint32_t all_k = 0, all_m = 0;
+	size_t i;
+
+	for (i = 0; i <= sizeof(flags) / sizeof(flags[0]); i++) {
+		struct xesvm_error err = { 0 };
+		uint32_t k = i < 7 ? flags[i].kernel : all_k, mflags = i < 7 ? flags[i].model : all_m;
+		struct nl_msg *msg = range_msg(2, 3, 0x7f0000200000, 0x7f0000400000, k, 4);
+		struct xesvm_range r;
+
+		memset(&r, 0xa5, sizeof(r));
+		assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), 0);
+		assert_int_equal(r.flags, mflags);
+		assert_int_equal(r.device, 5);
+		assert_int_equal(r.vm, 3);
+		assert_int_equal(r.start, 0x7f0000200000);
+		assert_int_equal(r.end, 0x7f0000400000);
+		assert_int_equal(r.notifier_start, 0x7f0000200000);
+		assert_int_equal(r.notifier_end, 0x7f0020200000);
+		assert_int_equal(r.notifier_seq, 6);
+		assert_int_equal(r.pagemap, 4);
+		/* Not documented by any provider: never guessed from driver-data. */
+		assert_int_equal(r.tile_present, 0);
+		assert_int_equal(r.tile_invalidated, 0);
+		nlmsg_free(msg);
+		if (i < 7) {
+			all_k |= flags[i].kernel;
+			all_m |= flags[i].model;
+		}
+	}
+	assert_int_equal(all_m, (1u << XESVM_RANGE_FLAG_COUNT) - 1);
+	assert_string_equal(xesvm_range_flag_name(6), "stale");
+}
+
+static void test_range_optional_attrs(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
+	struct xesvm_range r;
+	json_t *obj;
+
+	/* The minimum: no pagemap (system memory), never faulted (no seq). */
+	u32(msg, DRM_SVM_A_RANGE_DEV_ID, 1);
+	u32(msg, DRM_SVM_A_RANGE_VM_ID, 8);
+	u64(msg, DRM_SVM_A_RANGE_START, 0x1000);
+	u64(msg, DRM_SVM_A_RANGE_END, 0x2000);
+	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_START, 0);
+	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, 0x200000);
+	u32(msg, DRM_SVM_A_RANGE_FLAGS, DRM_SVM_RANGE_FLAGS_DMA_MAPPED | DRM_SVM_RANGE_FLAGS_STALE);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), 0);
+	assert_int_equal(r.pagemap, XESVM_PAGEMAP_NONE);
+	assert_int_equal(r.notifier_seq, 0);
+	obj = xesvm_range_to_json(&r);
+	assert_json(obj, "{\"device\":0,\"vm\":8,\"start\":4096,\"end\":8192,\"notifier_start\":0,"
+		    "\"notifier_end\":2097152,\"notifier_seq\":0,\"flags\":[\"has_dma_mapping\","
+		    "\"stale\"],\"residency\":\"system\",\"pagemap\":null,\"tile_present\":0,"
+		    "\"tile_invalidated\":0}");
+	json_decref(obj);
+	nlmsg_free(msg);
+}
+
+/* Decodes @msg as a range and expects an error message containing @needle. */
+static void expect_range_error(struct nl_msg *msg, const char *needle)
+{
+	struct xesvm_error err = { 0 };
+	struct xesvm_range r;
+
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), -1);
+	assert_int_equal(err.status, XESVM_E_SYSTEM);
+	assert_int_equal(err.sys_errno, EPROTO);
+	if (!strstr(err.msg, needle))
+		fail_msg("\"%s\" not in \"%s\"", needle, err.msg);
+	nlmsg_free(msg);
+}
+
+static void test_range_errors(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg;
+	struct xesvm_range r;
+
+	expect_range_error(range_msg(1, 3, 0x1000, 0x2000, 0x80, -1),
+			   "attribute flags: unknown bits 0x80");
+	expect_range_error(range_msg(1, 3, 0x2000, 0x2000, 0, -1), "is not above its start");
+	expect_range_error(range_msg(1, 3, 0x1000, 1ULL << 63, 0, -1),
+			   "attribute end: 9223372036854775808 is above 2^63-1");
+	expect_range_error(range_msg(1, 3, 0x1000, 0x2000, 0, UINT32_MAX),
+			   "attribute pagemap-id: 4294967295 is not a valid id");
+
+	msg = genl(DRM_SVM_CMD_RANGE_GET);
+	u32(msg, DRM_SVM_A_RANGE_DEV_ID, 1);
+	u32(msg, DRM_SVM_A_RANGE_VM_ID, 3);
+	u64(msg, DRM_SVM_A_RANGE_START, 0x1000);
+	expect_range_error(msg, "drm-svm range-get reply: attribute end is missing");
+
+	msg = genl(DRM_SVM_CMD_RANGE_GET);
+	u32(msg, DRM_SVM_A_RANGE_DEV_ID, 1);
+	u32(msg, DRM_SVM_A_RANGE_START, 0x1000);	/* a u32 where a u64 belongs */
+	expect_range_error(msg, "attribute start has 4 bytes, expected 8");
+
+	msg = genl(DRM_SVM_CMD_VM_GET);
+	expect_range_error(msg, "unexpected command 2 (expected 3)");
+
+	/* A device registered after the last dev-get is not an error here. */
+	msg = range_msg(9, 3, 0x1000, 0x2000, 0, -1);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), XESVM_NL_UNKNOWN_DEV);
+	assert_int_equal(err.status, XESVM_OK);
+	nlmsg_free(msg);
+}
+
+static void test_mem_attr_names(void **state)
+{
+	static const char *const kinds[] = { "cpu_mirror", "bo", "userptr", "null" };
+	static const char *const locs[] = { "default_device", "system", "pagemap" };
+	static const char *const policies[] = { "all_pages", "only_system_pages" };
+	static const char *const atomics[] = { "undefined", "device", "global", "cpu" };
+	static const char *const purgeables[] = { NULL, "willneed", "dontneed", "purged" };
+	uint32_t v;
+
+	for (v = 0; v < 4; v++) {
+		struct xesvm_error err = { 0 };
+		struct nl_msg *msg = mem_attr_msg(1, 3, 0x10000, 0x20000, v, v % 3, v ? v : 0,
+						  v % 2, v, (uint16_t)(v + 60000), v);
+		json_t *vma;
+
+		assert_int_equal(xesvm_nl_decode_mem_attr(hdr(msg), &map, &vma, &err), 0);
+		assert_string_equal(json_string_value(json_object_get(vma, "kind")), kinds[v]);
+		assert_string_equal(json_string_value(json_object_get(vma, "preferred_location")),
+				    locs[v % 3]);
+		assert_string_equal(json_string_value(json_object_get(vma, "migration_policy")),
+				    policies[v % 2]);
+		assert_string_equal(json_string_value(json_object_get(vma, "atomic_access")),
+				    atomics[v]);
+		if (purgeables[v])
+			assert_string_equal(json_string_value(json_object_get(vma, "purgeable")),
+					    purgeables[v]);
+		else
+			assert_true(json_is_null(json_object_get(vma, "purgeable")));
+		assert_int_equal(json_integer_value(json_object_get(vma, "pat_index")), v + 60000);
+		if (v)
+			assert_int_equal(json_integer_value(json_object_get(vma, "preferred_pagemap")), v);
+		else
+			assert_true(json_is_null(json_object_get(vma, "preferred_pagemap")));
+		json_decref(vma);
+		nlmsg_free(msg);
+	}
+}
+
+static void test_mem_attr_object(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = mem_attr_msg(2, 3, 0x7f3a00000000, 0x7f3a02000000,
+					  DRM_SVM_MEM_KIND_CPU_MIRROR, DRM_SVM_PREFERRED_LOC_PAGEMAP,
+					  2, DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES,
+					  DRM_SVM_ATOMIC_ACCESS_DEVICE, 3, DRM_SVM_PURGEABLE_NONE);
+	json_t *vma;
+
+	assert_int_equal(xesvm_nl_decode_mem_attr(hdr(msg), &map, &vma, &err), 0);
+	/* The key set and order of a snapshot's VMA (xesvm-json(7)). */
+	assert_json(vma, "{\"device\":5,\"vm\":3,\"start\":139887084830720,\"end\":139887118385152,"
+		    "\"kind\":\"cpu_mirror\",\"preferred_location\":\"pagemap\","
+		    "\"preferred_pagemap\":2,\"migration_policy\":\"only_system_pages\","
+		    "\"atomic_access\":\"device\",\"pat_index\":3,\"purgeable\":null}");
+	json_decref(vma);
+	nlmsg_free(msg);
+}
+
+static void expect_mem_attr_error(struct nl_msg *msg, const char *needle)
+{
+	struct xesvm_error err = { 0 };
+	json_t *vma = (json_t *)1;
+
+	assert_int_equal(xesvm_nl_decode_mem_attr(hdr(msg), &map, &vma, &err), -1);
+	assert_null(vma);
+	assert_int_equal(err.sys_errno, EPROTO);
+	if (!strstr(err.msg, needle))
+		fail_msg("\"%s\" not in \"%s\"", needle, err.msg);
+	nlmsg_free(msg);
+}
+
+static void test_mem_attr_out_of_range(void **state)
+{
+	expect_mem_attr_error(mem_attr_msg(1, 3, 0x1000, 0x2000, 4, 0, 0, 0, 0, 0, 0),
+			      "attribute kind: unknown value 4");
+	expect_mem_attr_error(mem_attr_msg(1, 3, 0x1000, 0x2000, 0, 3, 0, 0, 0, 0, 0),
+			      "attribute preferred-loc: unknown value 3");
+	expect_mem_attr_error(mem_attr_msg(1, 3, 0x1000, 0x2000, 0, 0, 0, 2, 0, 0, 0),
+			      "attribute migration-policy: unknown value 2");
+	expect_mem_attr_error(mem_attr_msg(1, 3, 0x1000, 0x2000, 0, 0, 0, 0, 4, 0, 0),
+			      "attribute atomic-access: unknown value 4");
+	expect_mem_attr_error(mem_attr_msg(1, 3, 0x1000, 0x2000, 0, 0, 0, 0, 0, 0, UINT32_MAX),
+			      "attribute purgeable: unknown value 4294967295");
+	expect_mem_attr_error(mem_attr_msg(1, 3, 0x3000, 0x2000, 0, 0, 0, 0, 0, 0, 0),
+			      "is not above its start");
+}
+
+static void test_vm_object(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = vm_msg(1, 3, 4242, "svm-stream", 28);
+	json_t *vm;
+
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
+	assert_json(vm, "{\"device\":0,\"vm\":3,\"pid\":4242,\"comm\":\"svm-stream\",\"client_id\":7,"
+		    "\"start\":0,\"end\":140737488355328,\"num_vmas\":null,\"num_ranges\":28,"
+		    "\"gpusvm_id\":43,\"notifiers\":2,\"devmem_ranges\":1,\"generation\":9}");
+	json_decref(vm);
+	nlmsg_free(msg);
+
+	/* Owner not visible in our pid namespace, exited (no comm), odd bytes. */
+	msg = vm_msg(2, 4, 0, "", 0);
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
+	assert_true(json_is_null(json_object_get(vm, "pid")));
+	assert_true(json_is_null(json_object_get(vm, "comm")));
+	json_decref(vm);
+	nlmsg_free(msg);
+	msg = vm_msg(2, 4, 5, "a\xff\x01z", 0);
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(vm, "comm")), "a??z");
+	json_decref(vm);
+	nlmsg_free(msg);
+
+	/* A comm without its NUL. */
+	msg = genl(DRM_SVM_CMD_VM_GET);
+	assert_int_equal(nla_put(msg, DRM_SVM_A_VM_COMM, 3, "abc"), 0);
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), -1);
+	assert_non_null(strstr(err.msg, "attribute comm is not a NUL-terminated string"));
+	nlmsg_free(msg);
+}
+
+static void test_pagemap_stats(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = pagemap_msg(1, 2, 1ULL << 36, true);
+	json_t *pm;
+
+	assert_int_equal(xesvm_nl_decode_pagemap(hdr(msg), &map, &pm, &err), 0);
+	assert_json(pm, "{\"device\":0,\"id\":2,\"name\":\"pagemap2\",\"region\":null,"
+		    "\"size_bytes\":68719476736,\"stats\":{"
+		    "\"to_device\":{\"count\":101,\"pages\":102,\"bytes\":103,\"fail_enomem\":104,"
+		    "\"fail_ebusy\":105,\"fail_efault\":106,\"fail_other\":107},"
+		    "\"to_ram\":{\"count\":201,\"pages\":202,\"bytes\":203,\"fail_enomem\":204,"
+		    "\"fail_ebusy\":205,\"fail_efault\":206,\"fail_other\":207},"
+		    "\"cpu_faults\":31,\"cpu_faults_deferred\":32,\"evictions\":33,"
+		    "\"device_pages_in_use\":34},\"stats_enabled\":true}");
+	json_decref(pm);
+	nlmsg_free(msg);
+
+	/* Size 0 is "not known"; no statistics: every counter null. */
+	msg = pagemap_msg(2, 7, 0, false);
+	assert_int_equal(xesvm_nl_decode_pagemap(hdr(msg), &map, &pm, &err), 0);
+	assert_json(pm, "{\"device\":5,\"id\":7,\"name\":\"pagemap7\",\"region\":null,"
+		    "\"size_bytes\":null,\"stats\":{"
+		    "\"to_device\":{\"count\":null,\"pages\":null,\"bytes\":null,\"fail_enomem\":null,"
+		    "\"fail_ebusy\":null,\"fail_efault\":null,\"fail_other\":null},"
+		    "\"to_ram\":{\"count\":null,\"pages\":null,\"bytes\":null,\"fail_enomem\":null,"
+		    "\"fail_ebusy\":null,\"fail_efault\":null,\"fail_other\":null},"
+		    "\"cpu_faults\":null,\"cpu_faults_deferred\":null,\"evictions\":null,"
+		    "\"device_pages_in_use\":null},\"stats_enabled\":null}");
+	json_decref(pm);
+	nlmsg_free(msg);
+}
+
+static void test_pagemap_errors(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nlattr *nest, *inner;
+	struct nl_msg *msg;
+	json_t *pm;
+
+	/* A u32 inside the nested migration statistics. */
+	msg = pagemap_msg(1, 2, 4096, false);
+	nest = nla_nest_start(msg, DRM_SVM_A_PAGEMAP_STATS);
+	inner = nla_nest_start(msg, DRM_SVM_A_PAGEMAP_STATS_TO_RAM);
+	u32(msg, DRM_SVM_A_MIGRATE_STATS_PAGES, 1);
+	nla_nest_end(msg, inner);
+	nla_nest_end(msg, nest);
+	assert_int_equal(xesvm_nl_decode_pagemap(hdr(msg), &map, &pm, &err), -1);
+	assert_non_null(strstr(err.msg, "attribute pages has 4 bytes, expected 8"));
+	nlmsg_free(msg);
+
+	memset(&err, 0, sizeof(err));
+	msg = pagemap_msg(1, 2, 4096, false);
+	nest = nla_nest_start(msg, DRM_SVM_A_PAGEMAP_STATS);
+	assert_int_equal(nla_put_u8(msg, DRM_SVM_A_PAGEMAP_STATS_ENABLED, 2), 0);
+	nla_nest_end(msg, nest);
+	assert_int_equal(xesvm_nl_decode_pagemap(hdr(msg), &map, &pm, &err), -1);
+	assert_non_null(strstr(err.msg, "attribute enabled: 2 is not 0 or 1"));
+	nlmsg_free(msg);
+}
+
+static struct nl_msg *event_msg(uint32_t type, uint32_t dev_id)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_EVENT_NTF);
+
+	u32(msg, DRM_SVM_A_EVENT_TYPE, type);
+	u32(msg, DRM_SVM_A_EVENT_DEV_ID, dev_id);
+	u32(msg, DRM_SVM_A_EVENT_VM_ID, 3);
+	u32(msg, DRM_SVM_A_EVENT_PID, 4242);
+	u64(msg, DRM_SVM_A_EVENT_TIMESTAMP, 1823345512000);
+	u64(msg, DRM_SVM_A_EVENT_START, 0x200000);
+	u64(msg, DRM_SVM_A_EVENT_END, 0x400000);
+	if (type == DRM_SVM_EVENT_TYPE_MIGRATE || type == DRM_SVM_EVENT_TYPE_GPU_FAULT ||
+	    type == DRM_SVM_EVENT_TYPE_MEM_ATTR)
+		u32(msg, DRM_SVM_A_EVENT_PAGEMAP_ID, 1);
+	if (type == DRM_SVM_EVENT_TYPE_MIGRATE) {
+		u32(msg, DRM_SVM_A_EVENT_DIRECTION, DRM_SVM_MIGRATE_DIRECTION_TO_RAM);
+		u32(msg, DRM_SVM_A_EVENT_TRIGGER, DRM_SVM_MIGRATE_TRIGGER_EVICTION);
+	}
+	if (type == DRM_SVM_EVENT_TYPE_MIGRATE || type == DRM_SVM_EVENT_TYPE_GPU_FAULT)
+		u64(msg, DRM_SVM_A_EVENT_PAGES, 512);
+	if (type == DRM_SVM_EVENT_TYPE_GC)
+		u64(msg, DRM_SVM_A_EVENT_RANGES, 2);
+	assert_int_equal(nla_put_s32(msg, DRM_SVM_A_EVENT_RESULT,
+				     type == DRM_SVM_EVENT_TYPE_MIGRATE ? -EBUSY : 0), 0);
+	return msg;
+}
+
+static void test_event_each_type(void **state)
+{
+	static const char *const expected[] = {
+		[DRM_SVM_EVENT_TYPE_GPU_FAULT] = "\"type\":\"fault\",\"device\":0,\"vm\":3,\"pid\":4242,"
+			"\"start\":2097152,\"end\":4194304,\"pagemap\":1,\"pages\":512,\"result\":0}",
+		[DRM_SVM_EVENT_TYPE_MIGRATE] = "\"type\":\"migrate\",\"device\":0,\"vm\":3,\"pid\":4242,"
+			"\"start\":2097152,\"end\":4194304,\"pagemap\":1,\"direction\":\"to_ram\","
+			"\"trigger\":\"eviction\",\"pages\":512,\"result\":16}",
+		[DRM_SVM_EVENT_TYPE_INVALIDATE] = "\"type\":\"invalidate\",\"device\":0,\"vm\":3,"
+			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"result\":0}",
+		[DRM_SVM_EVENT_TYPE_UNMAP] = "\"type\":\"unmap\",\"device\":0,\"vm\":3,\"pid\":4242,"
+			"\"start\":2097152,\"end\":4194304,\"result\":0}",
+		[DRM_SVM_EVENT_TYPE_GC] = "\"type\":\"gc\",\"device\":0,\"vm\":3,\"pid\":4242,"
+			"\"start\":2097152,\"end\":4194304,\"ranges\":2,\"result\":0}",
+		[DRM_SVM_EVENT_TYPE_MEM_ATTR] = "\"type\":\"madvise\",\"device\":0,\"vm\":3,"
+			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"pagemap\":1,\"result\":0}",
+	};
+	uint32_t type;
+
+	for (type = 0; type < 6; type++) {
+		struct xesvm_error err = { 0 };
+		struct nl_msg *msg = event_msg(type, 1);
+		bool unknown = true;
+		char want[512];
+		json_t *ev;
+
+		assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), 0);
+		assert_false(unknown);
+		snprintf(want, sizeof(want), "{\"time_ns\":1823345512000,%s", expected[type]);
+		assert_json(ev, want);
+		json_decref(ev);
+		nlmsg_free(msg);
+	}
+}
+
+static void test_event_errors(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg;
+	bool unknown;
+	json_t *ev;
+
+	msg = event_msg(6, 1);
+	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), -1);
+	assert_non_null(strstr(err.msg, "attribute type: unknown value 6"));
+	nlmsg_free(msg);
+
+	/* Unknown dev-id: device null, and the caller is told. */
+	msg = event_msg(DRM_SVM_EVENT_TYPE_UNMAP, 77);
+	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), 0);
+	assert_true(unknown);
+	assert_true(json_is_null(json_object_get(ev, "device")));
+	json_decref(ev);
+	nlmsg_free(msg);
+
+	/* A migrate event with a direction from the future. */
+	memset(&err, 0, sizeof(err));
+	msg = genl(DRM_SVM_CMD_EVENT_NTF);
+	u32(msg, DRM_SVM_A_EVENT_TYPE, DRM_SVM_EVENT_TYPE_MIGRATE);
+	u64(msg, DRM_SVM_A_EVENT_TIMESTAMP, 1);
+	u32(msg, DRM_SVM_A_EVENT_DIRECTION, 2);
+	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), -1);
+	assert_non_null(strstr(err.msg, "attribute direction: unknown value 2"));
+	nlmsg_free(msg);
+
+	memset(&err, 0, sizeof(err));
+	msg = genl(DRM_SVM_CMD_EVENT_NTF);
+	u32(msg, DRM_SVM_A_EVENT_TYPE, DRM_SVM_EVENT_TYPE_GC);
+	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), -1);
+	assert_non_null(strstr(err.msg, "attribute timestamp is missing"));
+	nlmsg_free(msg);
+}
+
+static void test_migrate_and_gc_replies(void **state)
+{
+	struct xesvm_migrate_result res;
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = genl(DRM_SVM_CMD_MIGRATE);
+	uint64_t ranges, bytes;
+
+	u32(msg, DRM_SVM_A_MIGRATE_DEV_ID, 1);
+	u32(msg, DRM_SVM_A_MIGRATE_VM_ID, 3);
+	u64(msg, DRM_SVM_A_MIGRATE_RANGES, 5);
+	u64(msg, DRM_SVM_A_MIGRATE_RANGES_FAILED, 1);
+	u64(msg, DRM_SVM_A_MIGRATE_PAGES, 2048);
+	assert_int_equal(nla_put_s32(msg, DRM_SVM_A_MIGRATE_FIRST_ERROR, -ENOMEM), 0);
+	u64(msg, DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR, 0x7f0000600000);
+	assert_int_equal(xesvm_nl_decode_migrate(hdr(msg), &res, &err), 0);
+	assert_int_equal(res.ranges, 5);
+	assert_int_equal(res.ranges_failed, 1);
+	assert_int_equal(res.pages, 2048);
+	assert_int_equal(res.first_error, -ENOMEM);
+	assert_int_equal(res.first_error_addr, 0x7f0000600000);
+	nlmsg_free(msg);
+
+	msg = genl(DRM_SVM_CMD_GC);
+	u64(msg, DRM_SVM_A_GC_RANGES, 3);
+	u64(msg, DRM_SVM_A_GC_BYTES, 3 << 21);
+	assert_int_equal(xesvm_nl_decode_gc(hdr(msg), &ranges, &bytes, &err), 0);
+	assert_int_equal(ranges, 3);
+	assert_int_equal(bytes, 3 << 21);
+	nlmsg_free(msg);
+
+	msg = genl(DRM_SVM_CMD_GC);
+	u64(msg, DRM_SVM_A_GC_RANGES, 3);
+	assert_int_equal(xesvm_nl_decode_gc(hdr(msg), &ranges, &bytes, &err), -1);
+	assert_non_null(strstr(err.msg, "drm-svm gc reply: attribute bytes is missing"));
+	nlmsg_free(msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Extended ACKs                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A migrate request like the one xesvm_nl_migrate() sends. */
+static struct nl_msg *migrate_request(void)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_MIGRATE);
+
+	nlmsg_hdr(msg)->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	u32(msg, DRM_SVM_A_MIGRATE_DEV_ID, 1);
+	u32(msg, DRM_SVM_A_MIGRATE_VM_ID, 3);
+	u64(msg, DRM_SVM_A_MIGRATE_START, 0x1000);
+	u64(msg, DRM_SVM_A_MIGRATE_END, 0x2800);
+	u32(msg, DRM_SVM_A_MIGRATE_TARGET, DRM_SVM_MIGRATE_TARGET_SYSTEM);
+	return msg;
+}
+
+static void ack_error_text(struct nl_msg *reply, const struct nlmsghdr *req,
+			   enum xesvm_nl_set set, bool user, struct xesvm_error *err)
+{
+	struct xesvm_nl_ack ack;
+
+	memset(err, 0, sizeof(*err));
+	assert_int_equal(xesvm_nl_parse_ack(hdr(reply), req, &ack, err), 0);
+	xesvm_nl_ack_error(&ack, set, "vm 3 of device 0", user, err);
+	nlmsg_free(reply);
+}
+
+static void test_extack_attribute_named(void **state)
+{
+	struct nl_msg *req = migrate_request();
+	struct xesvm_error err;
+	int capped;
+
+	/* Capped or with the request echoed: the TLVs are found either way. */
+	for (capped = 0; capped < 2; capped++) {
+		ack_error_text(error_msg(-EINVAL, hdr(req), capped, "end is not page aligned",
+					 DRM_SVM_A_MIGRATE_END, -1), hdr(req),
+			       XESVM_NL_SET_MIGRATE, true, &err);
+		assert_string_equal(err.msg, "vm 3 of device 0: invalid argument; kernel: end is not "
+				    "page aligned (attribute end)");
+		assert_int_equal(err.status, XESVM_E_USAGE);
+		assert_int_equal(err.sys_errno, EINVAL);
+	}
+	nlmsg_free(req);
+}
+
+static void test_extack_permissions(void **state)
+{
+	struct nl_msg *req = migrate_request();
+	struct xesvm_error err;
+
+	ack_error_text(error_msg(-EACCES, hdr(req), true,
+				 "no ptrace read access to the VM's process",
+				 DRM_SVM_A_MIGRATE_VM_ID, -1), hdr(req), XESVM_NL_SET_MIGRATE,
+		       true, &err);
+	assert_string_equal(err.msg, "vm 3 of device 0: permission denied: reading another user's "
+			    "VM needs ptrace read access (CAP_SYS_PTRACE or same user); kernel: no "
+			    "ptrace read access to the VM's process (attribute vm-id)");
+	assert_int_equal(err.status, XESVM_E_SYSTEM);
+	assert_int_equal(err.sys_errno, EACCES);
+
+	ack_error_text(error_msg(-EPERM, hdr(req), true, NULL, -1, -1), hdr(req),
+		       XESVM_NL_SET_MIGRATE, true, &err);
+	assert_string_equal(err.msg, "vm 3 of device 0: operation not permitted: changing a VM "
+			    "needs CAP_SYS_NICE (and ptrace read access to its process)");
+	assert_int_equal(err.status, XESVM_E_SYSTEM);
+
+	ack_error_text(error_msg(-ESRCH, hdr(req), true, NULL, -1, -1), hdr(req),
+		       XESVM_NL_SET_MIGRATE, true, &err);
+	assert_string_equal(err.msg, "vm 3 of device 0: the process owning the VM has exited");
+
+	ack_error_text(error_msg(-EOPNOTSUPP, hdr(req), true, "the device cannot migrate on request",
+				 -1, -1), hdr(req), XESVM_NL_SET_MIGRATE, true, &err);
+	assert_string_equal(err.msg, "vm 3 of device 0: operation not supported by the device's "
+			    "driver; kernel: the device cannot migrate on request");
+
+	/* Missing attribute (NL_REQ_ATTR_CHECK): named, no message. */
+	ack_error_text(error_msg(-EINVAL, hdr(req), true, NULL, -1, DRM_SVM_A_MIGRATE_TARGET),
+		       hdr(req), XESVM_NL_SET_MIGRATE, true, &err);
+	assert_string_equal(err.msg, "vm 3 of device 0: invalid argument (missing attribute target)");
+
+	/* "No such VM" is the user's mistake for a do, the kernel's state for a dump. */
+	ack_error_text(error_msg(-ENOENT, hdr(req), true, "no such VM", DRM_SVM_A_MIGRATE_VM_ID, -1),
+		       hdr(req), XESVM_NL_SET_MIGRATE, true, &err);
+	assert_int_equal(err.status, XESVM_E_USAGE);
+	assert_int_equal(err.sys_errno, ENOENT);
+	ack_error_text(error_msg(-ENOENT, hdr(req), true, "no such VM", -1, -1), hdr(req),
+		       XESVM_NL_SET_RANGE, false, &err);
+	assert_int_equal(err.status, XESVM_E_SYSTEM);
+	nlmsg_free(req);
+}
+
+static void test_extack_done_and_malformed(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct xesvm_nl_ack ack;
+	struct nl_msg *msg;
+
+	/* A dump's error arrives in NLMSG_DONE, its message after the errno. */
+	ack_error_text(done_msg(-EOPNOTSUPP, "the device does not report memory attributes"), NULL,
+		       XESVM_NL_SET_MEM_ATTR, false, &err);
+	assert_string_equal(err.msg, "vm 3 of device 0: operation not supported by the device's "
+			    "driver; kernel: the device does not report memory attributes");
+
+	/* A message with a newline and an escape stays one printable line. */
+	ack_error_text(done_msg(-EIO, "bad\n\x1b[31mthing"), NULL, XESVM_NL_SET_RANGE, false, &err);
+	assert_string_equal(err.msg, "vm 3 of device 0: Input/output error; kernel: bad??[31mthing");
+
+	/* An offset outside the request is ignored, not followed. */
+	msg = error_msg(-EINVAL, NULL, true, NULL, -1, -1);
+	u32(msg, NLMSGERR_ATTR_OFFS, 4000);
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK_TLVS;
+	assert_int_equal(xesvm_nl_parse_ack(hdr(msg), hdr(msg), &ack, &err), 0);
+	assert_int_equal(ack.bad_attr, -1);
+	nlmsg_free(msg);
+
+	/* A positive error code is not an errno. */
+	memset(&err, 0, sizeof(err));
+	msg = error_msg(5, NULL, true, NULL, -1, -1);
+	assert_int_equal(xesvm_nl_parse_ack(hdr(msg), NULL, &ack, &err), -1);
+	assert_int_equal(err.sys_errno, EPROTO);
+	nlmsg_free(msg);
+
+	/* Truncated: the header of an NLMSG_ERROR without its payload. */
+	memset(&err, 0, sizeof(err));
+	msg = nlmsg_alloc_simple(NLMSG_ERROR, 0);
+	assert_int_equal(xesvm_nl_parse_ack(hdr(msg), NULL, &ack, &err), -1);
+	assert_non_null(strstr(err.msg, "truncated error message"));
+	nlmsg_free(msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* The receive loop                                                    */
+/* ------------------------------------------------------------------ */
+
+struct counting {
+	int messages;	/* reply messages since the last reset */
+	int resets;
+	int fail_at;	/* fail on this message (1-based), 0: never */
+};
+
+static int count_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *err)
+{
+	struct counting *c = arg;
+	struct xesvm_range r;
+
+	if (xesvm_nl_decode_range(nlh, &map, &r, err))
+		return -1;
+	if (++c->messages == c->fail_at) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO, "callback gave up");
+		return -1;
+	}
+	return 0;
+}
+
+static void count_reset(void *arg)
+{
+	struct counting *c = arg;
+
+	c->messages = 0;
+	c->resets++;
+}
+
+static struct nl_msg *intr(struct nl_msg *msg)
+{
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_DUMP_INTR;
+	return msg;
+}
+
+/* One range dump of three ranges; @intr_from: first message marked, 0 none. */
+static void queue_range_dump(struct fake *f, int intr_from)
+{
+	struct nl_msg *m[4];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		m[i] = range_msg(1, 3, 0x200000 * (uint64_t)(i + 1), 0x200000 * (uint64_t)(i + 2),
+				 DRM_SVM_RANGE_FLAGS_DMA_MAPPED, -1);
+		if (intr_from && i + 1 >= intr_from)
+			intr(m[i]);
+	}
+	m[3] = done_msg(0, NULL);
+	if (intr_from)
+		intr(m[3]);
+	/* Two datagrams, as two dump parts. */
+	fake_queue(f, false, 2, m[0], m[1]);
+	fake_queue(f, false, 2, m[2], m[3]);
+}
+
+static void test_dump_intr_retried(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct counting c = { 0 };
+	const struct xesvm_nl_call call = {
+		.set = XESVM_NL_SET_RANGE, .what = "vm 3 of device 0",
+		.reply = count_reply, .reset = count_reset, .arg = &c,
+	};
+	struct xesvm_error err = { 0 };
+	struct nl_msg *req = xesvm_nl_request_new(nl, DRM_SVM_CMD_RANGE_GET, true);
+
+	queue_range_dump(&f, 2);	/* changed after the first range */
+	queue_range_dump(&f, 1);
+	queue_range_dump(&f, 0);
+	assert_int_equal(xesvm_nl_call(nl, req, &call, &err), 0);
+	assert_int_equal(err.status, XESVM_OK);
+	assert_int_equal(f.nreq, 3);
+	assert_int_equal(c.resets, 3);
+	assert_int_equal(c.messages, 3);	/* only the clean attempt counts */
+	assert_int_equal(f.next, f.n);
+	/* Each attempt is a new request with a new sequence number. */
+	assert_int_not_equal(((struct nlmsghdr *)f.reqs[0])->nlmsg_seq,
+			     ((struct nlmsghdr *)f.reqs[2])->nlmsg_seq);
+	assert_true(((struct nlmsghdr *)f.reqs[0])->nlmsg_flags & NLM_F_DUMP);
+	nlmsg_free(req);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+static void test_dump_intr_gives_up(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct counting c = { 0 };
+	const struct xesvm_nl_call call = {
+		.set = XESVM_NL_SET_RANGE, .what = "vm 3 of device 0",
+		.reply = count_reply, .reset = count_reset, .arg = &c,
+	};
+	struct xesvm_error err = { 0 };
+	struct nl_msg *req = xesvm_nl_request_new(nl, DRM_SVM_CMD_RANGE_GET, true);
+	int i;
+
+	for (i = 0; i < XESVM_NL_DUMP_ATTEMPTS + 1; i++)
+		queue_range_dump(&f, 3);
+	assert_int_equal(xesvm_nl_call(nl, req, &call, &err), -1);
+	assert_int_equal(f.nreq, XESVM_NL_DUMP_ATTEMPTS);
+	assert_int_equal(err.status, XESVM_E_SYSTEM);
+	assert_int_equal(err.sys_errno, EAGAIN);
+	assert_string_equal(err.msg, "vm 3 of device 0: inconsistent dump: the kernel's state changed "
+			    "while it was read, 5 times in a row; try again");
+	assert_int_equal(c.messages, 0);	/* reset after the last attempt too */
+	nlmsg_free(req);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+static void test_stale_replies_and_draining(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct counting c = { .fail_at = 1 };
+	const struct xesvm_nl_call call = {
+		.set = XESVM_NL_SET_RANGE, .what = "vm 3 of device 0",
+		.reply = count_reply, .reset = count_reset, .arg = &c,
+	};
+	struct xesvm_error err = { 0 };
+	struct nl_msg *req = xesvm_nl_request_new(nl, DRM_SVM_CMD_RANGE_GET, true);
+
+	/* Left over from an earlier request (another seq): skipped, not decoded. */
+	fake_queue(&f, true, 2, range_msg(1, 3, 0x1000, 0x2000, 0x80, -1), done_msg(-EIO, NULL));
+	queue_range_dump(&f, 0);
+	assert_int_equal(xesvm_nl_call(nl, req, &call, &err), -1);
+	/* The callback's error, after the dump was read to its end. */
+	assert_string_equal(err.msg, "callback gave up");
+	assert_int_equal(f.next, f.n);
+
+	/* The socket is idle again: the next request works. */
+	c.fail_at = 0;
+	memset(&err, 0, sizeof(err));
+	queue_range_dump(&f, 0);
+	assert_int_equal(xesvm_nl_call(nl, req, &call, &err), 0);
+	assert_int_equal(c.messages, 3);
+
+	/* A socket error ends the call with the errno. */
+	memset(&err, 0, sizeof(err));
+	fake_queue_errno(&f, ENOBUFS);
+	assert_int_equal(xesvm_nl_call(nl, req, &call, &err), -1);
+	assert_int_equal(err.sys_errno, ENOBUFS);
+	assert_non_null(strstr(err.msg, "receive buffer overran"));
+	nlmsg_free(req);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+static void test_garbage_datagram(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct counting c = { 0 };
+	const struct xesvm_nl_call call = {
+		.set = XESVM_NL_SET_RANGE, .what = "vm 3 of device 0",
+		.reply = count_reply, .reset = count_reset, .arg = &c,
+	};
+	struct xesvm_error err = { 0 };
+	struct nl_msg *req = xesvm_nl_request_new(nl, DRM_SVM_CMD_RANGE_GET, true);
+	struct nl_msg *msg = range_msg(1, 3, 0x1000, 0x2000, 0, -1);
+
+	/* A length past the datagram: not read beyond it. */
+	fake_queue(&f, false, 1, msg);
+	((struct nlmsghdr *)f.dgrams[0].data)->nlmsg_len = 4096;
+	assert_int_equal(xesvm_nl_call(nl, req, &call, &err), -1);
+	assert_int_equal(err.sys_errno, EPROTO);
+	assert_non_null(strstr(err.msg, "malformed netlink message"));
+	nlmsg_free(req);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Gathering through the fake                                          */
+/* ------------------------------------------------------------------ */
+
+/* A model with card0 from libdrm, as xesvm_gather() has it before netlink. */
+static struct xesvm_model *model_with_card0(void)
+{
+	struct xesvm_model *m = xesvm_model_new();
+	json_t *dev = json_pack("{s:i, s:s, s:s, s:n, s:s, s:s, s:[], s:[]}", "minor", 0,
+				"driver", "xe", "pci_bdf", "0000:03:00.0", "pci_id", "card",
+				"/dev/dri/card0", "render", "/dev/dri/renderD128",
+				"memory_regions", "gts");
+
+	assert_non_null(m);
+	assert_non_null(dev);
+	assert_int_equal(json_array_append_new(xesvm_model_array(m, "devices"), dev), 0);
+	xesvm_model_set_source(m, "devices", "libdrm");
+	return m;
+}
+
+static void queue_devices(struct fake *f)
+{
+	fake_queue(f, false, 3, dev_msg(1, "0000:03:00.0", "xe", 0),
+		   dev_msg(2, "vsvm.0", "vsvm", 5), done_msg(0, NULL));
+}
+
+static void test_gather_everything(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct xesvm_model *m = model_with_card0();
+	const struct xesvm_nl_scope scope = { .ranges = true, .mem_attrs = true, .pagemaps = true };
+	struct xesvm_error err = { 0 };
+	json_t *root = xesvm_model_root(m), *devices, *vms, *vmas, *notes;
+
+	queue_devices(&f);
+	/* vm-get: vm 3 on card0, vm 4 on card5, and one of an unknown dev-id. */
+	fake_queue(&f, false, 4, vm_msg(1, 3, 4242, "svm-stream", 2), vm_msg(2, 4, 5170, "llama", 1),
+		   vm_msg(9, 1, 1, "x", 0), done_msg(0, NULL));
+	/* vm 3: two VMAs; ranges interrupted once, then clean. */
+	fake_queue(&f, false, 3,
+		   mem_attr_msg(1, 3, 0x1000, 0x200000, 0, 0, 0, 0, 0, 0, 0),
+		   mem_attr_msg(1, 3, 0x200000, 0x400000, 0, 2, 1, 1, 1, 0, 0), done_msg(0, NULL));
+	fake_queue(&f, false, 2, range_msg(1, 3, 0x200000, 0x400000, 0, -1),
+		   intr(done_msg(0, NULL)));
+	fake_queue(&f, false, 3, range_msg(1, 3, 0x200000, 0x400000, DRM_SVM_RANGE_FLAGS_DEVMEM |
+					   DRM_SVM_RANGE_FLAGS_DMA_MAPPED, 1),
+		   range_msg(1, 3, 0x400000, 0x600000, DRM_SVM_RANGE_FLAGS_DMA_MAPPED, -1),
+		   done_msg(0, NULL));
+	/* vm 4: the device reports no memory attributes; one range. */
+	fake_queue(&f, false, 1, done_msg(-EOPNOTSUPP, "the device does not report memory attributes"));
+	fake_queue(&f, false, 2, range_msg(2, 4, 0x10000, 0x20000, 0, -1), done_msg(0, NULL));
+	fake_queue(&f, false, 3, pagemap_msg(1, 1, 1 << 30, true), pagemap_msg(2, 2, 0, false),
+		   done_msg(0, NULL));
+
+	assert_int_equal(xesvm_nl_gather(nl, m, &scope, &err), 0);
+	assert_int_equal(err.status, XESVM_OK);
+	assert_int_equal(f.next, f.n);
+
+	devices = json_object_get(root, "devices");
+	assert_int_equal(json_array_size(devices), 2);
+	/* card0 kept what libdrm said and got the family's name. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(devices, 0),
+							      "card")), "/dev/dri/card0");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(devices, 0),
+							      "name")), "0000:03:00.0");
+	assert_json(json_array_get(devices, 1),
+		    "{\"minor\":5,\"driver\":\"vsvm\",\"pci_bdf\":null,\"pci_id\":null,\"card\":null,"
+		    "\"render\":null,\"memory_regions\":[],\"gts\":[],\"name\":\"vsvm.0\"}");
+	assert_json(json_object_get(root, "sources"),
+		    "{\"devices\":\"libdrm+netlink\",\"vms\":\"netlink\",\"vmas\":\"netlink\","
+		    "\"ranges\":\"netlink\",\"pagemaps\":\"netlink\"}");
+
+	vms = json_object_get(root, "vms");
+	assert_int_equal(json_array_size(vms), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(vms, 0), "num_vmas")), 2);
+	assert_true(json_is_null(json_object_get(json_array_get(vms, 1), "num_vmas")));
+	vmas = json_object_get(root, "vmas");
+	assert_int_equal(json_array_size(vmas), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(vmas, 1),
+							      "preferred_location")), "pagemap");
+
+	/* Only the clean attempt's ranges; the device of each is its minor. */
+	assert_int_equal(xesvm_model_range_count(m), 3);
+	assert_int_equal(xesvm_model_range(m, 0)->flags,
+			 XESVM_RANGE_HAS_DEVMEM_PAGES | XESVM_RANGE_HAS_DMA_MAPPING);
+	assert_int_equal(xesvm_model_range(m, 0)->pagemap, 1);
+	assert_int_equal(xesvm_model_range(m, 1)->pagemap, XESVM_PAGEMAP_NONE);
+	assert_int_equal(xesvm_model_range(m, 2)->device, 5);
+	assert_int_equal(xesvm_model_range(m, 2)->vm, 4);
+
+	assert_int_equal(json_array_size(json_object_get(root, "pagemaps")), 2);
+	notes = json_object_get(root, "notes");
+	assert_true(contains(notes, "1 VM of a drm-svm device that appeared while gathering left out"));
+	assert_true(contains(notes, "device 5 does not report memory attributes"));
+
+	/* The requests: dev-get, vm-get, mem-attr-get + 2x range-get for vm 3, ... */
+	assert_int_equal(f.nreq, 8);
+	assert_int_equal(req_cmd(&f, 0), DRM_SVM_CMD_DEV_GET);
+	assert_int_equal(req_cmd(&f, 1), DRM_SVM_CMD_VM_GET);
+	assert_int_equal(req_cmd(&f, 2), DRM_SVM_CMD_MEM_ATTR_GET);
+	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_DEV_ID)), 1);
+	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_VM_ID)), 3);
+	assert_int_equal(req_cmd(&f, 3), DRM_SVM_CMD_RANGE_GET);
+	assert_null(req_attr(&f, 3, DRM_SVM_A_RANGE_START));	/* no window: the whole VM */
+	assert_int_equal(req_cmd(&f, 4), DRM_SVM_CMD_RANGE_GET);
+	assert_int_equal(nla_get_u32(req_attr(&f, 6, DRM_SVM_A_RANGE_DEV_ID)), 2);
+	assert_int_equal(req_cmd(&f, 7), DRM_SVM_CMD_PAGEMAP_GET);
+
+	/* What was gathered saves and loads back as a snapshot. */
+	{
+		char path[] = "/tmp/xesvm-nl-XXXXXX";
+		int fd = mkstemp(path);
+		struct xesvm_model *back = NULL;
+
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(xesvm_snapshot_save(m, path, false, &err), 0);
+		assert_int_equal(xesvm_snapshot_load(path, &back, &err), 0);
+		assert_int_equal(xesvm_model_range_count(back), 3);
+		assert_true(json_equal(json_object_get(xesvm_model_root(back), "vms"), vms));
+		xesvm_model_free(back);
+		unlink(path);
+	}
+	xesvm_model_free(m);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+static void test_gather_vm_gone_and_filter(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct xesvm_model *m = model_with_card0();
+	struct xesvm_filter filter;
+	struct xesvm_nl_scope scope = { .filter = &filter, .ranges = true, .mem_attrs = true };
+	struct xesvm_error err = { 0 };
+	json_t *root = xesvm_model_root(m);
+
+	/* Only pid 5170's VM, and only its ranges in [0x7000, 0x9001) -> pages. */
+	xesvm_filter_init(&filter);
+	filter.pid = 5170;
+	filter.has_window = true;
+	filter.start = 0x7000;
+	filter.end = 0x9001;
+
+	queue_devices(&f);
+	fake_queue(&f, false, 4, vm_msg(1, 3, 4242, "a", 2), vm_msg(1, 4, 5170, "b", 1),
+		   vm_msg(1, 5, 5170, "c", 1), done_msg(0, NULL));
+	/* vm 4: VMAs read, then its ranges: the VM went away. */
+	fake_queue(&f, false, 2, mem_attr_msg(1, 4, 0x1000, 0x200000, 0, 0, 0, 0, 0, 0, 0),
+		   done_msg(0, NULL));
+	fake_queue(&f, false, 2, range_msg(1, 4, 0x1000, 0x2000, 0, -1),
+		   done_msg(-ENOENT, "no such VM"));
+	/* vm 5: fine. */
+	fake_queue(&f, false, 2, mem_attr_msg(1, 5, 0x1000, 0x200000, 0, 0, 0, 0, 0, 0, 0),
+		   done_msg(0, NULL));
+	fake_queue(&f, false, 2, range_msg(1, 5, 0x8000, 0x9000, 0, -1), done_msg(0, NULL));
+
+	assert_int_equal(xesvm_nl_gather(nl, m, &scope, &err), 0);
+	assert_int_equal(f.next, f.n);
+	/* vm 3 listed without details; vm 4 left out with its VMAs; vm 5 complete. */
+	assert_int_equal(json_array_size(json_object_get(root, "vms")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(root, "vms"), 1), "vm")), 5);
+	assert_int_equal(json_array_size(json_object_get(root, "vmas")), 1);
+	assert_int_equal(xesvm_model_range_count(m), 1);
+	assert_int_equal(xesvm_model_range(m, 0)->vm, 5);
+	assert_true(contains(json_object_get(root, "notes"),
+			     "vm 4 of device 0: not found (the VM or pagemap does not exist, or went "
+			     "away); kernel: no such VM: the VM is left out"));
+	assert_null(json_object_get(json_object_get(root, "sources"), "pagemaps"));
+	/* The window went out page aligned. */
+	assert_int_equal(nla_get_u64(req_attr(&f, 3, DRM_SVM_A_RANGE_START)), 0x7000);
+	assert_int_equal(nla_get_u64(req_attr(&f, 3, DRM_SVM_A_RANGE_END)), 0xa000);
+	xesvm_model_free(m);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+static void test_gather_error_is_reported(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct xesvm_model *m = model_with_card0();
+	struct xesvm_error err = { 0 };
+
+	queue_devices(&f);
+	fake_queue(&f, false, 2, vm_msg(1, 3, 4242, "a", 2), done_msg(0, NULL));
+	fake_queue(&f, false, 2, mem_attr_msg(1, 3, 0x1000, 0x2000, 9, 0, 0, 0, 0, 0, 0),
+		   done_msg(0, NULL));
+	assert_int_equal(xesvm_nl_gather(nl, m, NULL, &err), -1);
+	assert_int_equal(err.sys_errno, EPROTO);
+	assert_non_null(strstr(err.msg, "attribute kind: unknown value 9"));
+	xesvm_model_free(m);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Admin operations through the fake                                   */
+/* ------------------------------------------------------------------ */
+
+static void test_mem_attr_set_request(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	const struct xesvm_nl_target t = { .minor = 5, .vm = 4 };
+	const struct xesvm_attr_change chg = {
+		.set = XESVM_ATTR_PREFERRED_LOC | XESVM_ATTR_PAT_INDEX,
+		.preferred_loc = DRM_SVM_PREFERRED_LOC_PAGEMAP, .pagemap = 2, .pat_index = 7,
+	};
+	struct xesvm_error err = { 0 };
+	struct nl_msg *req;
+
+	queue_devices(&f);
+	/* Window 0/0: the VM's span comes from vm-get first. */
+	fake_queue(&f, false, 2, vm_msg(2, 4, 1, "w", 0), error_msg(0, NULL, true, NULL, -1, -1));
+	fake_queue(&f, false, 1, error_msg(0, NULL, true, NULL, -1, -1));
+	assert_int_equal(xesvm_nl_mem_attr_set(nl, &t, &chg, &err), 0);
+	assert_int_equal(f.nreq, 3);
+	assert_int_equal(req_cmd(&f, 1), DRM_SVM_CMD_VM_GET);
+	assert_false(((struct nlmsghdr *)f.reqs[1])->nlmsg_flags & NLM_F_DUMP);
+	assert_int_equal(req_cmd(&f, 2), DRM_SVM_CMD_MEM_ATTR_SET);
+	assert_true(((struct nlmsghdr *)f.reqs[2])->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_DEV_ID)), 2);
+	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_VM_ID)), 4);
+	assert_int_equal(nla_get_u64(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_START)), 0);
+	assert_int_equal(nla_get_u64(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_END)), 0x800000000000ULL);
+	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC)),
+			 DRM_SVM_PREFERRED_LOC_PAGEMAP);
+	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID)), 2);
+	assert_int_equal(nla_get_u16(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_PAT_INDEX)), 7);
+	assert_null(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY));
+	assert_null(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS));
+
+	/* The kernel refuses: its message and the attribute, verbatim. */
+	req = xesvm_nl_request_new(nl, DRM_SVM_CMD_MEM_ATTR_SET, false);
+	u32(req, DRM_SVM_A_MEM_ATTR_DEV_ID, 2);
+	u32(req, DRM_SVM_A_MEM_ATTR_VM_ID, 4);
+	u64(req, DRM_SVM_A_MEM_ATTR_START, 0x1000);
+	u64(req, DRM_SVM_A_MEM_ATTR_END, 0x3000);
+	fake_queue(&f, false, 1, error_msg(-ERANGE, hdr(req), true,
+					   "end is beyond the VM's address space",
+					   DRM_SVM_A_MEM_ATTR_END, -1));
+	nlmsg_free(req);
+	{
+		const struct xesvm_nl_target t2 = { .minor = 5, .vm = 4, .start = 0x1000, .end = 0x3000 };
+
+		assert_int_equal(xesvm_nl_mem_attr_set(nl, &t2, &chg, &err), -1);
+	}
+	assert_string_equal(err.msg, "vm 4 of device 5: address window outside the VM's address "
+			    "space; kernel: end is beyond the VM's address space (attribute end)");
+	assert_int_equal(err.status, XESVM_E_USAGE);
+
+	/* Nothing to set, or a device that is no provider: refused here. */
+	memset(&err, 0, sizeof(err));
+	{
+		const struct xesvm_attr_change none = { 0 };
+
+		assert_int_equal(xesvm_nl_mem_attr_set(nl, &t, &none, &err), -1);
+		assert_int_equal(err.status, XESVM_E_USAGE);
+	}
+	memset(&err, 0, sizeof(err));
+	queue_devices(&f);	/* the map is refreshed once for an unknown minor */
+	{
+		const struct xesvm_nl_target t3 = { .minor = 9, .vm = 1 };
+
+		assert_int_equal(xesvm_nl_mem_attr_set(nl, &t3, &chg, &err), -1);
+	}
+	assert_int_equal(err.status, XESVM_E_USAGE);
+	assert_int_equal(err.sys_errno, ENODEV);
+	assert_int_equal(f.next, f.n);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+static void test_migrate_and_gc_calls(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	const struct xesvm_nl_target t = { .minor = 0, .vm = 3, .start = 0x200000, .end = 0x600000 };
+	struct xesvm_migrate_result res;
+	struct xesvm_error err = { 0 };
+	struct nl_msg *reply;
+	uint64_t ranges, bytes;
+
+	queue_devices(&f);
+	reply = genl(DRM_SVM_CMD_MIGRATE);
+	u64(reply, DRM_SVM_A_MIGRATE_RANGES, 2);
+	u64(reply, DRM_SVM_A_MIGRATE_RANGES_FAILED, 0);
+	u64(reply, DRM_SVM_A_MIGRATE_PAGES, 1024);
+	fake_queue(&f, false, 2, reply, error_msg(0, NULL, true, NULL, -1, -1));
+	assert_int_equal(xesvm_nl_migrate(nl, &t, true, 1, &res, &err), 0);
+	assert_int_equal(res.pages, 1024);
+	assert_int_equal(res.ranges, 2);
+	assert_int_equal(res.first_error, 0);
+	assert_int_equal(nla_get_u32(req_attr(&f, 1, DRM_SVM_A_MIGRATE_TARGET)),
+			 DRM_SVM_MIGRATE_TARGET_PAGEMAP);
+	assert_int_equal(nla_get_u32(req_attr(&f, 1, DRM_SVM_A_MIGRATE_PAGEMAP_ID)), 1);
+	assert_int_equal(nla_get_u64(req_attr(&f, 1, DRM_SVM_A_MIGRATE_START)), 0x200000);
+
+	/* An ACK without the reply the operation promises. */
+	fake_queue(&f, false, 1, error_msg(0, NULL, true, NULL, -1, -1));
+	assert_int_equal(xesvm_nl_migrate(nl, &t, false, 0, &res, &err), -1);
+	assert_non_null(strstr(err.msg, "acknowledged without a reply"));
+	assert_null(req_attr(&f, 2, DRM_SVM_A_MIGRATE_PAGEMAP_ID));
+
+	memset(&err, 0, sizeof(err));
+	reply = genl(DRM_SVM_CMD_GC);
+	u64(reply, DRM_SVM_A_GC_RANGES, 4);
+	u64(reply, DRM_SVM_A_GC_BYTES, 4 << 21);
+	fake_queue(&f, false, 2, reply, error_msg(0, NULL, true, NULL, -1, -1));
+	assert_int_equal(xesvm_nl_gc(nl, &t, &ranges, &bytes, &err), 0);
+	assert_int_equal(ranges, 4);
+	assert_int_equal(bytes, 4 << 21);
+
+	fake_queue(&f, false, 1, error_msg(-EPERM, NULL, true,
+					   "changing another process's VM needs CAP_SYS_NICE", -1, -1));
+	assert_int_equal(xesvm_nl_gc(nl, &t, &ranges, &bytes, &err), -1);
+	assert_string_equal(err.msg, "vm 3 of device 0: operation not permitted: changing a VM needs "
+			    "CAP_SYS_NICE (and ptrace read access to its process); kernel: changing "
+			    "another process's VM needs CAP_SYS_NICE");
+	assert_int_equal(err.sys_errno, EPERM);
+	assert_int_equal(f.next, f.n);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_events_read(void **state)
+{
+	struct fake qf = { 0 }, ef = { 0 };
+	struct xesvm_nl *query = fake_nl(&qf);
+	struct xesvm_nl_transport tp = { fake_send, fake_recv, &ef };
+	struct xesvm_error err = { 0 };
+	struct xesvm_nl_events *ev;
+	json_t *events = json_array();
+
+	ev = xesvm_nl_events_new_with_transport(&tp, FAMILY, query, &err);
+	assert_non_null(ev);
+	fake_queue(&ef, true, 2, event_msg(DRM_SVM_EVENT_TYPE_GPU_FAULT, 1),
+		   event_msg(DRM_SVM_EVENT_TYPE_MIGRATE, 2));
+	fake_queue_errno(&ef, ENOBUFS);
+	fake_queue(&ef, true, 1, event_msg(DRM_SVM_EVENT_TYPE_GC, 1));
+	/* The first unknown dev-id makes the query socket list the devices. */
+	queue_devices(&qf);
+	assert_int_equal(xesvm_nl_events_read(ev, events, &err), 3);
+	assert_int_equal(xesvm_nl_events_overruns(ev), 1);
+	assert_int_equal(json_array_size(events), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(events, 0), "device")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(events, 1), "device")), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(events, 2), "type")), "gc");
+	assert_int_equal(qf.nreq, 1);
+
+	/* Nothing queued: 0, not an error. */
+	assert_int_equal(xesvm_nl_events_read(ev, events, &err), 0);
+	assert_int_equal(xesvm_nl_events_fd(ev), -1);
+	xesvm_nl_events_close(ev);	/* closes the query too */
+	json_decref(events);
+	fake_free(&qf);
+	fake_free(&ef);
+}
+
+static int check_no_capabilities(const char *unused)
+{
+	struct xesvm_error err = { 0 };
+	struct xesvm_nl_events *ev = (void *)1;
+
+	if (xesvm_nl_events_check_capabilities(&err) != -1 || err.sys_errno != EPERM ||
+	    strcmp(err.msg, "monitor needs CAP_PERFMON or CAP_SYS_ADMIN: the kernel delivers "
+		   "drm-svm events only to sockets opened with one of them")) {
+		fprintf(stderr, "capability check: %s\n", err.msg);
+		return 1;
+	}
+	memset(&err, 0, sizeof(err));
+	if (xesvm_nl_events_open(&ev, &err) != -1 || ev || err.sys_errno != EPERM) {
+		fprintf(stderr, "events_open without capabilities: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static void test_events_need_capabilities(void **state)
+{
+	run_unprivileged(check_no_capabilities, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_range_every_flag),
+		cmocka_unit_test(test_range_optional_attrs),
+		cmocka_unit_test(test_range_errors),
+		cmocka_unit_test(test_mem_attr_names),
+		cmocka_unit_test(test_mem_attr_object),
+		cmocka_unit_test(test_mem_attr_out_of_range),
+		cmocka_unit_test(test_vm_object),
+		cmocka_unit_test(test_pagemap_stats),
+		cmocka_unit_test(test_pagemap_errors),
+		cmocka_unit_test(test_event_each_type),
+		cmocka_unit_test(test_event_errors),
+		cmocka_unit_test(test_migrate_and_gc_replies),
+		cmocka_unit_test(test_extack_attribute_named),
+		cmocka_unit_test(test_extack_permissions),
+		cmocka_unit_test(test_extack_done_and_malformed),
+		cmocka_unit_test(test_dump_intr_retried),
+		cmocka_unit_test(test_dump_intr_gives_up),
+		cmocka_unit_test(test_stale_replies_and_draining),
+		cmocka_unit_test(test_garbage_datagram),
+		cmocka_unit_test(test_gather_everything),
+		cmocka_unit_test(test_gather_vm_gone_and_filter),
+		cmocka_unit_test(test_gather_error_is_reported),
+		cmocka_unit_test(test_mem_attr_set_request),
+		cmocka_unit_test(test_migrate_and_gc_calls),
+		cmocka_unit_test(test_events_read),
+		cmocka_unit_test(test_events_need_capabilities),
+	};
+
+	return cmocka_run_group_tests(tests, setup_map, teardown_map);
+}
