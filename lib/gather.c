@@ -9,6 +9,9 @@
  *             drm_debugfs_clients_add(): at the dri root, with a "device"
  *             symlink to ../<unique>), joined on drm-client-id with
  *             <proc>/<pid>/fdinfo/<fd> of DRM fds (memory per region)
+ *   VMs, VMAs, ranges, pagemaps
+ *             the drm-svm generic netlink family (netlink.c), on the live
+ *             system only (not with a recorded debugfs tree)
  *
  * What cannot be read for lack of privileges is counted and reported in
  * ONE note at the end, so a normal user sees one clear sentence about root
@@ -696,6 +699,63 @@ static void note_access(struct xesvm_model *m, const char *debugfs,
 }
 
 /* ------------------------------------------------------------------ */
+/* SVM state: the drm-svm netlink family                               */
+/* ------------------------------------------------------------------ */
+
+enum svm_source { SVM_AUTO, SVM_NETLINK, SVM_DEBUGFS };
+
+/* $XESVM_SOURCE: unset, "" or "auto", "netlink", "debugfs". */
+static int svm_source(enum svm_source *out, struct xesvm_error *err)
+{
+	const char *env = getenv("XESVM_SOURCE");
+
+	if (!env || !*env || !strcmp(env, "auto"))
+		*out = SVM_AUTO;
+	else if (!strcmp(env, "netlink"))
+		*out = SVM_NETLINK;
+	else if (!strcmp(env, "debugfs"))
+		*out = SVM_DEBUGFS;
+	else {
+		xesvm_error_set(err, XESVM_E_USAGE, EINVAL,
+				"XESVM_SOURCE=%.100s: expected netlink, debugfs or auto", env);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * VMs, VMAs, ranges (when asked) and pagemaps from the family. Without it
+ * (or without a socket) a note, unless XESVM_SOURCE=netlink asked for it.
+ */
+static int gather_svm(struct xesvm_model *m, const struct xesvm_sources *src,
+		      bool forced, struct xesvm_error *err)
+{
+	struct xesvm_nl_scope scope = {
+		.filter = src ? src->filter : NULL,
+		.ranges = src && src->ranges,
+		.mem_attrs = true,
+		.pagemaps = true,
+	};
+	struct xesvm_error nerr = { 0 };
+	struct xesvm_nl *nl;
+	int rc;
+
+	if (xesvm_nl_open(&nl, &nerr)) {
+		if (forced) {
+			xesvm_error_set(err, nerr.status, nerr.sys_errno, "XESVM_SOURCE=netlink: %s",
+					nerr.msg);
+			return -1;
+		}
+		/* Nothing else reads SVM state yet: say why it is missing. */
+		xesvm_model_note(m, "VMs, VMAs, SVM ranges and pagemaps omitted: %s", nerr.msg);
+		return 0;
+	}
+	rc = xesvm_nl_gather(nl, m, &scope, err);
+	xesvm_nl_close(nl);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* Entry points                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -722,6 +782,7 @@ int xesvm_gather(const struct xesvm_sources *src, struct xesvm_model **out,
 {
 	struct xesvm_access access = { 0 };
 	bool all_drivers = src && src->all_drivers;
+	enum svm_source svm;
 	struct roots roots;
 	struct xesvm_model *m;
 	json_t *devices;
@@ -730,6 +791,8 @@ int xesvm_gather(const struct xesvm_sources *src, struct xesvm_model **out,
 
 	*out = NULL;
 	resolve_roots(src, &roots);
+	if (svm_source(&svm, err))
+		return -1;
 	if ((roots.debugfs_explicit && check_explicit_root(roots.debugfs, "debugfs", err)) ||
 	    (roots.proc_explicit && check_explicit_root(roots.proc, "proc", err)))
 		return -1;
@@ -769,6 +832,11 @@ int xesvm_gather(const struct xesvm_sources *src, struct xesvm_model **out,
 
 	if (gather_clients(m, &roots, all_drivers, &access, err))
 		goto fail;
+
+	/* A debugfs root given on purpose is another machine's (or a test's) tree. */
+	if (svm == SVM_NETLINK || (svm == SVM_AUTO && !roots.debugfs_explicit))
+		if (gather_svm(m, src, svm == SVM_NETLINK, err))
+			goto fail;
 
 	note_access(m, roots.debugfs, &access);
 	*out = m;

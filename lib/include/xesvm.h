@@ -205,12 +205,28 @@ struct xesvm_sources {
 	const char *debugfs_root;	/* NULL: $XESVM_DEBUGFS, else /sys/kernel/debug */
 	const char *proc_root;		/* NULL: $XESVM_PROC, else /proc */
 	bool all_drivers;		/* also non-xe DRM devices */
+	/*
+	 * drm-svm netlink: also read SVM ranges (one dump per VM; there can
+	 * be millions). Without it the model has no "ranges" source.
+	 */
+	bool ranges;
+	/*
+	 * drm-svm netlink: read VMAs and ranges only of the VMs this selects
+	 * (and ranges only within its window); NULL: of every VM. The model
+	 * still lists every VM. Must stay valid during xesvm_gather().
+	 */
+	const struct xesvm_filter *filter;
 };
 
 /*
  * Fills a new model from the live system: devices (libdrm, or the
  * debugfs root's dri/N/name files when a debugfs root was given: a
- * recorded tree describes another machine), GT statistics, DRM clients.
+ * recorded tree describes another machine), GT statistics, DRM clients,
+ * and through the drm-svm netlink family VMs, VMAs, ranges (when asked)
+ * and pagemaps. The family is not used when a debugfs root was given (it
+ * would describe this machine, not the recorded one); $XESVM_SOURCE
+ * overrides: "netlink" (use it, failing if it is not there), "debugfs"
+ * (never use it). A kernel without the family is a note.
  * Unreadable sources become notes, not errors; an error is returned only
  * when nothing at all could be gathered for a reason the user must fix.
  */

@@ -27,6 +27,7 @@
 #include "../unprivileged.h"
 
 #define FAMILY 0x1c
+#define DATA XESVM_TEST_DATA_DIR
 
 /* ------------------------------------------------------------------ */
 /* Building messages                                                   */
@@ -1538,6 +1539,48 @@ static void test_events_need_capabilities(void **state)
 	run_unprivileged(check_no_capabilities, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* Gather: which source                                                */
+/* ------------------------------------------------------------------ */
+
+static void test_gather_source_choice(void **state)
+{
+	struct xesvm_sources src = { .debugfs_root = DATA "/debugfs-xe-2gt",
+				     .proc_root = DATA "/proc-xe-2gt" };
+	struct xesvm_error err = { 0 };
+	struct xesvm_model *m = NULL;
+	struct xesvm_nl *nl = NULL;
+	json_t *sources;
+	bool have_family;
+
+	/* A recorded tree: never this machine's netlink family, and no note about it. */
+	unsetenv("XESVM_SOURCE");
+	assert_int_equal(xesvm_gather(&src, &m, &err), 0);
+	sources = json_object_get(xesvm_model_root(m), "sources");
+	assert_null(json_object_get(sources, "vms"));
+	assert_false(contains(json_object_get(xesvm_model_root(m), "notes"), "netlink"));
+	xesvm_model_free(m);
+
+	setenv("XESVM_SOURCE", "sysfs", 1);
+	assert_int_equal(xesvm_gather(&src, &m, &err), -1);
+	assert_int_equal(err.status, XESVM_E_USAGE);
+	assert_string_equal(err.msg, "XESVM_SOURCE=sysfs: expected netlink, debugfs or auto");
+
+	/* Asked for: the family is used even with a tree, and its absence is an error. */
+	memset(&err, 0, sizeof(err));
+	have_family = xesvm_nl_open(&nl, &err) == 0;
+	xesvm_nl_close(nl);
+	if (!have_family) {
+		assert_int_equal(err.sys_errno, ENOENT);
+		memset(&err, 0, sizeof(err));
+		setenv("XESVM_SOURCE", "netlink", 1);
+		assert_int_equal(xesvm_gather(&src, &m, &err), -1);
+		assert_int_equal(err.sys_errno, ENOENT);
+		assert_non_null(strstr(err.msg, "XESVM_SOURCE=netlink: this kernel has no drm-svm netlink family"));
+	}
+	unsetenv("XESVM_SOURCE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1567,6 +1610,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_and_gc_calls),
 		cmocka_unit_test(test_events_read),
 		cmocka_unit_test(test_events_need_capabilities),
+		cmocka_unit_test(test_gather_source_choice),
 	};
 
 	return cmocka_run_group_tests(tests, setup_map, teardown_map);
