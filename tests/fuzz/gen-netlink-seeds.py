@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+# Writes the seed corpus of fuzz-netlink (tests/fuzz/corpus/netlink): netlink
+# datagrams as the drm-svm family sends them (drivers/gpu/drm/drm_svm.c),
+# with family id 0x1c as in fuzz_netlink.c. Attribute numbers follow
+# include/uapi/drm/drm_svm.h. Run from anywhere; overwrites the seeds.
+import os
+import struct
+
+FAMILY = 0x1c
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_MULTI, NLM_F_DUMP_INTR, NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x2, 0x10, 0x100, 0x200
+CMD = dict(dev_get=1, vm_get=2, range_get=3, mem_attr_get=4, pagemap_get=5,
+           mem_attr_set=6, migrate=7, gc=8, event_ntf=9)
+
+
+def align(n):
+    return (n + 3) & ~3
+
+
+def attr(t, payload):
+    data = struct.pack('=HH', 4 + len(payload), t) + payload
+    return data + b'\0' * (align(len(data)) - len(data))
+
+
+def u8(t, v): return attr(t, struct.pack('=B', v))
+def u16(t, v): return attr(t, struct.pack('=H', v))
+def u32(t, v): return attr(t, struct.pack('=I', v))
+def s32(t, v): return attr(t, struct.pack('=i', v))
+def u64(t, v): return attr(t, struct.pack('=Q', v))
+def string(t, s): return attr(t, s.encode() + b'\0')
+def nest(t, *attrs): return attr(t, b''.join(attrs))
+
+
+def msg(mtype, flags, payload, seq=1):
+    return struct.pack('=IHHII', 16 + len(payload), mtype, flags, seq, 0) + payload + \
+        b'\0' * (align(len(payload)) - len(payload))
+
+
+def genl(cmd, *attrs, flags=NLM_F_MULTI):
+    return msg(FAMILY, flags, struct.pack('=BBH', CMD[cmd], 1, 0) + b''.join(attrs))
+
+
+def done(error=0, text=None, flags=NLM_F_MULTI):
+    payload = struct.pack('=i', error)
+    if text is not None:
+        payload += string(1, text)
+        flags |= NLM_F_ACK_TLVS
+    return msg(NLMSG_DONE, flags, payload)
+
+
+def error(err, text=None, offs=None, miss=None):
+    # capped: struct nlmsgerr = error + the request's header
+    req = struct.pack('=IHHII', 40, FAMILY, 0x301, 1, 0)
+    payload = struct.pack('=i', err) + req
+    flags = NLM_F_CAPPED
+    tlvs = b''
+    if text is not None:
+        tlvs += string(1, text)
+    if offs is not None:
+        tlvs += u32(2, offs)
+    if miss is not None:
+        tlvs += u32(5, miss)
+    if tlvs:
+        flags |= NLM_F_ACK_TLVS
+    return msg(NLMSG_ERROR, flags, payload + tlvs)
+
+
+def rng(start, end, flags, pagemap=None, dev=1, vm=3, intr=False):
+    a = [u32(1, dev), u32(2, vm), u64(3, start), u64(4, end), u64(5, start & ~0x1fffff),
+         u64(6, (start & ~0x1fffff) + 0x20000000), u64(7, 6), u32(8, flags)]
+    if pagemap is not None:
+        a.append(u32(9, pagemap))
+    a += [u32(10, 1), u32(11, 0), u64(12, 0x100000001)]
+    return genl('range_get', *a, flags=NLM_F_MULTI | (NLM_F_DUMP_INTR if intr else 0))
+
+
+def mem_attr(start, end, kind=0, loc=0, pagemap=None, policy=0, atomic=0, pat=0, purge=0):
+    a = [u32(1, 1), u32(2, 3), u64(3, start), u64(4, end), u32(5, kind), u32(6, loc)]
+    if pagemap is not None:
+        a.append(u32(7, pagemap))
+    a += [u32(8, policy), u32(9, atomic), u16(10, pat), u32(11, purge)]
+    return genl('mem_attr_get', *a)
+
+
+def vm(dev, vm_id, pid, comm):
+    return genl('vm_get', u32(1, dev), u32(2, vm_id), u64(3, 40 + vm_id), u32(4, pid),
+                string(5, comm), u64(6, 7), u64(7, 0), u64(8, 1 << 47), u64(9, 2),
+                u64(10, 28), u64(11, 1), u64(12, 9))
+
+
+def stats(t, base):
+    return nest(t, *[u64(i, base + i) for i in range(1, 8)])
+
+
+def pagemap(dev, pid):
+    return genl('pagemap_get', u32(1, dev), u32(2, pid), u64(3, 1 << 36),
+                nest(4, u8(1, 1), stats(2, 100), stats(3, 200), u64(4, 31), u64(5, 32),
+                     u64(6, 33), u64(7, 34)))
+
+
+def event(etype, **kw):
+    a = [u32(1, etype), u32(2, kw.get('dev', 1)), u32(3, 3), u32(4, 4242),
+         u64(5, 1823345512000), u64(6, 0x200000), u64(7, 0x400000)]
+    if etype in (0, 1, 5):
+        a.append(u32(8, 1))
+    if etype == 1:
+        a += [u32(9, kw.get('direction', 0)), u32(10, kw.get('trigger', 3))]
+    if etype in (0, 1):
+        a.append(u64(11, 512))
+    if etype == 4:
+        a.append(u64(13, 2))
+    a.append(s32(12, kw.get('result', 0)))
+    return genl('event_ntf', *a, flags=0)
+
+
+seeds = {
+    'range-dump': rng(0x200000, 0x400000, 0x19, pagemap=1) +
+                  rng(0x400000, 0x600000, 0x30) + done(),
+    'range-every-flag': b''.join(rng(0x200000 * (i + 1), 0x200000 * (i + 2), 1 << i)
+                                 for i in range(7)) + done(),
+    'range-intr': rng(0x200000, 0x400000, 0x10) + rng(0x400000, 0x600000, 0x10, intr=True) +
+                  done(flags=NLM_F_MULTI | NLM_F_DUMP_INTR),
+    'range-vm-gone': rng(0x200000, 0x400000, 0x10) + done(-2, 'no such VM'),
+    'mem-attr-dump': mem_attr(0x1000, 0x200000) +
+                     mem_attr(0x200000, 0x400000, 3, 2, 1, 1, 2, 3, 2) + done(),
+    'vm-dump': vm(1, 3, 4242, 'svm-stream') + vm(2, 4, 0, '') + done(),
+    'dev-dump': genl('dev_get', u32(1, 1), string(2, '0000:03:00.0'), string(3, 'xe'),
+                     u32(4, 0)) + genl('dev_get', u32(1, 2), string(2, 'vsvm.0'),
+                                       string(3, 'vsvm')) + done(),
+    'pagemap-dump': pagemap(1, 1) + pagemap(2, 2) + done(),
+    'events': b''.join(event(t) for t in range(6)) +
+              event(1, direction=1, trigger=4, result=-16),
+    'migrate-reply': genl('migrate', u32(1, 1), u32(2, 3), u64(7, 5), u64(8, 1),
+                          u64(9, 2048), s32(10, -12), u64(11, 0x7f0000600000), flags=0) +
+                     error(0),
+    'gc-reply': genl('gc', u32(1, 1), u32(2, 3), u64(3, 4), u64(4, 4 << 21), flags=0) + error(0),
+    'error-extack': error(-22, 'end is not page aligned', offs=36),
+    'error-missing': error(-22, miss=5),
+    'error-eacces': error(-13, "no ptrace read access to the VM's process", offs=28),
+    'done-eopnotsupp': done(-95, 'the device does not report memory attributes'),
+}
+
+here = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpus', 'netlink')
+os.makedirs(here, exist_ok=True)
+for name, data in seeds.items():
+    with open(os.path.join(here, name + '.bin'), 'wb') as f:
+        f.write(data)
+print('%d seeds in %s' % (len(seeds), here))
