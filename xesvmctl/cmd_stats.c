@@ -348,25 +348,6 @@ static int print_rates(struct cli *cli, struct xesvm_model *prev,
 	return ret;
 }
 
-static int parse_positive(struct cli *cli, const char *what, const char *text,
-			  double *out, bool integer)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno || end == text || *end || !(v > 0) || v > 1e9 ||
-	    (integer && v != floor(v))) {
-		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
-				"%s: '%s' is not a positive %s", what, text,
-				integer ? "integer" : "number");
-		return XESVM_E_USAGE;
-	}
-	*out = v;
-	return XESVM_OK;
-}
-
 static int watch_stats(struct cli *cli, const struct cli_invocation *inv,
 		       double interval, double count)
 {
@@ -425,9 +406,9 @@ int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv)
 	bool owned;
 	int ret;
 
-	if (watch && parse_positive(cli, "--watch", watch, &interval, false))
+	if (watch && cli_parse_positive(cli, "--watch", watch, &interval, false))
 		return XESVM_E_USAGE;
-	if (count_text && parse_positive(cli, "count", count_text, &count, true))
+	if (count_text && cli_parse_positive(cli, "count", count_text, &count, true))
 		return XESVM_E_USAGE;
 	if (count_text && !watch) {
 		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,

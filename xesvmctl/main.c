@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -108,8 +109,8 @@ void cli_put_model(struct xesvm_model *m, bool owned)
 		xesvm_model_free(m);
 }
 
-static int parse_id(struct cli *cli, const char *what, const char *text,
-		    int64_t *out)
+int cli_parse_id(struct cli *cli, const char *what, const char *text,
+		 int64_t *out)
 {
 	char *end;
 	long long v;
@@ -125,27 +126,57 @@ static int parse_id(struct cli *cli, const char *what, const char *text,
 	return XESVM_OK;
 }
 
+int cli_parse_positive(struct cli *cli, const char *what, const char *text,
+		       double *out, bool integer)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || end == text || *end || !(v > 0) || v > 1e9 ||
+	    (integer && v != floor(v))) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"%s: '%s' is not a positive %s", what, text,
+				integer ? "integer" : "number");
+		return XESVM_E_USAGE;
+	}
+	*out = v;
+	return XESVM_OK;
+}
+
+int cli_build_filter(struct cli *cli, const struct cli_invocation *inv,
+		     struct xesvm_filter *f)
+{
+	const char *v;
+
+	xesvm_filter_init(f);
+	f->device = cli_arg(inv, "dev") ? cli_arg(inv, "dev") : cli->device;
+	if ((v = cli_arg(inv, "pid")) && cli_parse_id(cli, "pid", v, &f->pid))
+		return XESVM_E_USAGE;
+	if ((v = cli_arg(inv, "client")) &&
+	    cli_parse_id(cli, "client", v, &f->client_id))
+		return XESVM_E_USAGE;
+	if ((v = cli_arg(inv, "vm")) && cli_parse_id(cli, "vm", v, &f->vm))
+		return XESVM_E_USAGE;
+	if ((v = cli_arg(inv, "addr"))) {
+		if (xesvm_parse_window(v, &f->start, &f->end, &cli->err))
+			return cli_status(cli, XESVM_E_USAGE);
+		f->has_window = true;
+	}
+	return XESVM_OK;
+}
+
 int cli_build_query(struct cli *cli, const struct cli_invocation *inv,
 		    const struct xesvm_model *m, struct xesvm_query **q)
 {
 	struct xesvm_filter f;
-	const char *v;
+	int ret;
 
 	*q = NULL;
-	xesvm_filter_init(&f);
-	f.device = cli_arg(inv, "dev") ? cli_arg(inv, "dev") : cli->device;
-	if ((v = cli_arg(inv, "pid")) && parse_id(cli, "pid", v, &f.pid))
-		return XESVM_E_USAGE;
-	if ((v = cli_arg(inv, "client")) &&
-	    parse_id(cli, "client", v, &f.client_id))
-		return XESVM_E_USAGE;
-	if ((v = cli_arg(inv, "vm")) && parse_id(cli, "vm", v, &f.vm))
-		return XESVM_E_USAGE;
-	if ((v = cli_arg(inv, "addr"))) {
-		if (xesvm_parse_window(v, &f.start, &f.end, &cli->err))
-			return cli->err.status ? (int)cli->err.status : XESVM_E_USAGE;
-		f.has_window = true;
-	}
+	ret = cli_build_filter(cli, inv, &f);
+	if (ret)
+		return ret;
 	*q = xesvm_query_new(m, &f, &cli->err);
 	if (!*q)
 		return cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;

@@ -176,6 +176,22 @@ int cli_get_model(struct cli *cli, struct xesvm_model **m, bool *owned);
 void cli_show_notes(struct cli *cli, const struct xesvm_model *m);
 void cli_put_model(struct xesvm_model *m, bool owned);
 
+/* The status of the error recorded in cli->err, @fallback if none. */
+static inline int cli_status(const struct cli *cli, int fallback)
+{
+	return cli->err.status ? (int)cli->err.status : fallback;
+}
+
+/* A non-negative integer (decimal or 0x) for @what ("pid"); usage error if not. */
+int cli_parse_id(struct cli *cli, const char *what, const char *text,
+		 int64_t *out);
+/* A positive number (@integer: whole) for @what ("--watch"); usage error if not. */
+int cli_parse_positive(struct cli *cli, const char *what, const char *text,
+		       double *out, bool integer);
+
+/* The filter of the dev/pid/client/vm/addr keywords (and -d). */
+int cli_build_filter(struct cli *cli, const struct cli_invocation *inv,
+		     struct xesvm_filter *f);
 /* Builds the filter from keywords and -d, resolves it against @m. */
 int cli_build_query(struct cli *cli, const struct cli_invocation *inv,
 		    const struct xesvm_model *m, struct xesvm_query **q);
