@@ -38,6 +38,17 @@ _xesvmctl_w ''             -V        option  none    'print the version'
 _xesvmctl_w ''             --version option  none    'print the version'
 _xesvmctl_w ''             -h        option  none    'print this help'
 _xesvmctl_w ''             --help    option  none    'print this help'
+_xesvmctl_w '=location'    default_device choice  none    'the device memory closest to the faulting engine'
+_xesvmctl_w '=location'    system    choice  none    'system memory'
+_xesvmctl_w '=location'    pagemap   choice  number  'the device memory pagemap ID'
+_xesvmctl_w '=policy'      all_pages choice  none    'a GPU fault migrates every page of the range'
+_xesvmctl_w '=policy'      only_system_pages choice  none    'a GPU fault migrates only pages in system memory'
+_xesvmctl_w '=atomic'      undefined choice  none    'whatever the driver does by default'
+_xesvmctl_w '=atomic'      device    choice  none    'atomics by the GPU'
+_xesvmctl_w '=atomic'      global    choice  none    'atomics by GPU and CPU'
+_xesvmctl_w '=atomic'      cpu       choice  none    'atomics by the CPU'
+_xesvmctl_w '=destination' system    choice  none    'system memory'
+_xesvmctl_w '=destination' pagemap   choice  number  'the device memory pagemap ID'
 _xesvmctl_w ''             device    object  none    'xe DRM devices'
 _xesvmctl_w ''             client    object  none    'DRM clients (processes using a device)'
 _xesvmctl_w ''             vm        object  none    'GPU VMs mirroring a process (SVM)'
@@ -48,6 +59,10 @@ _xesvmctl_w ''             stats     object  none    'per-GT SVM statistics'
 _xesvmctl_w ''             snapshot  object  none    'save a snapshot'
 _xesvmctl_w ''             diff      object  file    'compare two snapshots'
 _xesvmctl_w ''             explain   object  number  'explain one address of a process or VM'
+_xesvmctl_w ''             monitor   object  none    'live SVM events'
+_xesvmctl_w ''             madvise   object  window  'set memory attributes (live)'
+_xesvmctl_w ''             migrate   object  window  'migrate SVM ranges (live)'
+_xesvmctl_w ''             gc        object  none    'collect the unmapped ranges of a VM (live)'
 _xesvmctl_w ''             shell     object  none    'interactive shell'
 _xesvmctl_w ''             help      object  object  'help'
 _xesvmctl_w 'device'       show      command none    'list xe DRM devices: PCI address, nodes, memory regions, GTs'
@@ -90,9 +105,41 @@ _xesvmctl_w 'snapshot'     -o        option  file    'write to FILE (atomically)
 _xesvmctl_w 'snapshot'     --output  option  file    'write to FILE (atomically) instead of stdout'
 _xesvmctl_w 'snapshot'     -z        option  none    'compress with gzip'
 _xesvmctl_w 'snapshot'     --gzip    option  none    'compress with gzip'
+_xesvmctl_w 'snapshot'     --events  option  seconds 'also record SECONDS of live events (needs CAP_PERFMON or CAP_SYS_ADMIN)'
 _xesvmctl_w 'explain'      pid       keyword pid     'the process whose address it is'
 _xesvmctl_w 'explain'      vm        keyword number  'the VM (handle, xe: ASID) whose address it is'
 _xesvmctl_w 'explain'      dev       keyword device  'only VMs of this device (like -d)'
+_xesvmctl_w 'monitor'      fault     keyword none    'GPU page faults'
+_xesvmctl_w 'monitor'      migrate   keyword none    'migrations'
+_xesvmctl_w 'monitor'      invalidate keyword none    'invalidations (CPU-side changes)'
+_xesvmctl_w 'monitor'      unmap     keyword none    'CPU unmaps of ranges'
+_xesvmctl_w 'monitor'      gc        keyword none    'garbage collections'
+_xesvmctl_w 'monitor'      madvise   keyword none    'memory attribute changes'
+_xesvmctl_w 'monitor'      dev       keyword device  'only this device (like -d)'
+_xesvmctl_w 'monitor'      pid       keyword pid     'only VMs of this process'
+_xesvmctl_w 'monitor'      vm        keyword number  'only this VM (handle, xe: ASID)'
+_xesvmctl_w 'monitor'      addr      keyword window  'only events overlapping this address window'
+_xesvmctl_w 'monitor'      -n        option  number  'stop after COUNT events'
+_xesvmctl_w 'monitor'      --count   option  number  'stop after COUNT events'
+_xesvmctl_w 'monitor'      --duration option  seconds 'stop after SECONDS'
+_xesvmctl_w 'madvise'      dev       keyword device  'the device of the VM (like -d)'
+_xesvmctl_w 'madvise'      pid       keyword pid     'the VM of this process'
+_xesvmctl_w 'madvise'      client    keyword number  'the VM of this DRM client'
+_xesvmctl_w 'madvise'      vm        keyword number  'the VM with this handle (xe: ASID)'
+_xesvmctl_w 'madvise'      preferred-location keyword location 'where the pages should live'
+_xesvmctl_w 'madvise'      migration-policy keyword policy  'which pages a GPU fault migrates'
+_xesvmctl_w 'madvise'      atomic    keyword atomic  'who may do atomic operations'
+_xesvmctl_w 'madvise'      pat       keyword number  'page attribute table index of the GPU mapping'
+_xesvmctl_w 'madvise'      --dry-run option  none    'only show the VMAs the change would leave (works on -f snapshots)'
+_xesvmctl_w 'migrate'      dev       keyword device  'the device of the VM (like -d)'
+_xesvmctl_w 'migrate'      pid       keyword pid     'the VM of this process'
+_xesvmctl_w 'migrate'      client    keyword number  'the VM of this DRM client'
+_xesvmctl_w 'migrate'      vm        keyword number  'the VM with this handle (xe: ASID)'
+_xesvmctl_w 'migrate'      to        keyword destination 'where to move the pages'
+_xesvmctl_w 'gc'           dev       keyword device  'the device of the VM (like -d)'
+_xesvmctl_w 'gc'           pid       keyword pid     'the VM of this process'
+_xesvmctl_w 'gc'           client    keyword number  'the VM of this DRM client'
+_xesvmctl_w 'gc'           vm        keyword number  'the VM with this handle (xe: ASID)'
 
 # The one candidate of context $1 that $2 abbreviates (exact match first).
 _xesvmctl_expand()
@@ -128,7 +175,8 @@ _xesvmctl_value()
     pid) COMPREPLY=($(compgen -W "$(cd /proc && printf '%s ' [0-9]*)" -- "$cur")) ;;
     object) COMPREPLY=($(compgen -W "$(_xesvmctl_words '' object)" -- "$cur")) ;;
     format) COMPREPLY=($(compgen -W "human json prometheus" -- "$cur")) ;;
-    *) COMPREPLY=() ;;
+    # A fixed list: its words are the rows of context "=KIND".
+    *) COMPREPLY=($(compgen -W "$(_xesvmctl_words "=$1" choice)" -- "$cur")) ;;
     esac
     [[ $1 == file || $1 == dir ]] && compopt -o filenames 2>/dev/null
 }
@@ -146,7 +194,7 @@ _xesvmctl_words()
 _xesvmctl()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} cword=$COMP_CWORD
-    local ctx="" obj="" positional=none i w t
+    local ctx="" obj="" positional=none i w t c kind
     COMPREPLY=()
 
     for ((i = 1; i < cword; i++)); do
@@ -179,13 +227,18 @@ _xesvmctl()
         # A keyword or option of the command: skip its value, or complete it.
         t=$(_xesvmctl_expand "$ctx" "$w")
         [[ $w == -* ]] && t=$w
-        if [[ -n $t && ${_xesvmctl_kind[@$ctx|$t]:-none} != none ]]; then
+        kind=${_xesvmctl_kind[@$ctx|$t]:-none}
+        [[ -z $t ]] && kind=none
+        # Its value, and a choice's own argument ("to pagemap ID").
+        while [[ $kind != none ]]; do
             if ((i + 1 == cword)); then
-                _xesvmctl_value "${_xesvmctl_kind[@$ctx|$t]}" "$cur"
+                _xesvmctl_value "$kind" "$cur"
                 return
             fi
             ((i++))
-        fi
+            c=$(_xesvmctl_expand "=$kind" "${COMP_WORDS[i]}")
+            [[ -n $c ]] && kind=${_xesvmctl_kind[@=$kind|$c]:-none} || kind=none
+        done
     done
 
     local words

@@ -33,6 +33,17 @@ __xesvmctl_w ''             -V        option  none    'print the version'
 __xesvmctl_w ''             --version option  none    'print the version'
 __xesvmctl_w ''             -h        option  none    'print this help'
 __xesvmctl_w ''             --help    option  none    'print this help'
+__xesvmctl_w '=location'    default_device choice  none    'the device memory closest to the faulting engine'
+__xesvmctl_w '=location'    system    choice  none    'system memory'
+__xesvmctl_w '=location'    pagemap   choice  number  'the device memory pagemap ID'
+__xesvmctl_w '=policy'      all_pages choice  none    'a GPU fault migrates every page of the range'
+__xesvmctl_w '=policy'      only_system_pages choice  none    'a GPU fault migrates only pages in system memory'
+__xesvmctl_w '=atomic'      undefined choice  none    'whatever the driver does by default'
+__xesvmctl_w '=atomic'      device    choice  none    'atomics by the GPU'
+__xesvmctl_w '=atomic'      global    choice  none    'atomics by GPU and CPU'
+__xesvmctl_w '=atomic'      cpu       choice  none    'atomics by the CPU'
+__xesvmctl_w '=destination' system    choice  none    'system memory'
+__xesvmctl_w '=destination' pagemap   choice  number  'the device memory pagemap ID'
 __xesvmctl_w ''             device    object  none    'xe DRM devices'
 __xesvmctl_w ''             client    object  none    'DRM clients (processes using a device)'
 __xesvmctl_w ''             vm        object  none    'GPU VMs mirroring a process (SVM)'
@@ -43,6 +54,10 @@ __xesvmctl_w ''             stats     object  none    'per-GT SVM statistics'
 __xesvmctl_w ''             snapshot  object  none    'save a snapshot'
 __xesvmctl_w ''             diff      object  file    'compare two snapshots'
 __xesvmctl_w ''             explain   object  number  'explain one address of a process or VM'
+__xesvmctl_w ''             monitor   object  none    'live SVM events'
+__xesvmctl_w ''             madvise   object  window  'set memory attributes (live)'
+__xesvmctl_w ''             migrate   object  window  'migrate SVM ranges (live)'
+__xesvmctl_w ''             gc        object  none    'collect the unmapped ranges of a VM (live)'
 __xesvmctl_w ''             shell     object  none    'interactive shell'
 __xesvmctl_w ''             help      object  object  'help'
 __xesvmctl_w 'device'       show      command none    'list xe DRM devices: PCI address, nodes, memory regions, GTs'
@@ -85,9 +100,41 @@ __xesvmctl_w 'snapshot'     -o        option  file    'write to FILE (atomically
 __xesvmctl_w 'snapshot'     --output  option  file    'write to FILE (atomically) instead of stdout'
 __xesvmctl_w 'snapshot'     -z        option  none    'compress with gzip'
 __xesvmctl_w 'snapshot'     --gzip    option  none    'compress with gzip'
+__xesvmctl_w 'snapshot'     --events  option  seconds 'also record SECONDS of live events (needs CAP_PERFMON or CAP_SYS_ADMIN)'
 __xesvmctl_w 'explain'      pid       keyword pid     'the process whose address it is'
 __xesvmctl_w 'explain'      vm        keyword number  'the VM (handle, xe: ASID) whose address it is'
 __xesvmctl_w 'explain'      dev       keyword device  'only VMs of this device (like -d)'
+__xesvmctl_w 'monitor'      fault     keyword none    'GPU page faults'
+__xesvmctl_w 'monitor'      migrate   keyword none    'migrations'
+__xesvmctl_w 'monitor'      invalidate keyword none    'invalidations (CPU-side changes)'
+__xesvmctl_w 'monitor'      unmap     keyword none    'CPU unmaps of ranges'
+__xesvmctl_w 'monitor'      gc        keyword none    'garbage collections'
+__xesvmctl_w 'monitor'      madvise   keyword none    'memory attribute changes'
+__xesvmctl_w 'monitor'      dev       keyword device  'only this device (like -d)'
+__xesvmctl_w 'monitor'      pid       keyword pid     'only VMs of this process'
+__xesvmctl_w 'monitor'      vm        keyword number  'only this VM (handle, xe: ASID)'
+__xesvmctl_w 'monitor'      addr      keyword window  'only events overlapping this address window'
+__xesvmctl_w 'monitor'      -n        option  number  'stop after COUNT events'
+__xesvmctl_w 'monitor'      --count   option  number  'stop after COUNT events'
+__xesvmctl_w 'monitor'      --duration option  seconds 'stop after SECONDS'
+__xesvmctl_w 'madvise'      dev       keyword device  'the device of the VM (like -d)'
+__xesvmctl_w 'madvise'      pid       keyword pid     'the VM of this process'
+__xesvmctl_w 'madvise'      client    keyword number  'the VM of this DRM client'
+__xesvmctl_w 'madvise'      vm        keyword number  'the VM with this handle (xe: ASID)'
+__xesvmctl_w 'madvise'      preferred-location keyword location 'where the pages should live'
+__xesvmctl_w 'madvise'      migration-policy keyword policy  'which pages a GPU fault migrates'
+__xesvmctl_w 'madvise'      atomic    keyword atomic  'who may do atomic operations'
+__xesvmctl_w 'madvise'      pat       keyword number  'page attribute table index of the GPU mapping'
+__xesvmctl_w 'madvise'      --dry-run option  none    'only show the VMAs the change would leave (works on -f snapshots)'
+__xesvmctl_w 'migrate'      dev       keyword device  'the device of the VM (like -d)'
+__xesvmctl_w 'migrate'      pid       keyword pid     'the VM of this process'
+__xesvmctl_w 'migrate'      client    keyword number  'the VM of this DRM client'
+__xesvmctl_w 'migrate'      vm        keyword number  'the VM with this handle (xe: ASID)'
+__xesvmctl_w 'migrate'      to        keyword destination 'where to move the pages'
+__xesvmctl_w 'gc'           dev       keyword device  'the device of the VM (like -d)'
+__xesvmctl_w 'gc'           pid       keyword pid     'the VM of this process'
+__xesvmctl_w 'gc'           client    keyword number  'the VM of this DRM client'
+__xesvmctl_w 'gc'           vm        keyword number  'the VM with this handle (xe: ASID)'
 
 # Rows of context $ctx, one per line, fields tab-separated.
 function __xesvmctl_rows_of --argument-names ctx
@@ -151,6 +198,9 @@ function __xesvmctl_value --argument-names kind
             __xesvmctl_offer '' object
         case format
             printf '%s\n' human json prometheus
+        case '*'
+            # A fixed list: its words are the rows of context "=KIND".
+            __xesvmctl_offer "=$kind" choice
     end
 end
 
@@ -198,12 +248,19 @@ function __xesvmctl_complete
             test -n "$e"; and set t $e
         end
         set -l k (__xesvmctl_kind $ctx $t)
-        if test $k != none
+        # Its value, and a choice's own argument ("to pagemap ID").
+        while test $k != none
             if test $i -gt $n
                 __xesvmctl_value $k
                 return
             end
+            set -l c (__xesvmctl_expand "=$k" $tokens[$i])
             set i (math $i + 1)
+            if test -n "$c"
+                set k (__xesvmctl_kind "=$k" $c)
+            else
+                set k none
+            end
         end
     end
 

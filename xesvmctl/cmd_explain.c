@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "render.h"
+#include "live.h"
 
 /* ------------------------------------------------------------------ */
 /* Gathering the answer (one JSON object per VM, keys in xesvm-json(7)) */
@@ -182,47 +182,13 @@ static json_t *explain_vm(struct cli *cli, struct show *s,
 static void col_event_time(const void *row, const struct table_column *col,
 			   const struct render_opts *ro, char *buf, size_t size)
 {
-	uint64_t ns;
-
-	if (json_get_u64(row, "time_ns", &ns))
-		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ns / 1000000000,
-			 ns % 1000000000);
-	else
-		snprintf(buf, size, "-");
+	fmt_event_time(buf, size, row);
 }
 
-/* The type-specific keys of an event, "key=value" in the model's order. */
 static void col_event_details(const void *row, const struct table_column *col,
 			      const struct render_opts *ro, char *buf, size_t size)
 {
-	static const char *const common[] = { "time_ns", "type", "device", "vm",
-					      "start", "end" };
-	size_t used = 0;
-	const char *key;
-	json_t *v;
-
-	buf[0] = '\0';
-	json_object_foreach((json_t *)row, key, v) {
-		char value[96];
-		bool skip = false;
-
-		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
-			skip |= strcmp(key, common[i]) == 0;
-		if (skip || used >= size)
-			continue;
-		if (json_is_integer(v))
-			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT,
-				 json_integer_value(v));
-		else if (json_is_string(v))
-			fmt_text(value, sizeof(value), json_string_value(v));
-		else if (json_is_null(v))
-			snprintf(value, sizeof(value), "-");
-		else
-			snprintf(value, sizeof(value), "...");
-		cell_appendf(buf, size, &used, " ", "%s=%s", key, value);
-	}
-	if (!buf[0])
-		snprintf(buf, size, "-");
+	fmt_event_details(buf, size, row);
 }
 
 static void print_cpu_mapping(FILE *out, json_t *cpu, const struct render_opts *ro)
@@ -274,7 +240,7 @@ static void print_events(FILE *out, json_t *events, bool has_source, size_t in_m
 	struct json_rows st;
 
 	if (!has_source) {
-		fprintf(out, "  events: none recorded in this model (events come from snapshots taken with events)\n");
+		fprintf(out, "  events: none recorded in this model (snapshot --events records them)\n");
 		return;
 	}
 	if (!json_array_size(events)) {
@@ -342,19 +308,9 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 
 /* ------------------------------------------------------------------ */
 
-static void describe_target(const struct cli_invocation *inv, char *buf,
-			    size_t size)
-{
-	const char *pid = cli_arg(inv, "pid"), *vm = cli_arg(inv, "vm");
-
-	snprintf(buf, size, "%s%s%s%s%s", pid ? "pid " : "", pid ? pid : "",
-		 pid && vm ? " and " : "", vm ? "vm " : "", vm ? vm : "");
-}
-
 int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
 {
 	json_t *answers = NULL, *doc = NULL;
-	char target[128];
 	struct vm_index ix = { 0 };
 	struct show s;
 	uint64_t addr;
@@ -367,7 +323,6 @@ int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
 				"explain needs pid PID or vm ID: an address means nothing without its address space");
 		return XESVM_E_USAGE;
 	}
-	describe_target(inv, target, sizeof(target));
 	ret = show_begin(cli, inv, "vms", &s);
 	if (ret)
 		return ret;
@@ -375,13 +330,7 @@ int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
 	if (ret)
 		return show_end(cli, &s, ret);
 	if (ix.nvms == 0) {
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0,
-				"no GPU VM of %s%s%s in %s", target,
-				cli_arg(inv, "dev") || cli->device ? " on device " : "",
-				cli_arg(inv, "dev") ? cli_arg(inv, "dev") :
-				cli->device ? cli->device : "",
-				cli->snapshot_path ? "the snapshot" : "the live system");
-		ret = XESVM_E_SYSTEM;
+		ret = cli_no_vm(cli, inv, NULL);
 		goto out;
 	}
 

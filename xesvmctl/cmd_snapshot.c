@@ -5,13 +5,61 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "render.h"
+#include "live.h"
+
+/*
+ * --events SECONDS: the events of the SECONDS from joining the group, while
+ * the rest is gathered, into the model's "events". SIGINT or SIGTERM ends
+ * the recording early; the snapshot is still written, with a note.
+ */
+static int record_events(struct cli *cli, struct event_stream *es,
+			 struct xesvm_model *m, uint64_t t0, double seconds)
+{
+	uint64_t deadline = t0 + (uint64_t)(seconds * 1e9), overruns = 0;
+	json_t *events = xesvm_model_array(m, "events");
+	bool progress = isatty(STDERR_FILENO) && !cli->json;
+	int ret = XESVM_OK;
+
+	for (;;) {
+		uint64_t now = monotonic_ns();
+
+		if (now >= deadline || es->stop_signal)
+			break;
+		if (progress)
+			fprintf(stderr, "\rxesvmctl: recording events: %.1f of %g s, %zu events ",
+				(now - t0) / 1e9, seconds, json_array_size(events));
+		ret = event_stream_wait(cli, es,
+					timeout_until(deadline, progress ? 250 : 3600 * 1000),
+					events);
+		if (ret)
+			break;
+		overruns += event_stream_new_overruns(es);
+	}
+	if (progress)
+		fprintf(stderr, "\rxesvmctl: recorded %zu events in %.1f s%20s\n",
+			json_array_size(events), (monotonic_ns() - t0) / 1e9, "");
+	if (ret)
+		return ret;
+	xesvm_model_set_source(m, "events", "netlink");
+	if (overruns)
+		xesvm_model_note(m, "events: the event socket overran %" PRIu64 " time%s while recording: events were lost",
+				 overruns, overruns == 1 ? "" : "s");
+	if (es->stop_signal)
+		xesvm_model_note(m, "events: recording stopped early by %s after %.1f of %g s",
+				 es->stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+				 (monotonic_ns() - t0) / 1e9, seconds);
+	return XESVM_OK;
+}
 
 int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
 {
 	const char *path = cli_arg(inv, "output");
+	const char *events = cli_arg(inv, "events");
 	bool gzip = cli_flag(inv, "gzip");
+	struct event_stream es = { .sigfd = -1 };
 	struct xesvm_model *m;
+	double seconds = 0;
+	uint64_t t0 = 0;
 	bool owned;
 	int ret;
 
@@ -22,14 +70,37 @@ int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
 				"refusing to write compressed data to a terminal (use -o FILE)");
 		return XESVM_E_USAGE;
 	}
+	if (events && cli_parse_positive(cli, "--events", events, &seconds, false))
+		return XESVM_E_USAGE;
+	if (events && cli->snapshot_path) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"--events records live events; it cannot add them to a snapshot (-f)");
+		return XESVM_E_USAGE;
+	}
+	if (events) {
+		/* First: a missing capability fails before anything is gathered. */
+		ret = event_stream_open(cli, &es, false);
+		if (ret)
+			return ret;
+		t0 = monotonic_ns();
+	}
 	ret = cli_get_model(cli, &m, &owned);
 	if (ret)
-		return ret;
-	cli_show_notes(cli, m);
-	ret = xesvm_snapshot_save(m, path, gzip, &cli->err);
+		goto out;
+	if (events) {
+		ret = record_events(cli, &es, m, t0, seconds);
+		event_stream_close(&es);
+	}
+	if (!ret) {
+		cli_show_notes(cli, m);
+		ret = xesvm_snapshot_save(m, path, gzip, &cli->err);
+	}
 	cli_put_model(m, owned);
 	if (!ret && strcmp(path, "-") != 0 && !cli->json)
 		printf("snapshot written to %s\n", path);
+out:
+	if (es.ev)
+		event_stream_close(&es);
 	return ret;
 }
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <drm/drm_svm.h>
+
 #include "xesvmctl.h"
 
 /* ------------------------------------------------------------------ */
@@ -108,6 +110,114 @@ static const struct cli_param snapshot_params[] = {
 	{ NULL, 'o', "output", "FILE", CLI_VALUE_FILE,
 	  "write to FILE (atomically) instead of stdout" },
 	{ NULL, 'z', "gzip", NULL, CLI_VALUE_NONE, "compress with gzip" },
+	{ NULL, 0, "events", "SECONDS", CLI_VALUE_SECONDS,
+	  "also record SECONDS of live events (needs CAP_PERFMON or CAP_SYS_ADMIN)" },
+	{ 0 },
+};
+
+/*
+ * The live admin commands name one VM: by process, DRM client or handle,
+ * on a device (needed only when the others leave a choice).
+ */
+#define TARGET_PARAMS							\
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,			\
+	  "the device of the VM (like -d)" },				\
+	{ "pid", 0, NULL, "PID", CLI_VALUE_PID,				\
+	  "the VM of this process" },					\
+	{ "client", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
+	  "the VM of this DRM client" },				\
+	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
+	  "the VM with this handle (xe: ASID)" }
+
+/* Choice words are the model's enumeration strings (xesvm-json(7)). */
+static const struct cli_choice preferred_choices[] = {
+	{ "default_device", NULL, CLI_VALUE_NONE,
+	  "the device memory closest to the faulting engine",
+	  DRM_SVM_PREFERRED_LOC_DEFAULT_DEVICE },
+	{ "system", NULL, CLI_VALUE_NONE, "system memory",
+	  DRM_SVM_PREFERRED_LOC_SYSTEM },
+	{ "pagemap", "ID", CLI_VALUE_NUMBER, "the device memory pagemap ID",
+	  DRM_SVM_PREFERRED_LOC_PAGEMAP },
+	{ 0 },
+};
+
+static const struct cli_choice policy_choices[] = {
+	{ "all_pages", NULL, CLI_VALUE_NONE,
+	  "a GPU fault migrates every page of the range",
+	  DRM_SVM_MIGRATION_POLICY_ALL_PAGES },
+	{ "only_system_pages", NULL, CLI_VALUE_NONE,
+	  "a GPU fault migrates only pages in system memory",
+	  DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES },
+	{ 0 },
+};
+
+static const struct cli_choice atomic_choices[] = {
+	{ "undefined", NULL, CLI_VALUE_NONE, "whatever the driver does by default",
+	  DRM_SVM_ATOMIC_ACCESS_UNDEFINED },
+	{ "device", NULL, CLI_VALUE_NONE, "atomics by the GPU",
+	  DRM_SVM_ATOMIC_ACCESS_DEVICE },
+	{ "global", NULL, CLI_VALUE_NONE, "atomics by GPU and CPU",
+	  DRM_SVM_ATOMIC_ACCESS_GLOBAL },
+	{ "cpu", NULL, CLI_VALUE_NONE, "atomics by the CPU",
+	  DRM_SVM_ATOMIC_ACCESS_CPU },
+	{ 0 },
+};
+
+static const struct cli_choice migrate_choices[] = {
+	{ "system", NULL, CLI_VALUE_NONE, "system memory",
+	  DRM_SVM_MIGRATE_TARGET_SYSTEM },
+	{ "pagemap", "ID", CLI_VALUE_NUMBER, "the device memory pagemap ID",
+	  DRM_SVM_MIGRATE_TARGET_PAGEMAP },
+	{ 0 },
+};
+
+static const struct cli_param madvise_params[] = {
+	TARGET_PARAMS,
+	{ "preferred-location", 0, NULL, "default_device|system|pagemap ID",
+	  CLI_VALUE_LOCATION, "where the pages should live" },
+	{ "migration-policy", 0, NULL, "all_pages|only_system_pages",
+	  CLI_VALUE_POLICY, "which pages a GPU fault migrates" },
+	{ "atomic", 0, NULL, "undefined|device|global|cpu", CLI_VALUE_ATOMIC,
+	  "who may do atomic operations" },
+	{ "pat", 0, NULL, "INDEX", CLI_VALUE_NUMBER,
+	  "page attribute table index of the GPU mapping" },
+	{ NULL, 0, "dry-run", NULL, CLI_VALUE_NONE,
+	  "only show the VMAs the change would leave (works on -f snapshots)" },
+	{ 0 },
+};
+
+static const struct cli_param migrate_params[] = {
+	TARGET_PARAMS,
+	{ "to", 0, NULL, "system|pagemap ID", CLI_VALUE_DESTINATION,
+	  "where to move the pages" },
+	{ 0 },
+};
+
+static const struct cli_param gc_params[] = {
+	TARGET_PARAMS,
+	{ 0 },
+};
+
+static const struct cli_param monitor_params[] = {
+	{ "fault", 0, NULL, NULL, CLI_VALUE_NONE, "GPU page faults" },
+	{ "migrate", 0, NULL, NULL, CLI_VALUE_NONE, "migrations" },
+	{ "invalidate", 0, NULL, NULL, CLI_VALUE_NONE,
+	  "invalidations (CPU-side changes)" },
+	{ "unmap", 0, NULL, NULL, CLI_VALUE_NONE, "CPU unmaps of ranges" },
+	{ "gc", 0, NULL, NULL, CLI_VALUE_NONE, "garbage collections" },
+	{ "madvise", 0, NULL, NULL, CLI_VALUE_NONE,
+	  "memory attribute changes" },
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
+	  "only this device (like -d)" },
+	{ "pid", 0, NULL, "PID", CLI_VALUE_PID, "only VMs of this process" },
+	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,
+	  "only this VM (handle, xe: ASID)" },
+	{ "addr", 0, NULL, "ADDR[-END|+LEN]", CLI_VALUE_WINDOW,
+	  "only events overlapping this address window" },
+	{ NULL, 'n', "count", "COUNT", CLI_VALUE_NUMBER,
+	  "stop after COUNT events" },
+	{ NULL, 0, "duration", "SECONDS", CLI_VALUE_SECONDS,
+	  "stop after SECONDS" },
 	{ 0 },
 };
 
@@ -177,6 +287,30 @@ static const struct cli_command explain_commands[] = {
 	{ 0 },
 };
 
+static const struct cli_command monitor_commands[] = {
+	{ NULL, "print live SVM events as they happen (all types unless some are named)",
+	  monitor_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_monitor },
+	{ 0 },
+};
+
+static const struct cli_command madvise_commands[] = {
+	{ NULL, "set memory attributes on a window of a VM; shows the VMAs before and after",
+	  madvise_params, "WINDOW", 1, 1, CLI_VALUE_WINDOW, cmd_madvise },
+	{ 0 },
+};
+
+static const struct cli_command migrate_commands[] = {
+	{ NULL, "move the SVM ranges of a window of a VM to system memory or a pagemap",
+	  migrate_params, "WINDOW", 1, 1, CLI_VALUE_WINDOW, cmd_migrate },
+	{ 0 },
+};
+
+static const struct cli_command gc_commands[] = {
+	{ NULL, "run the garbage collector of a VM now",
+	  gc_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_gc },
+	{ 0 },
+};
+
 static const struct cli_command shell_commands[] = {
 	{ NULL, "interactive shell with history and completion",
 	  no_params, NULL, 0, 0, CLI_VALUE_NONE, cmd_shell },
@@ -200,6 +334,10 @@ const struct cli_object cli_objects[] = {
 	{ "snapshot", "save a snapshot", snapshot_commands, true },
 	{ "diff", "compare two snapshots", diff_commands, true },
 	{ "explain", "explain one address of a process or VM", explain_commands, true },
+	{ "monitor", "live SVM events", monitor_commands, true },
+	{ "madvise", "set memory attributes (live)", madvise_commands, true },
+	{ "migrate", "migrate SVM ranges (live)", migrate_commands, true },
+	{ "gc", "collect the unmapped ranges of a VM (live)", gc_commands, true },
 	{ "shell", "interactive shell", shell_commands, false },
 	{ "help", "help", help_commands, true },
 	{ 0 },
@@ -218,8 +356,23 @@ const char *cli_value_name(enum cli_value v)
 	case CLI_VALUE_DIR: return "dir";
 	case CLI_VALUE_OBJECT: return "object";
 	case CLI_VALUE_FORMAT: return "format";
+	case CLI_VALUE_LOCATION: return "location";
+	case CLI_VALUE_POLICY: return "policy";
+	case CLI_VALUE_ATOMIC: return "atomic";
+	case CLI_VALUE_DESTINATION: return "destination";
 	}
 	return "none";
+}
+
+const struct cli_choice *cli_value_choices(enum cli_value v)
+{
+	switch (v) {
+	case CLI_VALUE_LOCATION: return preferred_choices;
+	case CLI_VALUE_POLICY: return policy_choices;
+	case CLI_VALUE_ATOMIC: return atomic_choices;
+	case CLI_VALUE_DESTINATION: return migrate_choices;
+	default: return NULL;
+	}
 }
 
 const char *const cli_format_names[] = { "human", "json", "prometheus", NULL };
@@ -334,6 +487,65 @@ const char *cli_arg(const struct cli_invocation *inv, const char *name)
 bool cli_flag(const struct cli_invocation *inv, const char *name)
 {
 	return cli_arg(inv, name) != NULL;
+}
+
+const struct cli_choice *cli_choice(const struct cli_invocation *inv,
+				    const char *name, const char **arg)
+{
+	const struct cli_param *p = inv->command->params;
+
+	if (arg)
+		*arg = NULL;
+	for (int i = 0; i < count_params(p); i++) {
+		if (!inv->present[i] || strcmp(param_name(&p[i]), name) != 0)
+			continue;
+		if (arg)
+			*arg = inv->choice_arg[i];
+		return inv->choice[i];
+	}
+	return NULL;
+}
+
+static int count_choices(const struct cli_choice *c)
+{
+	int n = 0;
+
+	while (c && c[n].word)
+		n++;
+	return n;
+}
+
+/* "a, b, c": the words of @c, for messages. */
+static void list_choices(const struct cli_choice *c, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (; c->word && used + 1 < size; c++) {
+		int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+				 c->word);
+
+		used = n < 0 || (size_t)n >= size - used ? size - 1 : used + (size_t)n;
+	}
+}
+
+/* The choice @word names (unique prefix, '-' taken as '_'); -1/-2 as match_prefix. */
+static int match_choice(const struct cli_choice *c, const char *word,
+			char *list, size_t list_size)
+{
+	const char *names[CLI_MAX_PARAMS] = { 0 };
+	char norm[64];
+	int n = count_choices(c);
+	size_t i;
+
+	for (i = 0; word[i] && i + 1 < sizeof(norm); i++)
+		norm[i] = word[i] == '-' ? '_' : word[i];
+	norm[i] = '\0';
+	if (word[i] || n > CLI_MAX_PARAMS)
+		return -1;
+	for (int k = 0; k < n; k++)
+		names[k] = c[k].word;
+	return match_prefix(norm, names, n, list, list_size);
 }
 
 static bool is_help_word(const char *arg)
@@ -516,6 +728,34 @@ int cli_parse(struct cli *cli, int argc, char **argv,
 					"'%s' takes no value", param_name(&p[i]));
 			return XESVM_E_USAGE;
 		}
+		const struct cli_choice *choices = cli_value_choices(p[i].value);
+
+		if (choices) {
+			char list[256];
+			int c = match_choice(choices, value, list, sizeof(list));
+
+			if (c < 0) {
+				if (c == -1)
+					list_choices(choices, list, sizeof(list));
+				xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+						"%s: %s '%s' (choose %s%s)", param_name(&p[i]),
+						c == -2 ? "ambiguous" : "unknown value", value,
+						c == -2 ? "among " : "one of ", list);
+				return XESVM_E_USAGE;
+			}
+			inv->choice[i] = &choices[c];
+			value = choices[c].word;
+			if (inv->choice[i]->metavar) {
+				if (ai >= argc) {
+					xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+							"'%s %s' needs a value (%s)",
+							param_name(&p[i]), value,
+							inv->choice[i]->metavar);
+					return XESVM_E_USAGE;
+				}
+				inv->choice_arg[i] = argv[ai++];
+			}
+		}
 		inv->present[i] = true;
 		inv->values[i] = value;
 	}
@@ -649,6 +889,13 @@ static void dump_params(FILE *out, const char *ctx, const struct cli_param *p)
 void cli_dump_table(FILE *out)
 {
 	dump_params(out, "", cli_global_params);
+	/* The words of a fixed-list value kind, in context "=KIND". */
+	for (int v = 0; v <= CLI_VALUE_DESTINATION; v++)
+		for (const struct cli_choice *c = cli_value_choices((enum cli_value)v);
+		     c && c->word; c++)
+			fprintf(out, "=%s\t%s\tchoice\t%s\t%s\n",
+				cli_value_name((enum cli_value)v), c->word,
+				cli_value_name(c->value), c->help);
 	for (const struct cli_object *o = cli_objects; o->name; o++)
 		fprintf(out, "\t%s\tobject\t%s\t%s\n", o->name,
 			is_direct(o) ? cli_value_name(o->commands[0].positional_value)
@@ -675,9 +922,15 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* Candidates for a value of kind @v. */
 static void emit_value(enum cli_value v, const char *cur,
 		       void (*emit)(const char *, void *), void *data)
 {
+	const struct cli_choice *choices = cli_value_choices(v);
+
+	for (const struct cli_choice *c = choices; c && c->word; c++)
+		if (starts_with(c->word, cur))
+			emit(c->word, data);
 	if (v == CLI_VALUE_FORMAT)
 		for (const char *const *f = cli_format_names; *f; f++)
 			if (starts_with(*f, cur))
@@ -790,6 +1043,22 @@ params:
 					return;
 				}
 				i++;
+			}
+			const struct cli_choice *choices = cli_value_choices(p->value);
+
+			if (choices) {
+				/* "to pagemap ID": the choice's own argument. */
+				char list[8];
+				int c = match_choice(choices, words[i - 1], list,
+						     sizeof(list));
+
+				if (c >= 0 && choices[c].metavar) {
+					if (i == done) {
+						emit_value(choices[c].value, cur, emit, data);
+						return;
+					}
+					i++;
+				}
 			}
 		}
 		for (const struct cli_param *p = cmd->params;

@@ -43,6 +43,11 @@ void json_rows_init(struct table_rows *rows, struct json_rows *st,
 		    json_t *array, const char *collection,
 		    const struct xesvm_query *q);
 
+/* An event's time_ns as seconds ("1823.345512000"), "-" if absent. */
+void fmt_event_time(char *buf, size_t size, const json_t *ev);
+/* The type-specific members of an event, "key=value" in the model's order. */
+void fmt_event_details(char *buf, size_t size, const json_t *ev);
+
 /* Render options from the global options. */
 struct render_opts cli_render_opts(const struct cli *cli);
 

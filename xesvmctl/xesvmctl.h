@@ -29,6 +29,11 @@ enum cli_value {
 	CLI_VALUE_DIR,		/* a directory */
 	CLI_VALUE_OBJECT,	/* an object name of this table */
 	CLI_VALUE_FORMAT,	/* an output format: human, json, prometheus */
+	/* One word of a fixed list (cli_value_choices()): */
+	CLI_VALUE_LOCATION,	/* a preferred location */
+	CLI_VALUE_POLICY,	/* a migration policy */
+	CLI_VALUE_ATOMIC,	/* an atomic access mode */
+	CLI_VALUE_DESTINATION,	/* where migrate moves pages (the last kind) */
 };
 
 /* Output formats (--format; -j is json). */
@@ -44,6 +49,21 @@ extern const char *const cli_format_names[];
 bool cli_parse_format(const char *text, enum cli_format *out);
 
 const char *cli_value_name(enum cli_value v);
+/* The words a value of kind @v may be ({0}-terminated), NULL if any. */
+const struct cli_choice *cli_value_choices(enum cli_value v);
+
+/*
+ * One word a value of a fixed list accepts ("atomic device"), matched by
+ * unique prefix ('-' and '_' alike). A choice may take one argument of its
+ * own ("to pagemap 2"): @metavar and @value say what it is.
+ */
+struct cli_choice {
+	const char *word;
+	const char *metavar;	/* NULL: no argument */
+	enum cli_value value;	/* of the argument; CLI_VALUE_NONE if none */
+	const char *help;
+	uint32_t code;		/* for the command: an enum value */
+};
 
 /*
  * A command parameter: an iproute2-style keyword ("pid 42"), an option
@@ -93,6 +113,9 @@ struct cli_invocation {
 	const struct cli_command *command;
 	const char *values[CLI_MAX_PARAMS];	/* by index into command->params */
 	bool present[CLI_MAX_PARAMS];
+	/* Parameters whose value is a choice: the choice and its argument. */
+	const struct cli_choice *choice[CLI_MAX_PARAMS];
+	const char *choice_arg[CLI_MAX_PARAMS];
 	const char *positional[CLI_MAX_POSITIONAL];
 	int npositional;
 };
@@ -100,6 +123,9 @@ struct cli_invocation {
 /* Value of parameter @name (keyword or long option name), NULL if absent. */
 const char *cli_arg(const struct cli_invocation *inv, const char *name);
 bool cli_flag(const struct cli_invocation *inv, const char *name);
+/* The choice given for parameter @name, NULL if absent; *@arg its argument. */
+const struct cli_choice *cli_choice(const struct cli_invocation *inv,
+				    const char *name, const char **arg);
 
 /* Per-run state: global options, the loaded snapshot, the first error. */
 struct cli {
@@ -215,6 +241,10 @@ int cmd_stats_reset(struct cli *cli, const struct cli_invocation *inv);
 int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv);
 int cmd_diff(struct cli *cli, const struct cli_invocation *inv);
 int cmd_explain(struct cli *cli, const struct cli_invocation *inv);
+int cmd_monitor(struct cli *cli, const struct cli_invocation *inv);
+int cmd_madvise(struct cli *cli, const struct cli_invocation *inv);
+int cmd_migrate(struct cli *cli, const struct cli_invocation *inv);
+int cmd_gc(struct cli *cli, const struct cli_invocation *inv);
 int cmd_shell(struct cli *cli, const struct cli_invocation *inv);
 int cmd_help(struct cli *cli, const struct cli_invocation *inv);
 

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The drm-svm event stream (live.h) and how an event reads for people
+ * (render.h): monitor prints events as they come, snapshot --events
+ * records a window of them, explain shows those touching an address.
+ *
+ * Waiting: one poll() over the events socket, a signalfd for SIGINT and
+ * SIGTERM (blocked while the stream is open, so a signal can neither be
+ * lost between two polls nor kill the process halfway through a line),
+ * and stdout when it is a pipe or socket, whose reader going away shows
+ * as POLLERR/POLLHUP even when no event comes to be written.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live.h"
+
+uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int timeout_until(uint64_t deadline_ns, int cap_ms)
+{
+	uint64_t now = monotonic_ns(), ms;
+
+	if (now >= deadline_ns)
+		return 0;
+	ms = (deadline_ns - now + 999999) / 1000000;
+	return ms < (uint64_t)cap_ms ? (int)ms : cap_ms;
+}
+
+/* ------------------------------------------------------------------ */
+/* Formatting                                                          */
+/* ------------------------------------------------------------------ */
+
+void fmt_event_time(char *buf, size_t size, const json_t *ev)
+{
+	uint64_t ns;
+
+	if (json_get_u64(ev, "time_ns", &ns))
+		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ns / 1000000000,
+			 ns % 1000000000);
+	else
+		snprintf(buf, size, "-");
+}
+
+void fmt_event_details(char *buf, size_t size, const json_t *ev)
+{
+	static const char *const common[] = { "time_ns", "type", "device", "vm",
+					      "pid", "start", "end" };
+	size_t used = 0;
+	const char *key;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_object_foreach((json_t *)ev, key, v) {
+		char value[96];
+		bool skip = false;
+
+		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+			skip |= strcmp(key, common[i]) == 0;
+		if (skip)
+			continue;
+		if (json_is_integer(v))
+			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(v));
+		else if (json_is_string(v))
+			fmt_text(value, sizeof(value), json_string_value(v));
+		else if (json_is_null(v))
+			snprintf(value, sizeof(value), "-");
+		else
+			snprintf(value, sizeof(value), "...");
+		cell_appendf(buf, size, &used, " ", "%s=%s", key, value);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
+/* ------------------------------------------------------------------ */
+/* The stream                                                          */
+/* ------------------------------------------------------------------ */
+
+int event_stream_open(struct cli *cli, struct event_stream *s,
+		      bool watch_stdout)
+{
+	struct stat st;
+	sigset_t stop;
+
+	memset(s, 0, sizeof(*s));
+	s->sigfd = -1;
+	if (xesvm_nl_events_open(&s->ev, &cli->err))
+		return cli_status(cli, XESVM_E_SYSTEM);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &stop, &s->saved_mask) == 0)
+		s->mask_saved = true;
+	s->sigfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (!s->mask_saved || s->sigfd < 0) {
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, errno,
+				"cannot wait for signals: %s", strerror(errno));
+		event_stream_close(s);
+		return XESVM_E_SYSTEM;
+	}
+	if (watch_stdout) {
+		struct sigaction ignore = { .sa_handler = SIG_IGN };
+
+		sigemptyset(&ignore.sa_mask);
+		if (sigaction(SIGPIPE, &ignore, &s->saved_pipe) == 0)
+			s->pipe_saved = true;
+		s->watch_stdout = fstat(STDOUT_FILENO, &st) == 0 &&
+				  (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	}
+	return XESVM_OK;
+}
+
+void event_stream_close(struct event_stream *s)
+{
+	if (s->ev)
+		xesvm_nl_events_close(s->ev);
+	if (s->sigfd >= 0) {
+		struct signalfd_siginfo si;
+
+		/* Take a signal still pending, or unblocking would deliver it. */
+		while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			;
+		close(s->sigfd);
+	}
+	if (s->mask_saved)
+		sigprocmask(SIG_SETMASK, &s->saved_mask, NULL);
+	if (s->pipe_saved)
+		sigaction(SIGPIPE, &s->saved_pipe, NULL);
+	s->ev = NULL;
+	s->sigfd = -1;
+	s->mask_saved = s->pipe_saved = false;
+}
+
+int event_stream_wait(struct cli *cli, struct event_stream *s, int timeout_ms,
+		      json_t *out)
+{
+	struct pollfd fds[3] = {
+		{ .fd = xesvm_nl_events_fd(s->ev), .events = POLLIN },
+		{ .fd = s->sigfd, .events = POLLIN },
+		{ .fd = STDOUT_FILENO, .events = 0 },
+	};
+	nfds_t n = s->watch_stdout ? 3 : 2;
+
+	if (poll(fds, n, timeout_ms) < 0) {
+		if (errno == EINTR)
+			return XESVM_OK;
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, errno,
+				"waiting for events: %s", strerror(errno));
+		return XESVM_E_SYSTEM;
+	}
+	if (fds[1].revents & POLLIN) {
+		struct signalfd_siginfo si;
+
+		if (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			s->stop_signal = (int)si.ssi_signo;
+	}
+	if (n == 3 && (fds[2].revents & (POLLERR | POLLHUP)))
+		s->stdout_gone = true;
+	/* An overrun shows as POLLERR: reading it is what counts it. */
+	if ((fds[0].revents & (POLLIN | POLLERR)) &&
+	    xesvm_nl_events_read(s->ev, out, &cli->err) < 0)
+		return cli_status(cli, XESVM_E_SYSTEM);
+	return XESVM_OK;
+}
+
+uint64_t event_stream_new_overruns(struct event_stream *s)
+{
+	uint64_t now = xesvm_nl_events_overruns(s->ev);
+	uint64_t delta = now - s->overruns_reported;
+
+	s->overruns_reported = now;
+	return delta;
+}
