@@ -138,20 +138,27 @@ static json_t *find_pagemap(struct xesvm_model *m, uint64_t device, uint32_t id)
 	return NULL;
 }
 
-static json_t *events_at(struct xesvm_model *m, const struct vm_entry *v,
-			 uint64_t addr)
+/*
+ * The events touching @addr: the model's, then those a `monitor` printed
+ * earlier in the same shell or batch run.
+ */
+static json_t *events_at(struct cli *cli, struct xesvm_model *m,
+			 const struct vm_entry *v, uint64_t addr)
 {
+	json_t *lists[2] = { xesvm_model_array(m, "events"), cli->seen_events };
 	json_t *out = json_array(), *e;
 	size_t i;
 
-	json_array_foreach(xesvm_model_array(m, "events"), i, e) {
-		uint64_t d, vm, start, end;
+	for (size_t l = 0; l < 2; l++) {
+		json_array_foreach(lists[l], i, e) {
+			uint64_t d, vm, start, end;
 
-		if (json_get_u64(e, "device", &d) && d == v->device &&
-		    json_get_u64(e, "vm", &vm) && vm == v->id &&
-		    json_get_u64(e, "start", &start) && start <= addr &&
-		    json_get_u64(e, "end", &end) && addr < end)
-			json_array_append(out, e);
+			if (json_get_u64(e, "device", &d) && d == v->device &&
+			    json_get_u64(e, "vm", &vm) && vm == v->id &&
+			    json_get_u64(e, "start", &start) && start <= addr &&
+			    json_get_u64(e, "end", &end) && addr < end)
+				json_array_append(out, e);
+		}
 	}
 	return out;
 }
@@ -172,7 +179,7 @@ static json_t *explain_vm(struct cli *cli, struct show *s,
 			 "range", range ? xesvm_range_to_json(range) : NULL,
 			 "pagemap", range ? find_pagemap(s->m, v->device, range->pagemap) : NULL,
 			 "cpu_mapping", cpu,
-			 "events", events_at(s->m, v, addr));
+			 "events", events_at(cli, s->m, v, addr));
 }
 
 /* ------------------------------------------------------------------ */
@@ -227,7 +234,7 @@ static void print_cpu_mapping(FILE *out, json_t *cpu, const struct render_opts *
 }
 
 static void print_events(FILE *out, json_t *events, bool has_source, size_t in_model,
-			 const struct render_opts *ro)
+			 const char *where, const struct render_opts *ro)
 {
 	static const struct table_column cols[] = {
 		{ "TIME", true, col_event_time, NULL, NULL },
@@ -240,15 +247,15 @@ static void print_events(FILE *out, json_t *events, bool has_source, size_t in_m
 	struct json_rows st;
 
 	if (!has_source) {
-		fprintf(out, "  events: none recorded in this model (snapshot --events records them)\n");
+		fprintf(out, "  events: none recorded in this model (snapshot --events records them; so does a monitor earlier in the same shell or batch)\n");
 		return;
 	}
 	if (!json_array_size(events)) {
-		fprintf(out, "  events: none of the %zu in the model touch it\n", in_model);
+		fprintf(out, "  events: none of the %zu %s touch it\n", in_model, where);
 		return;
 	}
-	fprintf(out, "  events touching it (%zu of %zu in the model):\n",
-		json_array_size(events), in_model);
+	fprintf(out, "  events touching it (%zu of %zu %s):\n",
+		json_array_size(events), in_model, where);
 	json_rows_init(&rows, &st, events, "events", NULL);
 	table_render(out, cols, sizeof(cols) / sizeof(cols[0]), &rows, ro, "    ");
 }
@@ -276,6 +283,7 @@ static void print_part(FILE *out, const char *title, const void *item,
 static void print_explained(FILE *out, const struct vm_index *ix,
 			    const struct vm_entry *v, json_t *answer,
 			    uint64_t addr, bool has_events, size_t events_in_model,
+			    const char *events_where,
 			    const struct render_opts *ro)
 {
 	const struct vma_entry *vma = vm_index_find_vma(ix, v, addr);
@@ -303,7 +311,7 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 	}
 	print_cpu_mapping(out, json_object_get(answer, "cpu_mapping"), ro);
 	print_events(out, json_object_get(answer, "events"), has_events,
-		     events_in_model, ro);
+		     events_in_model, events_where, ro);
 }
 
 /* ------------------------------------------------------------------ */
@@ -353,16 +361,20 @@ int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
 		ret = doc ? cli_dump_json(cli, doc) : XESVM_E_SYSTEM;
 	} else {
 		struct render_opts ro = cli_render_opts(cli);
-		size_t nevents = json_array_size(xesvm_model_array(s.m, "events"));
+		size_t nevents = json_array_size(xesvm_model_array(s.m, "events")) +
+				 json_array_size(cli->seen_events);
 		bool has_events = json_object_get(json_object_get(xesvm_model_root(s.m),
-								  "sources"), "events");
+								  "sources"), "events") ||
+				  json_array_size(cli->seen_events);
 
 		for (size_t k = 0; k < ix.nvms; k++) {
 			if (k)
 				fputc('\n', stdout);
 			print_explained(stdout, &ix, &ix.vms[k],
 					json_array_get(answers, k), addr, has_events,
-					nevents, &ro);
+					nevents, json_array_size(cli->seen_events) ?
+					"in the model or seen by monitor" : "in the model",
+					&ro);
 		}
 	}
 out:

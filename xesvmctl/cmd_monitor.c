@@ -26,6 +26,9 @@ static const char *const event_types[] = {
 };
 #define NTYPES (sizeof(event_types) / sizeof(event_types[0]))
 
+/* Events kept for `explain` later in the same shell or batch run. */
+#define SEEN_EVENTS_MAX 10000
+
 struct monitor {
 	struct cli *cli;
 	unsigned int types;		/* bit i: event_types[i]; 0: every type */
@@ -35,6 +38,7 @@ struct monitor {
 	struct xesvm_query *q;		/* device, vm, window */
 	struct xesvm_query *q_owner;	/* the same and pid, through m's VMs */
 	uint64_t limit;			/* -n; 0: none */
+	bool live;			/* events from the kernel, not a snapshot */
 	uint64_t shown, received;
 	const char *stopped_by;
 };
@@ -126,6 +130,13 @@ static void print_event(struct monitor *mo, json_t *ev, const struct render_opts
 		print_event_line(mo, ev, ro);
 	}
 	mo->shown++;
+	if (!mo->live)
+		return;	/* a snapshot's events are in its model already */
+	if (!mo->cli->seen_events)
+		mo->cli->seen_events = json_array();
+	if (json_array_size(mo->cli->seen_events) >= SEEN_EVENTS_MAX)
+		json_array_remove(mo->cli->seen_events, 0);
+	json_array_append(mo->cli->seen_events, ev);
 }
 
 /* Prints what it wants of @batch; false once -n COUNT is reached. */
@@ -350,6 +361,7 @@ int cmd_monitor(struct cli *cli, const struct cli_invocation *inv)
 			xesvm_error_set(&cli->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 			return XESVM_E_SYSTEM;
 		}
+		mo.live = true;
 		ret = live(cli, &mo, duration);
 	}
 	xesvm_query_free(mo.q);

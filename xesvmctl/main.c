@@ -610,5 +610,6 @@ int main(int argc, char **argv)
 	}
 	if (cli.snapshot)
 		xesvm_model_free(cli.snapshot);
+	json_decref(cli.seen_events);
 	return ret;
 }

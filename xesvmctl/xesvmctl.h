@@ -149,6 +149,7 @@ struct cli {
 	struct xesvm_sources sources;
 
 	struct xesvm_model *snapshot;	/* loaded once, reused by batch/shell */
+	json_t *seen_events;		/* printed by monitor, for explain */
 	bool notes_shown;
 	struct xesvm_error err;
 };
