@@ -70,7 +70,9 @@ build_targets() {
 		esac
 		keep+=("$t")
 	done
-	printf '%s\n' "${keep[@]}"
+	# Nothing at all for a patch that touches no kernel object (tools/,
+	# Documentation/): an empty array must not print an empty target.
+	[ ${#keep[@]} -eq 0 ] || printf '%s\n' "${keep[@]}"
 }
 
 # kdoc_warnings FILE LABEL: kernel-doc -Wall messages, line numbers removed.

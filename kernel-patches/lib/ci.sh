@@ -57,6 +57,19 @@ cmd_ci() {
 		else
 			failed=$((failed + 1))
 		fi
+		# kselftest: the vsvm device's kselftest, one result per test case.
+		out=$XESVM_WORK/ci-kselftest.out
+		ci_step kselftest kselftest 2>&1 | tee "$out" || true
+		line=$(grep -E '^kselftest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1 || true)
+		if [ -n "$line" ]; then
+			local words=()
+			read -r -a words <<<"$line"
+			passed=$((passed + words[1]))
+			failed=$((failed + words[3]))
+			skipped=$((skipped + words[5]))
+		else
+			failed=$((failed + 1))
+		fi
 	fi
 	log "ci: total $(($(now_s) - tall)) s"
 	echo "kernel: $passed passed, $failed failed, $skipped skipped"

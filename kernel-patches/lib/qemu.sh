@@ -149,3 +149,48 @@ echo \"XESVM-EXIT-$nonce \$?\""
 	[ -n "${XESVM_KEEP_RUNS:-}" ] || rm -rf "$rundir"
 	return "$status"
 }
+
+# kselftest_build DIR: the vsvm kselftest binary in DIR, built against the
+# uAPI headers of the built kernel (make headers; needs rsync).
+kselftest_build() {
+	local dir=$1
+	mkdir -p "$dir"
+	kmake headers >&2 || die "kselftest: make headers failed"
+	make -s -C "$XESVM_TREE/tools/testing/selftests/drivers/gpu/vsvm" \
+		OUTPUT="$dir" KHDR_INCLUDES="-isystem $XESVM_BUILD/usr/include" >&2 ||
+		die "kselftest: building the vsvm kselftest failed"
+	[ -x "$dir/vsvm_test" ] || die "kselftest: no $dir/vsvm_test after the build"
+}
+
+# kselftest: the vsvm kselftest in QEMU on the built kernel (CONFIG_DRM_VSVM=y).
+# Every test case is one result; a skip counts as a failure, because vsvm
+# is built in: a skip here means the device is missing, not that the test
+# cannot run.
+cmd_kselftest() {
+	[ $# -eq 0 ] || die "kselftest takes no arguments"
+	require_tree
+	local dir=$XESVM_WORK/kselftest out rc=0
+	kselftest_build "$dir"
+	out=$dir/vsvm_test.tap
+	(cd "$dir" && cmd_qemu_run --timeout "${XESVM_KSELFTEST_TIMEOUT:-1200}" -- ./vsvm_test) >"$out" || rc=$?
+	cat "$out"
+	local passed failed skipped
+	passed=$(grep -cE '^ok [0-9]+ [^#]*$' "$out" || true)
+	skipped=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out" || true)
+	failed=$(grep -cE '^not ok [0-9]+' "$out" || true)
+	local planned
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out" | head -n 1)
+	if [ -z "$planned" ] || [ $((passed + skipped + failed)) -ne "$planned" ]; then
+		log "kselftest: incomplete TAP output (plan '${planned:-none}', $((passed + skipped + failed)) results; qemu-run status $rc)"
+		failed=$((failed + 1))
+	elif [ $rc -ne 0 ] && [ "$failed" -eq 0 ]; then
+		log "kselftest: qemu-run failed (status $rc: 124 timeout, 126 kernel splat)"
+		failed=1
+	fi
+	if [ "$skipped" -gt 0 ]; then
+		log "kselftest: $skipped test(s) skipped: vsvm is built in, so this is a failure"
+		failed=$((failed + skipped))
+	fi
+	echo "kselftest: $passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
