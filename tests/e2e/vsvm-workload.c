@@ -26,9 +26,9 @@
  *
  * Then it exits (--once) or holds (--hold): it writes the --ready file and
  * waits for signals without touching its memory. SIGUSR1 re-verifies all
- * data by CPU and GPU, moves the "poke" buffer to system memory and back
- * to the device through GPU faults, and appends the result to the record's
- * "verifications". SIGTERM, SIGINT or SIGHUP end it.
+ * data by CPU and GPU, moves the "poke" buffer to system memory (prefetch)
+ * and back to the device (a GPU atomic add), and appends the result to the
+ * record's "verifications". SIGTERM, SIGINT or SIGHUP end it.
  *
  * Exit status: 0 ok, 1 usage, 2 device or ioctl failure, 3 data mismatch.
  *
@@ -1494,7 +1494,11 @@ static void poke(const siginfo_t *si)
 	}
 	json_object_set_new(v, "mappings", results);
 
-	/* Move the poke buffer: to system memory, back by a GPU fault. */
+	/*
+	 * Move the poke buffer both ways whatever happened before: prefetch to
+	 * system memory, then a GPU atomic add, which needs device memory and
+	 * so migrates it back even from a valid system-memory binding.
+	 */
 	for (i = 0; i < wl.nmaps; i++) {
 		struct mapping *m = &wl.maps[i];
 		uintptr_t b = (uintptr_t)m->base;
@@ -1503,9 +1507,9 @@ static void poke(const siginfo_t *si)
 			continue;
 		ret = prefetch(m, b, b + m->size, DRM_VSVM_PREFETCH_SYSTEM, v);
 		if (!ret)
-			ret = gpu_write(m, b, b + m->size, 100 + n, false, &out);
+			ret = gpu_atomic_add(m, b, b + m->size, n, false, NULL);
 		if (!ret)
-			ret = gpu_verify(m, b, b + m->size, false, "poke", NULL);
+			ret = gpu_verify(m, b, b + m->size, false, "poke", &out);
 		json_object_set_new(v, "poke",
 				    json_pack("{s:s,s:o,s:o,s:b,s:I}", "mapping", m->name,
 					      "start", jaddr(b), "end", jaddr(b + m->size),
