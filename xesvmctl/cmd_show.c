@@ -165,6 +165,14 @@ int show_begin(struct cli *cli, const struct cli_invocation *inv,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
+	/*
+	 * Live range dumps cost a netlink round trip per batch of ranges, so
+	 * they are asked for only by views that show or summarise ranges:
+	 * range show, and the VM views (vm show, explain) whose maps count
+	 * ranges by residency.
+	 */
+	if (needs_view && (!strcmp(needs_view, "ranges") || !strcmp(needs_view, "vms")))
+		cli->sources.ranges = true;
 	ret = cli_get_model(cli, &s->m, &s->owned);
 	if (ret)
 		return ret;
