@@ -65,6 +65,10 @@ enum drm_svm_atomic_access {
  * enum drm_svm_purgeable - Purgeable state of a buffer-object region.
  * @DRM_SVM_PURGEABLE_NONE: Not a buffer object, or the driver has no purgeable
  *   state.
+ * @DRM_SVM_PURGEABLE_WILLNEED: The buffer object's pages are needed.
+ * @DRM_SVM_PURGEABLE_DONTNEED: The pages may be discarded under memory
+ *   pressure.
+ * @DRM_SVM_PURGEABLE_PURGED: The pages were discarded.
  */
 enum drm_svm_purgeable {
 	DRM_SVM_PURGEABLE_NONE,
@@ -136,6 +140,9 @@ enum drm_svm_migrate_direction {
 
 /**
  * enum drm_svm_migrate_trigger - What started a migration.
+ * @DRM_SVM_MIGRATE_TRIGGER_GPU_FAULT: A GPU page fault.
+ * @DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT: A CPU page fault on device memory.
+ * @DRM_SVM_MIGRATE_TRIGGER_PREFETCH: A prefetch asked for by the VM's owner.
  * @DRM_SVM_MIGRATE_TRIGGER_ADMIN: The migrate operation of this family.
  * @DRM_SVM_MIGRATE_TRIGGER_EVICTION: Device memory was reclaimed.
  */
