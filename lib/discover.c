@@ -40,19 +40,18 @@
 #define DRM_RENDER_MINOR_MIN 128
 #define DRM_RENDER_MINOR_MAX 191
 
-static json_t *new_device(int minor, const char *driver)
+/* Documented in gather_internal.h. */
+json_t *xesvm_device_new(int minor, const char *driver, const char *card)
 {
 	json_t *dev = json_object();
-	char card[64];
 
 	if (!dev)
 		return NULL;
-	snprintf(card, sizeof(card), "/dev/dri/card%d", minor);
 	if (json_object_set_new(dev, "minor", json_integer(minor)) ||
-	    json_object_set_new(dev, "driver", json_string(driver)) ||
+	    json_object_set_new(dev, "driver", driver ? json_string(driver) : json_null()) ||
 	    json_object_set_new(dev, "pci_bdf", json_null()) ||
 	    json_object_set_new(dev, "pci_id", json_null()) ||
-	    json_object_set_new(dev, "card", json_string(card)) ||
+	    json_object_set_new(dev, "card", card ? json_string(card) : json_null()) ||
 	    json_object_set_new(dev, "render", json_null()) ||
 	    json_object_set_new(dev, "memory_regions", json_array()) ||
 	    json_object_set_new(dev, "gts", json_array())) {
@@ -60,6 +59,15 @@ static json_t *new_device(int minor, const char *driver)
 		return NULL;
 	}
 	return dev;
+}
+
+/* A device found through its card node: /dev/dri/card<minor>. */
+static json_t *new_device(int minor, const char *driver)
+{
+	char card[64];
+
+	snprintf(card, sizeof(card), "/dev/dri/card%d", minor);
+	return xesvm_device_new(minor, driver, card);
 }
 
 static json_t *memory_region(const char *name, bool known, uint64_t total,

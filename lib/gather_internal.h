@@ -49,6 +49,12 @@ struct xesvm_access {
 };
 
 /*
+ * A "devices" object with every key of the model (xesvm-json(7)): unknown
+ * values null, no memory regions or GTs yet. @driver and @card may be NULL.
+ */
+json_t *xesvm_device_new(int minor, const char *driver, const char *card);
+
+/*
  * Devices from libdrm (live system): appends to the model's "devices"
  * array, sorted by primary minor. Render nodes that cannot be opened
  * leave the memory regions unknown and add a note.

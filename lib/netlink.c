@@ -33,6 +33,7 @@
 
 #include <drm/drm_svm.h>
 
+#include "gather_internal.h"
 #include "model_internal.h"
 #include "netlink_internal.h"
 
@@ -470,21 +471,14 @@ static bool is_pci_bdf(const char *s)
 	return true;
 }
 
+/* A device only the family knows: its name is the PCI address, if any. */
 static json_t *new_device(const struct xesvm_nl_dev *d)
 {
-	json_t *dev = json_object();
+	json_t *dev = xesvm_device_new((int)d->minor,
+					d->driver[0] ? d->driver : NULL, NULL);
 
-	if (!dev)
-		return NULL;
-	if (json_object_set_new(dev, "minor", json_integer(d->minor)) ||
-	    json_object_set_new(dev, "driver", d->driver[0] ? json_string(d->driver) : json_null()) ||
-	    json_object_set_new(dev, "pci_bdf", is_pci_bdf(d->name) ? json_string(d->name) :
-				json_null()) ||
-	    json_object_set_new(dev, "pci_id", json_null()) ||
-	    json_object_set_new(dev, "card", json_null()) ||
-	    json_object_set_new(dev, "render", json_null()) ||
-	    json_object_set_new(dev, "memory_regions", json_array()) ||
-	    json_object_set_new(dev, "gts", json_array())) {
+	if (dev && is_pci_bdf(d->name) &&
+	    json_object_set_new(dev, "pci_bdf", json_string(d->name))) {
 		json_decref(dev);
 		return NULL;
 	}
