@@ -43,33 +43,28 @@ cmd_ci() {
 		elif [ "$(git -C "$XESVM_TREE" rev-list --count base..HEAD)" -gt 0 ]; then
 			failed=$((failed + 1)) # check died before recording anything
 		fi
+		# add_summary NAME: add the step's last "NAME: N passed, N failed,
+		# N skipped" line to the totals; a step without one failed.
+		add_summary() {
+			local line words=()
+			line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped\$" "$out" | tail -n 1 || true)
+			if [ -n "$line" ]; then
+				read -r -a words <<<"$line"
+				passed=$((passed + words[1]))
+				failed=$((failed + words[3]))
+				skipped=$((skipped + words[5]))
+			else
+				failed=$((failed + 1))
+			fi
+		}
 		# kunit: each KUnit case and each console log is one test.
 		out=$XESVM_WORK/ci-kunit.out
 		XESVM_KUNIT_NO_BUILD=1 ci_step kunit kunit 2>&1 | tee "$out" || true
-		local line
-		line=$(grep -E '^kunit: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1 || true)
-		if [ -n "$line" ]; then
-			local words=()
-			read -r -a words <<<"$line"
-			passed=$((passed + words[1]))
-			failed=$((failed + words[3]))
-			skipped=$((skipped + words[5]))
-		else
-			failed=$((failed + 1))
-		fi
+		add_summary kunit
 		# kselftest: the vsvm device's kselftest, one result per test case.
 		out=$XESVM_WORK/ci-kselftest.out
 		ci_step kselftest kselftest 2>&1 | tee "$out" || true
-		line=$(grep -E '^kselftest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1 || true)
-		if [ -n "$line" ]; then
-			local words=()
-			read -r -a words <<<"$line"
-			passed=$((passed + words[1]))
-			failed=$((failed + words[3]))
-			skipped=$((skipped + words[5]))
-		else
-			failed=$((failed + 1))
-		fi
+		add_summary kselftest
 	fi
 	log "ci: total $(($(now_s) - tall)) s"
 	echo "kernel: $passed passed, $failed failed, $skipped skipped"
