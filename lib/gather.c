@@ -629,7 +629,9 @@ static int gather_clients(struct xesvm_model *m, const struct roots *roots,
 			  &any_fdinfo, err))
 		goto out;
 
-	qsort(clients.items, clients.count, sizeof(*clients.items), client_cmp);
+	/* No client at all leaves items NULL: qsort() must not see a NULL base. */
+	if (clients.count)
+		qsort(clients.items, clients.count, sizeof(*clients.items), client_cmp);
 	for (i = 0; i < clients.count; i++) {
 		struct client *c = &clients.items[i];
 		json_t *obj;

@@ -220,6 +220,30 @@ static void test_clients_from_fdinfo_only(void **state)
 	remove_tree(dir);
 }
 
+/*
+ * No client anywhere (no client directories, no DRM fd in proc): an empty
+ * client table, with no qsort() of a NULL array on the way (UBSan's
+ * nonnull-attribute check in the asan stage catches that).
+ */
+static void test_no_clients_at_all(void **state)
+{
+	char dir[256], cmd[1024], debugfs[512], proc[512];
+	struct xesvm_model *m;
+
+	(void)state;
+	copy_tree("debugfs-xe-2gt", dir, sizeof(dir));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/debugfs-xe-2gt/dri/'client-*", dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(debugfs, sizeof(debugfs), "%s/debugfs-xe-2gt", dir);
+	snprintf(proc, sizeof(proc), "%s/empty-proc", dir);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	m = gather_ok(debugfs, proc, false);
+	assert_int_equal(json_array_size(collection(m, "clients")), 0);
+	assert_null(source_of(m, "clients"));
+	xesvm_model_free(m);
+	remove_tree(dir);
+}
+
 static void test_env_roots(void **state)
 {
 	struct xesvm_error err = { 0 };
@@ -539,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_recorded_tree),
 		cmocka_unit_test(test_all_drivers),
 		cmocka_unit_test(test_clients_from_fdinfo_only),
+		cmocka_unit_test(test_no_clients_at_all),
 		cmocka_unit_test(test_env_roots),
 		cmocka_unit_test(test_missing_root),
 		cmocka_unit_test(test_bad_trees),
