@@ -1174,7 +1174,7 @@ int xesvm_nl_events_check_capabilities(struct xesvm_error *err)
 	if (have_capability(CAP_PERFMON) || have_capability(CAP_SYS_ADMIN))
 		return 0;
 	xesvm_error_set(err, XESVM_E_SYSTEM, EPERM,
-			"monitor needs CAP_PERFMON or CAP_SYS_ADMIN: the kernel delivers drm-svm events only to sockets opened with one of them");
+			"receiving drm-svm events needs CAP_PERFMON or CAP_SYS_ADMIN: the kernel delivers them only to sockets opened with one of them");
 	return -1;
 }
 

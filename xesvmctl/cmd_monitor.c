@@ -254,7 +254,7 @@ static int live(struct cli *cli, struct monitor *mo, double duration)
 	json_t *batch = json_array();
 	int ret;
 
-	ret = event_stream_open(cli, &es, true);
+	ret = event_stream_open(cli, &es, "monitor", true);
 	if (ret)
 		goto out_batch;
 	if (mo->filter.device || mo->filter.pid >= 0) {

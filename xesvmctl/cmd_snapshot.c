@@ -79,7 +79,7 @@ int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
 	}
 	if (events) {
 		/* First: a missing capability fails before anything is gathered. */
-		ret = event_stream_open(cli, &es, false);
+		ret = event_stream_open(cli, &es, "snapshot --events", false);
 		if (ret)
 			return ret;
 		t0 = monotonic_ns();

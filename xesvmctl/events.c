@@ -91,15 +91,22 @@ void fmt_event_details(char *buf, size_t size, const json_t *ev)
 /* ------------------------------------------------------------------ */
 
 int event_stream_open(struct cli *cli, struct event_stream *s,
-		      bool watch_stdout)
+		      const char *command, bool watch_stdout)
 {
 	struct stat st;
 	sigset_t stop;
 
 	memset(s, 0, sizeof(*s));
 	s->sigfd = -1;
-	if (xesvm_nl_events_open(&s->ev, &cli->err))
+	if (xesvm_nl_events_open(&s->ev, &cli->err)) {
+		/* The library cannot know which command asked for the events. */
+		struct xesvm_error lib = cli->err;
+
+		cli_clear_error(cli);
+		xesvm_error_set(&cli->err, lib.status ? lib.status : XESVM_E_SYSTEM,
+				lib.sys_errno, "%s: %s", command, lib.msg);
 		return cli_status(cli, XESVM_E_SYSTEM);
+	}
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);

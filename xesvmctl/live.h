@@ -94,13 +94,15 @@ struct event_stream {
 };
 
 /*
- * Joins the events group (a missing capability or family is reported as
- * the library words it) and sets up the signal handling; with
+ * Joins the events group and sets up the signal handling; with
  * @ignore_sigpipe a write to a closed stdout fails with EPIPE instead of
- * killing the process. event_stream_close() undoes all of it.
+ * killing the process. A failure to join (a missing capability or family,
+ * as the library words it) is reported as "@command: ...", @command being
+ * what the user ran ("monitor", "snapshot --events").
+ * event_stream_close() undoes all of it.
  */
 int event_stream_open(struct cli *cli, struct event_stream *s,
-		      bool ignore_sigpipe);
+		      const char *command, bool ignore_sigpipe);
 void event_stream_close(struct event_stream *s);
 
 /*
