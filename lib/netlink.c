@@ -36,6 +36,7 @@
 #include "gather_internal.h"
 #include "model_internal.h"
 #include "netlink_internal.h"
+#include "svm_internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -454,89 +455,31 @@ static int dev_id_of(struct xesvm_nl *nl, uint32_t minor, uint32_t *dev_id,
 	return -1;
 }
 
-/* "dddd:bb:dd.f": dev_name() of a PCI device. */
-static bool is_pci_bdf(const char *s)
-{
-	static const char pattern[] = "xxxx:xx:xx.x";
-	size_t i;
-
-	if (strlen(s) != sizeof(pattern) - 1)
-		return false;
-	for (i = 0; pattern[i]; i++) {
-		bool hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
-
-		if (pattern[i] == 'x' ? !hex : s[i] != pattern[i])
-			return false;
-	}
-	return true;
-}
-
-/* A device only the family knows: its name is the PCI address, if any. */
-static json_t *new_device(const struct xesvm_nl_dev *d)
-{
-	json_t *dev = xesvm_device_new((int)d->minor,
-					d->driver[0] ? d->driver : NULL, NULL);
-
-	if (dev && is_pci_bdf(d->name) &&
-	    json_object_set_new(dev, "pci_bdf", json_string(d->name))) {
-		json_decref(dev);
-		return NULL;
-	}
-	return dev;
-}
-
 /*
  * Devices the family reports: a device already in the model (libdrm,
  * debugfs) gets the family's "name"; another one is added, sorted by minor.
  */
 static int add_devices(struct xesvm_nl *nl, struct xesvm_model *m, struct xesvm_error *err)
 {
-	json_t *devices = xesvm_model_array(m, "devices");
 	bool added = false;
-	size_t i, j;
+	size_t i;
 
-	if (!devices)
-		goto oom;
 	for (i = 0; i < nl->ndevs; i++) {
 		const struct xesvm_nl_dev *d = &nl->devs[i];
-		json_t *dev = NULL, *name;
 
 		if (!d->has_minor) {
 			xesvm_model_note(m, "drm-svm device %s (dev-id %" PRIu32 ") has no primary node: its VMs are left out",
 					 d->name[0] ? d->name : "?", d->dev_id);
 			continue;
 		}
-		for (j = 0; j < json_array_size(devices); j++) {
-			json_t *v = json_object_get(json_array_get(devices, j), "minor");
-
-			if (json_is_integer(v) && json_integer_value(v) >= d->minor) {
-				if (json_integer_value(v) == d->minor)
-					dev = json_array_get(devices, j);
-				break;
-			}
+		if (xesvm_svm_device(m, d->minor, d->driver, d->name, &added)) {
+			xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+			return -1;
 		}
-		if (!dev) {
-			dev = new_device(d);
-			if (!dev || json_array_insert_new(devices, j, dev))
-				goto oom;
-			added = true;
-		}
-		name = d->name[0] ? json_string(d->name) : json_null();
-		if (!name || json_object_set_new(dev, "name", name))
-			goto oom;
 	}
-	if (added) {
-		const char *was = json_string_value(json_object_get(
-			json_object_get(xesvm_model_root(m), "sources"), "devices"));
-		char both[64];
-
-		snprintf(both, sizeof(both), "%s%snetlink", was ? was : "", was ? "+" : "");
-		xesvm_model_set_source(m, "devices", both);
-	}
+	if (added)
+		xesvm_svm_devices_source(m, "netlink");
 	return 0;
-oom:
-	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
-	return -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -636,40 +579,6 @@ static int range_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error
 static bool vm_gone(int e)
 {
 	return e == ENOENT || e == ENODEV || e == ESRCH;
-}
-
-static uint64_t page_size(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-
-	return ps > 0 ? (uint64_t)ps : 4096;
-}
-
-/*
- * The window to dump of a VM spanning [vm_start, vm_end): the filter's
- * window widened to pages and clamped to the VM (the kernel refuses a
- * window past the VM's end). false when they do not meet.
- */
-static bool dump_window(const struct xesvm_filter *f, uint64_t vm_start, uint64_t vm_end,
-			bool *windowed, uint64_t *start, uint64_t *end)
-{
-	uint64_t ps = page_size(), s, e;
-
-	*windowed = false;
-	if (!f || !f->has_window)
-		return true;
-	s = f->start & ~(ps - 1);
-	e = f->end > UINT64_MAX - (ps - 1) ? UINT64_MAX & ~(ps - 1) : (f->end + ps - 1) & ~(ps - 1);
-	if (s < vm_start)
-		s = vm_start;
-	if (e > vm_end)
-		e = vm_end;
-	if (s >= e)
-		return false;
-	*windowed = true;
-	*start = s;
-	*end = e;
-	return true;
 }
 
 static int put_target(struct nl_msg *msg, int dev_attr, int vm_attr, uint32_t dev_id,
@@ -772,7 +681,8 @@ static enum vm_outcome gather_vm(struct xesvm_nl *nl, struct xesvm_model *m, jso
 		struct nl_msg *msg;
 		int rc;
 
-		if (!dump_window(scope->filter, vm_start, vm_end, &windowed, &start, &end))
+		if (!xesvm_svm_range_window(scope->filter, vm_start, vm_end, &windowed, &start,
+					    &end))
 			return VM_OK;	/* the window misses this VM */
 		msg = request(nl, DRM_SVM_CMD_RANGE_GET, true, err);
 		if (!msg)
@@ -801,17 +711,6 @@ static enum vm_outcome gather_vm(struct xesvm_nl *nl, struct xesvm_model *m, jso
 		}
 	}
 	return VM_OK;
-}
-
-/* Drops the VMAs of a VM that went away after they were read. */
-static void drop_vmas(struct xesvm_model *m, uint32_t minor, uint32_t vm)
-{
-	json_t *vmas = xesvm_model_array(m, "vmas");
-	size_t i = json_array_size(vmas);
-
-	while (i-- > 0)
-		if (same_vm(json_array_get(vmas, i), minor, vm))
-			json_array_remove(vmas, i);
 }
 
 static bool have_capability(int cap)
@@ -880,8 +779,8 @@ static int gather_vms(struct xesvm_nl *nl, struct xesvm_model *m,
 			i++;
 			break;
 		case VM_GONE:
-			drop_vmas(m, (uint32_t)json_integer_value(json_object_get(vm, "device")),
-				  (uint32_t)json_integer_value(json_object_get(vm, "vm")));
+			xesvm_svm_drop_vmas(m, (uint32_t)json_integer_value(json_object_get(vm, "device")),
+					    (uint32_t)json_integer_value(json_object_get(vm, "vm")));
 			json_array_remove(vms, i);
 			break;
 		case VM_FAILED:

@@ -27,6 +27,7 @@
 
 #include "gather_internal.h"
 #include "netlink_internal.h"
+#include "svm_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* Attribute sets                                                      */
@@ -439,11 +440,32 @@ static json_t *j_u32(struct dec *d, int type)
 }
 
 /*
- * An enumeration value as its model name; a NULL name maps to JSON null
- * (purgeable "none"). An absent attribute is null; a value past the table
- * is an error.
+ * An enumeration value of attribute @type: checked against the family's
+ * table @e. An absent attribute gives @absent (-1: it must be there).
  */
-static json_t *j_enum(struct dec *d, int type, const char *const *names, size_t count)
+static int get_enum(struct dec *d, int type, const struct xesvm_svm_enum *e, int64_t absent,
+		    uint32_t *out)
+{
+	if (d->failed)
+		return -1;
+	if (!d->tb[type]) {
+		if (absent < 0) {
+			fail(d, "attribute %s is missing", attr_name(d, (unsigned int)type));
+			return -1;
+		}
+		*out = (uint32_t)absent;
+		return 0;
+	}
+	*out = get_u32(d, type);
+	if (*out >= e->count) {
+		fail(d, "attribute %s: unknown value %" PRIu32, attr_name(d, (unsigned int)type), *out);
+		return -1;
+	}
+	return 0;
+}
+
+/* An enumeration value as its model name; absent is null. */
+static json_t *j_enum(struct dec *d, int type, const struct xesvm_svm_enum *e)
 {
 	uint32_t v;
 
@@ -451,12 +473,16 @@ static json_t *j_enum(struct dec *d, int type, const char *const *names, size_t 
 		return NULL;
 	if (!d->tb[type])
 		return json_null();
-	v = get_u32(d, type);
-	if (v >= count) {
-		fail(d, "attribute %s: unknown value %" PRIu32, attr_name(d, (unsigned int)type), v);
-		return NULL;
-	}
-	return names[v] ? json_string(names[v]) : json_null();
+	return get_enum(d, type, e, -1, &v) ? NULL : xesvm_svm_enum_json(e, v);
+}
+
+/* An optional u64 attribute of @tb (set @set) that must fit the model. */
+static int get_opt(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set, int type,
+		   struct xesvm_svm_opt *out)
+{
+	out->known = tb[type] != NULL;
+	out->value = 0;
+	return out->known ? fit_u64(d, tb, set, type, &out->value) : 0;
 }
 
 /* The device of a message: the minor of its dev-id. */
@@ -465,80 +491,6 @@ static int device_of(const struct dec *d, const struct xesvm_nl_devmap *map, int
 {
 	return xesvm_nl_devmap_minor(map, get_u32(d, type), minor) ? 0 : XESVM_NL_UNKNOWN_DEV;
 }
-
-/* ------------------------------------------------------------------ */
-/* Enumerations in the model                                           */
-/* ------------------------------------------------------------------ */
-
-static const char *const kind_names[] = {
-	[DRM_SVM_MEM_KIND_CPU_MIRROR] = "cpu_mirror",
-	[DRM_SVM_MEM_KIND_BO] = "bo",
-	[DRM_SVM_MEM_KIND_USERPTR] = "userptr",
-	[DRM_SVM_MEM_KIND_SPARSE] = "null",	/* xe's name for a sparse VMA */
-};
-
-static const char *const preferred_loc_names[] = {
-	[DRM_SVM_PREFERRED_LOC_DEFAULT_DEVICE] = "default_device",
-	[DRM_SVM_PREFERRED_LOC_SYSTEM] = "system",
-	[DRM_SVM_PREFERRED_LOC_PAGEMAP] = "pagemap",
-};
-
-static const char *const migration_policy_names[] = {
-	[DRM_SVM_MIGRATION_POLICY_ALL_PAGES] = "all_pages",
-	[DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES] = "only_system_pages",
-};
-
-static const char *const atomic_access_names[] = {
-	[DRM_SVM_ATOMIC_ACCESS_UNDEFINED] = "undefined",
-	[DRM_SVM_ATOMIC_ACCESS_DEVICE] = "device",
-	[DRM_SVM_ATOMIC_ACCESS_GLOBAL] = "global",
-	[DRM_SVM_ATOMIC_ACCESS_CPU] = "cpu",
-};
-
-static const char *const purgeable_names[] = {
-	[DRM_SVM_PURGEABLE_NONE] = NULL,
-	[DRM_SVM_PURGEABLE_WILLNEED] = "willneed",
-	[DRM_SVM_PURGEABLE_DONTNEED] = "dontneed",
-	[DRM_SVM_PURGEABLE_PURGED] = "purged",
-};
-
-static const char *const event_type_names[] = {
-	[DRM_SVM_EVENT_TYPE_GPU_FAULT] = "fault",
-	[DRM_SVM_EVENT_TYPE_MIGRATE] = "migrate",
-	[DRM_SVM_EVENT_TYPE_INVALIDATE] = "invalidate",
-	[DRM_SVM_EVENT_TYPE_UNMAP] = "unmap",
-	[DRM_SVM_EVENT_TYPE_GC] = "gc",
-	[DRM_SVM_EVENT_TYPE_MEM_ATTR] = "madvise",
-};
-
-static const char *const direction_names[] = {
-	[DRM_SVM_MIGRATE_DIRECTION_TO_DEVMEM] = "to_device",
-	[DRM_SVM_MIGRATE_DIRECTION_TO_RAM] = "to_ram",
-};
-
-static const char *const trigger_names[] = {
-	[DRM_SVM_MIGRATE_TRIGGER_GPU_FAULT] = "gpu_fault",
-	[DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT] = "cpu_fault",
-	[DRM_SVM_MIGRATE_TRIGGER_PREFETCH] = "prefetch",
-	[DRM_SVM_MIGRATE_TRIGGER_ADMIN] = "admin",
-	[DRM_SVM_MIGRATE_TRIGGER_EVICTION] = "eviction",
-};
-
-#define ENUM(d, type, names) j_enum(d, type, names, sizeof(names) / sizeof(names[0]))
-
-/* Kernel range flag -> model flag. */
-static const struct {
-	uint32_t kernel;
-	uint32_t model;
-} range_flag_map[] = {
-	{ DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, XESVM_RANGE_MIGRATE_DEVMEM },
-	{ DRM_SVM_RANGE_FLAGS_UNMAPPED, XESVM_RANGE_UNMAPPED },
-	{ DRM_SVM_RANGE_FLAGS_PARTIAL_UNMAP, XESVM_RANGE_PARTIAL_UNMAP },
-	{ DRM_SVM_RANGE_FLAGS_DEVMEM, XESVM_RANGE_HAS_DEVMEM_PAGES },
-	{ DRM_SVM_RANGE_FLAGS_DMA_MAPPED, XESVM_RANGE_HAS_DMA_MAPPING },
-	{ DRM_SVM_RANGE_FLAGS_STALE, XESVM_RANGE_STALE },
-	{ DRM_SVM_RANGE_FLAGS_GC_PENDING, XESVM_RANGE_GC_PENDING },
-};
 
 /* ------------------------------------------------------------------ */
 /* Decoders                                                            */
@@ -567,24 +519,10 @@ int xesvm_nl_decode_dev(const struct nlmsghdr *nlh, struct xesvm_nl_dev *out,
 	return 0;
 }
 
-/* A JSON string of a string attribute; "" and absent are null. */
-static json_t *j_str(struct dec *d, int type)
-{
-	const char *s;
-
-	if (d->failed)
-		return NULL;
-	if (!d->tb[type])
-		return json_null();
-	s = nla_data(d->tb[type]);
-	return *s ? xesvm_kernel_string(s, strlen(s)) : json_null();
-}
-
 int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap *map,
 		       json_t **out, struct xesvm_error *err)
 {
-	uint32_t minor;
-	json_t *vm;
+	struct xesvm_svm_vm v = { 0 };
 	struct dec d;
 	int rc;
 
@@ -593,34 +531,31 @@ int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	    require(&d, DRM_SVM_A_VM_DEV_ID, DRM_SVM_A_VM_VM_ID, DRM_SVM_A_VM_START,
 		    DRM_SVM_A_VM_END, 0))
 		return -1;
-	rc = device_of(&d, map, DRM_SVM_A_VM_DEV_ID, &minor);
+	rc = device_of(&d, map, DRM_SVM_A_VM_DEV_ID, &v.device);
 	if (rc)
 		return rc;
-	vm = json_object();
-	if (!vm) {
+	v.vm = get_u32(&d, DRM_SVM_A_VM_VM_ID);
+	/* pid 0: the owner is not visible in our pid namespace. */
+	if (d.tb[DRM_SVM_A_VM_PID])
+		v.pid = get_u32(&d, DRM_SVM_A_VM_PID);
+	if (d.tb[DRM_SVM_A_VM_COMM]) {
+		v.comm = nla_data(d.tb[DRM_SVM_A_VM_COMM]);
+		v.comm_len = strlen(v.comm);	/* check_sizes(): NUL-terminated */
+	}
+	if (get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_CLIENT_ID, &v.client_id) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_VM_START, &v.start) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_VM_END, &v.end) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_RANGES, &v.ranges) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GPUSVM_ID, &v.gpusvm_id) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_NOTIFIERS, &v.notifiers) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DEVMEM_RANGES, &v.devmem_ranges) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GENERATION, &v.generation))
+		return -1;
+	*out = xesvm_svm_vm_json(&v);
+	if (!*out) {
 		oom(&d);
 		return -1;
 	}
-	put(&d, vm, "device", json_integer(minor));
-	put(&d, vm, "vm", j_u32(&d, DRM_SVM_A_VM_VM_ID));
-	/* pid 0: the owner is not visible in our pid namespace. */
-	put(&d, vm, "pid", d.tb[DRM_SVM_A_VM_PID] && get_u32(&d, DRM_SVM_A_VM_PID) ?
-		j_u32(&d, DRM_SVM_A_VM_PID) : json_null());
-	put(&d, vm, "comm", j_str(&d, DRM_SVM_A_VM_COMM));
-	put(&d, vm, "client_id", j_u64(&d, DRM_SVM_A_VM_CLIENT_ID));
-	put(&d, vm, "start", j_u64(&d, DRM_SVM_A_VM_START));
-	put(&d, vm, "end", j_u64(&d, DRM_SVM_A_VM_END));
-	put(&d, vm, "num_vmas", json_null());
-	put(&d, vm, "num_ranges", j_u64(&d, DRM_SVM_A_VM_RANGES));
-	put(&d, vm, "gpusvm_id", j_u64(&d, DRM_SVM_A_VM_GPUSVM_ID));
-	put(&d, vm, "notifiers", j_u64(&d, DRM_SVM_A_VM_NOTIFIERS));
-	put(&d, vm, "devmem_ranges", j_u64(&d, DRM_SVM_A_VM_DEVMEM_RANGES));
-	put(&d, vm, "generation", j_u64(&d, DRM_SVM_A_VM_GENERATION));
-	if (d.failed) {
-		json_decref(vm);
-		return -1;
-	}
-	*out = vm;
 	return 0;
 }
 
@@ -658,10 +593,10 @@ int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 		return -1;
 	}
 	kflags = get_u32(&d, DRM_SVM_A_RANGE_FLAGS);
-	for (i = 0; i < sizeof(range_flag_map) / sizeof(range_flag_map[0]); i++)
-		if (kflags & range_flag_map[i].kernel) {
-			r.flags |= range_flag_map[i].model;
-			kflags &= ~range_flag_map[i].kernel;
+	for (i = 0; i < xesvm_svm_range_flag_count; i++)
+		if (kflags & xesvm_svm_range_flags[i].uapi) {
+			r.flags |= xesvm_svm_range_flags[i].model;
+			kflags &= ~xesvm_svm_range_flags[i].uapi;
 		}
 	if (kflags) {
 		fail(&d, "attribute flags: unknown bits 0x%" PRIx32, kflags);
@@ -688,9 +623,7 @@ int xesvm_nl_decode_mem_attr(const struct nlmsghdr *nlh,
 			     const struct xesvm_nl_devmap *map, json_t **out,
 			     struct xesvm_error *err)
 {
-	uint64_t start, end;
-	uint32_t minor;
-	json_t *vma;
+	struct xesvm_svm_vma a = { 0 };
 	struct dec d;
 	int rc;
 
@@ -702,81 +635,68 @@ int xesvm_nl_decode_mem_attr(const struct nlmsghdr *nlh,
 		    DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY,
 		    DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_A_MEM_ATTR_PAT_INDEX, 0))
 		return -1;
-	rc = device_of(&d, map, DRM_SVM_A_MEM_ATTR_DEV_ID, &minor);
+	rc = device_of(&d, map, DRM_SVM_A_MEM_ATTR_DEV_ID, &a.device);
 	if (rc)
 		return rc;
-	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_START, &start) ||
-	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_END, &end))
+	a.vm = get_u32(&d, DRM_SVM_A_MEM_ATTR_VM_ID);
+	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_START, &a.start) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_END, &a.end))
 		return -1;
-	if (end <= start) {
-		fail(&d, "region end 0x%" PRIx64 " is not above its start 0x%" PRIx64, end, start);
+	if (a.end <= a.start) {
+		fail(&d, "region end 0x%" PRIx64 " is not above its start 0x%" PRIx64, a.end,
+		     a.start);
 		return -1;
 	}
-	vma = json_object();
-	if (!vma) {
+	/* Absent when the preferred location is not a pagemap. */
+	if (d.tb[DRM_SVM_A_MEM_ATTR_PAGEMAP_ID])
+		a.pagemap = get_u32(&d, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID);
+	a.pat_index = nla_get_u16(d.tb[DRM_SVM_A_MEM_ATTR_PAT_INDEX]);
+	if (get_enum(&d, DRM_SVM_A_MEM_ATTR_KIND, &xesvm_svm_mem_kind, -1, &a.kind) ||
+	    get_enum(&d, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, &xesvm_svm_preferred_loc, -1,
+		     &a.preferred_loc) ||
+	    get_enum(&d, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, &xesvm_svm_migration_policy, -1,
+		     &a.migration_policy) ||
+	    get_enum(&d, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, &xesvm_svm_atomic_access, -1,
+		     &a.atomic_access) ||
+	    get_enum(&d, DRM_SVM_A_MEM_ATTR_PURGEABLE, &xesvm_svm_purgeable,
+		     DRM_SVM_PURGEABLE_NONE, &a.purgeable))
+		return -1;
+	*out = xesvm_svm_vma_json(&a);
+	if (!*out) {
 		oom(&d);
 		return -1;
 	}
-	put(&d, vma, "device", json_integer(minor));
-	put(&d, vma, "vm", j_u32(&d, DRM_SVM_A_MEM_ATTR_VM_ID));
-	put(&d, vma, "start", json_integer((json_int_t)start));
-	put(&d, vma, "end", json_integer((json_int_t)end));
-	put(&d, vma, "kind", ENUM(&d, DRM_SVM_A_MEM_ATTR_KIND, kind_names));
-	put(&d, vma, "preferred_location",
-	    ENUM(&d, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, preferred_loc_names));
-	put(&d, vma, "preferred_pagemap", j_u32(&d, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID));
-	put(&d, vma, "migration_policy",
-	    ENUM(&d, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, migration_policy_names));
-	put(&d, vma, "atomic_access",
-	    ENUM(&d, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, atomic_access_names));
-	put(&d, vma, "pat_index",
-	    d.failed ? NULL : json_integer(nla_get_u16(d.tb[DRM_SVM_A_MEM_ATTR_PAT_INDEX])));
-	put(&d, vma, "purgeable", ENUM(&d, DRM_SVM_A_MEM_ATTR_PURGEABLE, purgeable_names));
-	if (d.failed) {
-		json_decref(vma);
-		return -1;
-	}
-	*out = vma;
 	return 0;
 }
 
-/* {count, pages, bytes, fail_*} of a migrate-stats nest (nulls when absent). */
-static json_t *migrate_stats(struct dec *d, const struct nlattr *nest)
+/* The counters of a migrate-stats nest (unknown when absent). */
+static int migrate_stats(struct dec *d, const struct nlattr *nest,
+			 struct xesvm_svm_migrate_stats *out)
 {
-	static const struct {
-		const char *key;
-		int type;
-	} keys[] = {
-		{ "count", DRM_SVM_A_MIGRATE_STATS_COUNT },
-		{ "pages", DRM_SVM_A_MIGRATE_STATS_PAGES },
-		{ "bytes", DRM_SVM_A_MIGRATE_STATS_BYTES },
-		{ "fail_enomem", DRM_SVM_A_MIGRATE_STATS_FAIL_NOMEM },
-		{ "fail_ebusy", DRM_SVM_A_MIGRATE_STATS_FAIL_BUSY },
-		{ "fail_efault", DRM_SVM_A_MIGRATE_STATS_FAIL_FAULT },
-		{ "fail_other", DRM_SVM_A_MIGRATE_STATS_FAIL_OTHER },
+	static const int types[XESVM_SVM_MIGRATE_STAT_COUNT] = {
+		[XESVM_SVM_MIGRATE_COUNT] = DRM_SVM_A_MIGRATE_STATS_COUNT,
+		[XESVM_SVM_MIGRATE_PAGES] = DRM_SVM_A_MIGRATE_STATS_PAGES,
+		[XESVM_SVM_MIGRATE_BYTES] = DRM_SVM_A_MIGRATE_STATS_BYTES,
+		[XESVM_SVM_MIGRATE_FAIL_NOMEM] = DRM_SVM_A_MIGRATE_STATS_FAIL_NOMEM,
+		[XESVM_SVM_MIGRATE_FAIL_BUSY] = DRM_SVM_A_MIGRATE_STATS_FAIL_BUSY,
+		[XESVM_SVM_MIGRATE_FAIL_FAULT] = DRM_SVM_A_MIGRATE_STATS_FAIL_FAULT,
+		[XESVM_SVM_MIGRATE_FAIL_OTHER] = DRM_SVM_A_MIGRATE_STATS_FAIL_OTHER,
 	};
 	struct nlattr *tb[MAX_ATTR + 1] = { NULL };
-	json_t *obj;
-	size_t i;
+	int i;
 
 	if (d->failed)
-		return NULL;
+		return -1;
 	if (nest && (nla_parse_nested(tb, DRM_SVM_A_MIGRATE_STATS_MAX, (struct nlattr *)nest,
 				      NULL) ||
 		     check_sizes(d, tb, XESVM_NL_SET_MIGRATE_STATS))) {
 		fail(d, "malformed migration statistics");
-		return NULL;
+		return -1;
 	}
-	obj = json_object();
-	if (!obj)
-		return NULL;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		put(d, obj, keys[i].key, j_u64_in(d, tb, XESVM_NL_SET_MIGRATE_STATS, keys[i].type));
-	if (d->failed) {
-		json_decref(obj);
-		return NULL;
-	}
-	return obj;
+	for (i = 0; i < XESVM_SVM_MIGRATE_STAT_COUNT; i++)
+		if (get_opt(d, tb, XESVM_NL_SET_MIGRATE_STATS, types[i], &out->v[i]))
+			return -1;
+	return 0;
 }
 
 int xesvm_nl_decode_pagemap(const struct nlmsghdr *nlh,
@@ -785,9 +705,7 @@ int xesvm_nl_decode_pagemap(const struct nlmsghdr *nlh,
 {
 	struct nlattr *st[MAX_ATTR + 1] = { NULL };
 	const enum xesvm_nl_set sset = XESVM_NL_SET_PAGEMAP_STATS;
-	uint32_t minor, id;
-	json_t *pm, *stats, *enabled = NULL;
-	char name[32];
+	struct xesvm_svm_pagemap p = { .enabled = -1 };
 	struct dec d;
 	int rc;
 
@@ -796,7 +714,7 @@ int xesvm_nl_decode_pagemap(const struct nlmsghdr *nlh,
 		  err) ||
 	    require(&d, DRM_SVM_A_PAGEMAP_DEV_ID, DRM_SVM_A_PAGEMAP_PAGEMAP_ID, 0))
 		return -1;
-	rc = device_of(&d, map, DRM_SVM_A_PAGEMAP_DEV_ID, &minor);
+	rc = device_of(&d, map, DRM_SVM_A_PAGEMAP_DEV_ID, &p.device);
 	if (rc)
 		return rc;
 	if (d.tb[DRM_SVM_A_PAGEMAP_STATS] &&
@@ -806,49 +724,32 @@ int xesvm_nl_decode_pagemap(const struct nlmsghdr *nlh,
 		fail(&d, "malformed attribute stats");
 		return -1;
 	}
-	id = get_u32(&d, DRM_SVM_A_PAGEMAP_PAGEMAP_ID);
-	/* The family names pagemaps by id only; the region is not known here. */
-	snprintf(name, sizeof(name), "pagemap%" PRIu32, id);
-	pm = json_object();
-	stats = json_object();
-	if (!pm || !stats) {
-		json_decref(pm);
-		json_decref(stats);
+	p.id = get_u32(&d, DRM_SVM_A_PAGEMAP_PAGEMAP_ID);
+	/* "0 if not known" in the spec, as when absent. */
+	if ((d.tb[DRM_SVM_A_PAGEMAP_SIZE] &&
+	     fit_u64(&d, d.tb, d.set, DRM_SVM_A_PAGEMAP_SIZE, &p.size)) ||
+	    migrate_stats(&d, st[DRM_SVM_A_PAGEMAP_STATS_TO_DEVMEM], &p.to_devmem) ||
+	    migrate_stats(&d, st[DRM_SVM_A_PAGEMAP_STATS_TO_RAM], &p.to_ram) ||
+	    get_opt(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS, &p.cpu_faults) ||
+	    get_opt(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS_DEFERRED,
+		    &p.cpu_faults_deferred) ||
+	    get_opt(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_EVICTIONS, &p.evictions) ||
+	    get_opt(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_DEVMEM_PAGES, &p.devmem_pages))
+		return -1;
+	if (st[DRM_SVM_A_PAGEMAP_STATS_ENABLED]) {
+		uint8_t v = nla_get_u8(st[DRM_SVM_A_PAGEMAP_STATS_ENABLED]);
+
+		if (v > 1) {
+			fail(&d, "attribute enabled: %u is not 0 or 1", v);
+			return -1;
+		}
+		p.enabled = v;
+	}
+	*out = xesvm_svm_pagemap_json(&p);
+	if (!*out) {
 		oom(&d);
 		return -1;
 	}
-	put(&d, pm, "device", json_integer(minor));
-	put(&d, pm, "id", json_integer(id));
-	put(&d, pm, "name", json_string(name));
-	put(&d, pm, "region", json_null());
-	/* "0 if not known" in the spec. */
-	put(&d, pm, "size_bytes", d.tb[DRM_SVM_A_PAGEMAP_SIZE] &&
-	    get_u64(&d, DRM_SVM_A_PAGEMAP_SIZE) ? j_u64(&d, DRM_SVM_A_PAGEMAP_SIZE) : json_null());
-	put(&d, stats, "to_device", migrate_stats(&d, st[DRM_SVM_A_PAGEMAP_STATS_TO_DEVMEM]));
-	put(&d, stats, "to_ram", migrate_stats(&d, st[DRM_SVM_A_PAGEMAP_STATS_TO_RAM]));
-	put(&d, stats, "cpu_faults", j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS));
-	put(&d, stats, "cpu_faults_deferred",
-	    j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS_DEFERRED));
-	put(&d, stats, "evictions", j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_EVICTIONS));
-	put(&d, stats, "device_pages_in_use",
-	    j_u64_in(&d, st, sset, DRM_SVM_A_PAGEMAP_STATS_DEVMEM_PAGES));
-	put(&d, pm, "stats", stats);
-	if (!d.failed && st[DRM_SVM_A_PAGEMAP_STATS_ENABLED]) {
-		uint8_t v = nla_get_u8(st[DRM_SVM_A_PAGEMAP_STATS_ENABLED]);
-
-		if (v > 1)
-			fail(&d, "attribute enabled: %u is not 0 or 1", v);
-		else
-			enabled = json_boolean(v);
-	} else {
-		enabled = json_null();
-	}
-	put(&d, pm, "stats_enabled", enabled);
-	if (d.failed) {
-		json_decref(pm);
-		return -1;
-	}
-	*out = pm;
 	return 0;
 }
 
@@ -872,7 +773,7 @@ int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
 		return -1;
 	}
 	put(&d, ev, "time_ns", j_u64(&d, DRM_SVM_A_EVENT_TIMESTAMP));
-	put(&d, ev, "type", ENUM(&d, DRM_SVM_A_EVENT_TYPE, event_type_names));
+	put(&d, ev, "type", j_enum(&d, DRM_SVM_A_EVENT_TYPE, &xesvm_svm_event_type));
 	if (d.tb[DRM_SVM_A_EVENT_DEV_ID] && !device_of(&d, map, DRM_SVM_A_EVENT_DEV_ID, &minor)) {
 		put(&d, ev, "device", json_integer(minor));
 	} else {
@@ -890,8 +791,8 @@ int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
 		break;
 	case DRM_SVM_EVENT_TYPE_MIGRATE:
 		put(&d, ev, "pagemap", j_u32(&d, DRM_SVM_A_EVENT_PAGEMAP_ID));
-		put(&d, ev, "direction", ENUM(&d, DRM_SVM_A_EVENT_DIRECTION, direction_names));
-		put(&d, ev, "trigger", ENUM(&d, DRM_SVM_A_EVENT_TRIGGER, trigger_names));
+		put(&d, ev, "direction", j_enum(&d, DRM_SVM_A_EVENT_DIRECTION, &xesvm_svm_migrate_direction));
+		put(&d, ev, "trigger", j_enum(&d, DRM_SVM_A_EVENT_TRIGGER, &xesvm_svm_migrate_trigger));
 		put(&d, ev, "pages", j_u64(&d, DRM_SVM_A_EVENT_PAGES));
 		break;
 	case DRM_SVM_EVENT_TYPE_GC:

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The SVM objects of the model, built the same way for every SVM source
+ * (svm_internal.h): the drm-svm netlink family and the SVM debugfs files
+ * describe the same kernel state, and a VM, VMA, range or pagemap must
+ * look the same whichever of them it came from (issue 6). Key sets and
+ * their order are those of xesvm-json(7).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <drm/drm_svm.h>
+
+#include "gather_internal.h"
+#include "svm_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Enumerations                                                        */
+/* ------------------------------------------------------------------ */
+
+#define ENUM_TABLE(var, spec_name, ...) \
+	static const struct xesvm_svm_enum_value var##_values[] = { __VA_ARGS__ }; \
+	const struct xesvm_svm_enum var = { \
+		spec_name, var##_values, \
+		(uint32_t)(sizeof(var##_values) / sizeof(var##_values[0])) \
+	}
+
+ENUM_TABLE(xesvm_svm_mem_kind, "mem-kind",
+	[DRM_SVM_MEM_KIND_CPU_MIRROR] = { "cpu-mirror", "cpu_mirror" },
+	[DRM_SVM_MEM_KIND_BO] = { "bo", "bo" },
+	[DRM_SVM_MEM_KIND_USERPTR] = { "userptr", "userptr" },
+	/* xe's name for a VMA without backing */
+	[DRM_SVM_MEM_KIND_SPARSE] = { "sparse", "null" });
+
+ENUM_TABLE(xesvm_svm_preferred_loc, "preferred-loc",
+	[DRM_SVM_PREFERRED_LOC_DEFAULT_DEVICE] = { "default-device", "default_device" },
+	[DRM_SVM_PREFERRED_LOC_SYSTEM] = { "system", "system" },
+	[DRM_SVM_PREFERRED_LOC_PAGEMAP] = { "pagemap", "pagemap" });
+
+ENUM_TABLE(xesvm_svm_migration_policy, "migration-policy",
+	[DRM_SVM_MIGRATION_POLICY_ALL_PAGES] = { "all-pages", "all_pages" },
+	[DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES] = { "only-system-pages",
+							 "only_system_pages" });
+
+ENUM_TABLE(xesvm_svm_atomic_access, "atomic-access",
+	[DRM_SVM_ATOMIC_ACCESS_UNDEFINED] = { "undefined", "undefined" },
+	[DRM_SVM_ATOMIC_ACCESS_DEVICE] = { "device", "device" },
+	[DRM_SVM_ATOMIC_ACCESS_GLOBAL] = { "global", "global" },
+	[DRM_SVM_ATOMIC_ACCESS_CPU] = { "cpu", "cpu" });
+
+ENUM_TABLE(xesvm_svm_purgeable, "purgeable",
+	/* Not a buffer object: "not applicable", null in the model. */
+	[DRM_SVM_PURGEABLE_NONE] = { "none", NULL },
+	[DRM_SVM_PURGEABLE_WILLNEED] = { "willneed", "willneed" },
+	[DRM_SVM_PURGEABLE_DONTNEED] = { "dontneed", "dontneed" },
+	[DRM_SVM_PURGEABLE_PURGED] = { "purged", "purged" });
+
+ENUM_TABLE(xesvm_svm_event_type, "event-type",
+	[DRM_SVM_EVENT_TYPE_GPU_FAULT] = { "gpu-fault", "fault" },
+	[DRM_SVM_EVENT_TYPE_MIGRATE] = { "migrate", "migrate" },
+	[DRM_SVM_EVENT_TYPE_INVALIDATE] = { "invalidate", "invalidate" },
+	[DRM_SVM_EVENT_TYPE_UNMAP] = { "unmap", "unmap" },
+	[DRM_SVM_EVENT_TYPE_GC] = { "gc", "gc" },
+	[DRM_SVM_EVENT_TYPE_MEM_ATTR] = { "mem-attr", "madvise" });
+
+ENUM_TABLE(xesvm_svm_migrate_direction, "migrate-direction",
+	[DRM_SVM_MIGRATE_DIRECTION_TO_DEVMEM] = { "to-devmem", "to_device" },
+	[DRM_SVM_MIGRATE_DIRECTION_TO_RAM] = { "to-ram", "to_ram" });
+
+ENUM_TABLE(xesvm_svm_migrate_trigger, "migrate-trigger",
+	[DRM_SVM_MIGRATE_TRIGGER_GPU_FAULT] = { "gpu-fault", "gpu_fault" },
+	[DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT] = { "cpu-fault", "cpu_fault" },
+	[DRM_SVM_MIGRATE_TRIGGER_PREFETCH] = { "prefetch", "prefetch" },
+	[DRM_SVM_MIGRATE_TRIGGER_ADMIN] = { "admin", "admin" },
+	[DRM_SVM_MIGRATE_TRIGGER_EVICTION] = { "eviction", "eviction" });
+
+bool xesvm_svm_enum_from_spec(const struct xesvm_svm_enum *e, const char *s,
+			      size_t len, uint32_t *value)
+{
+	uint32_t v;
+
+	for (v = 0; v < e->count; v++)
+		if (strlen(e->values[v].spec) == len && !memcmp(e->values[v].spec, s, len)) {
+			*value = v;
+			return true;
+		}
+	return false;
+}
+
+json_t *xesvm_svm_enum_json(const struct xesvm_svm_enum *e, uint32_t value)
+{
+	const char *name = e->values[value].model;
+
+	return name ? json_string(name) : json_null();
+}
+
+/* ------------------------------------------------------------------ */
+/* Range flags                                                         */
+/* ------------------------------------------------------------------ */
+
+const struct xesvm_svm_range_flag xesvm_svm_range_flags[] = {
+	{ DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, "migrate_devmem", XESVM_RANGE_MIGRATE_DEVMEM },
+	{ DRM_SVM_RANGE_FLAGS_UNMAPPED, "unmapped", XESVM_RANGE_UNMAPPED },
+	{ DRM_SVM_RANGE_FLAGS_PARTIAL_UNMAP, "partial_unmap", XESVM_RANGE_PARTIAL_UNMAP },
+	{ DRM_SVM_RANGE_FLAGS_DEVMEM, "devmem", XESVM_RANGE_HAS_DEVMEM_PAGES },
+	{ DRM_SVM_RANGE_FLAGS_DMA_MAPPED, "dma_mapped", XESVM_RANGE_HAS_DMA_MAPPING },
+	{ DRM_SVM_RANGE_FLAGS_STALE, "stale", XESVM_RANGE_STALE },
+	/* Provider state (xe's garbage collector list): not a drm_gpusvm flag. */
+	{ DRM_SVM_RANGE_FLAGS_GC_PENDING, NULL, XESVM_RANGE_GC_PENDING },
+};
+const size_t xesvm_svm_range_flag_count =
+	sizeof(xesvm_svm_range_flags) / sizeof(xesvm_svm_range_flags[0]);
+
+/* ------------------------------------------------------------------ */
+/* Objects                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Adds @v under @key (takes it); false, and @obj freed, on failure. */
+static bool put(json_t *obj, const char *key, json_t *v)
+{
+	if (!v || json_object_set_new(obj, key, v)) {
+		json_decref(obj);
+		return false;
+	}
+	return true;
+}
+
+static json_t *j_int(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static json_t *j_opt(const struct xesvm_svm_opt *o)
+{
+	return o->known ? j_int(o->value) : json_null();
+}
+
+json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v)
+{
+	json_t *vm = json_object();
+
+	if (!vm ||
+	    !put(vm, "device", j_int(v->device)) ||
+	    !put(vm, "vm", j_int(v->vm)) ||
+	    /* pid 0: the owner is not visible (another pid namespace) or unknown. */
+	    !put(vm, "pid", v->pid ? j_int(v->pid) : json_null()) ||
+	    !put(vm, "comm", v->comm && v->comm_len ?
+		 xesvm_kernel_string(v->comm, v->comm_len) : json_null()) ||
+	    !put(vm, "client_id", j_opt(&v->client_id)) ||
+	    !put(vm, "start", j_int(v->start)) ||
+	    !put(vm, "end", j_int(v->end)) ||
+	    !put(vm, "num_vmas", json_null()) ||
+	    !put(vm, "num_ranges", j_opt(&v->ranges)) ||
+	    !put(vm, "gpusvm_id", j_opt(&v->gpusvm_id)) ||
+	    !put(vm, "notifiers", j_opt(&v->notifiers)) ||
+	    !put(vm, "devmem_ranges", j_opt(&v->devmem_ranges)) ||
+	    !put(vm, "generation", j_opt(&v->generation)))
+		return NULL;
+	return vm;
+}
+
+json_t *xesvm_svm_vma_json(const struct xesvm_svm_vma *a)
+{
+	json_t *vma = json_object();
+
+	if (!vma ||
+	    !put(vma, "device", j_int(a->device)) ||
+	    !put(vma, "vm", j_int(a->vm)) ||
+	    !put(vma, "start", j_int(a->start)) ||
+	    !put(vma, "end", j_int(a->end)) ||
+	    !put(vma, "kind", xesvm_svm_enum_json(&xesvm_svm_mem_kind, a->kind)) ||
+	    !put(vma, "preferred_location",
+		 xesvm_svm_enum_json(&xesvm_svm_preferred_loc, a->preferred_loc)) ||
+	    !put(vma, "preferred_pagemap", a->pagemap ? j_int(a->pagemap) : json_null()) ||
+	    !put(vma, "migration_policy",
+		 xesvm_svm_enum_json(&xesvm_svm_migration_policy, a->migration_policy)) ||
+	    !put(vma, "atomic_access",
+		 xesvm_svm_enum_json(&xesvm_svm_atomic_access, a->atomic_access)) ||
+	    !put(vma, "pat_index", j_int(a->pat_index)) ||
+	    !put(vma, "purgeable", xesvm_svm_enum_json(&xesvm_svm_purgeable, a->purgeable)))
+		return NULL;
+	return vma;
+}
+
+static json_t *migrate_stats_json(const struct xesvm_svm_migrate_stats *s)
+{
+	static const char *const keys[XESVM_SVM_MIGRATE_STAT_COUNT] = {
+		[XESVM_SVM_MIGRATE_COUNT] = "count",
+		[XESVM_SVM_MIGRATE_PAGES] = "pages",
+		[XESVM_SVM_MIGRATE_BYTES] = "bytes",
+		[XESVM_SVM_MIGRATE_FAIL_NOMEM] = "fail_enomem",
+		[XESVM_SVM_MIGRATE_FAIL_BUSY] = "fail_ebusy",
+		[XESVM_SVM_MIGRATE_FAIL_FAULT] = "fail_efault",
+		[XESVM_SVM_MIGRATE_FAIL_OTHER] = "fail_other",
+	};
+	json_t *obj = json_object();
+	int i;
+
+	if (!obj)
+		return NULL;
+	for (i = 0; i < XESVM_SVM_MIGRATE_STAT_COUNT; i++)
+		if (!put(obj, keys[i], j_opt(&s->v[i])))
+			return NULL;
+	return obj;
+}
+
+json_t *xesvm_svm_pagemap_json(const struct xesvm_svm_pagemap *p)
+{
+	json_t *pm = json_object(), *stats = json_object();
+	char name[32];
+
+	if (!pm || !stats) {
+		json_decref(pm);
+		json_decref(stats);
+		return NULL;
+	}
+	if (!put(stats, "to_device", migrate_stats_json(&p->to_devmem)) ||
+	    !put(stats, "to_ram", migrate_stats_json(&p->to_ram)) ||
+	    !put(stats, "cpu_faults", j_opt(&p->cpu_faults)) ||
+	    !put(stats, "cpu_faults_deferred", j_opt(&p->cpu_faults_deferred)) ||
+	    !put(stats, "evictions", j_opt(&p->evictions)) ||
+	    !put(stats, "device_pages_in_use", j_opt(&p->devmem_pages))) {
+		json_decref(pm);
+		return NULL;
+	}
+	/* The SVM sources name pagemaps by id only; their region is not known. */
+	snprintf(name, sizeof(name), "pagemap%" PRIu32, p->id);
+	if (!put(pm, "device", j_int(p->device)) ||
+	    !put(pm, "id", j_int(p->id)) ||
+	    !put(pm, "name", json_string(name)) ||
+	    !put(pm, "region", json_null()) ||
+	    !put(pm, "size_bytes", p->size ? j_int(p->size) : json_null())) {
+		json_decref(stats);
+		return NULL;
+	}
+	if (!put(pm, "stats", stats) ||
+	    !put(pm, "stats_enabled", p->enabled < 0 ? json_null() : json_boolean(p->enabled)))
+		return NULL;
+	return pm;
+}
+
+/* ------------------------------------------------------------------ */
+/* Devices                                                             */
+/* ------------------------------------------------------------------ */
+
+/* "dddd:bb:dd.f": dev_name() of a PCI device. */
+static bool is_pci_bdf(const char *s)
+{
+	static const char pattern[] = "xxxx:xx:xx.x";
+	size_t i;
+
+	if (strlen(s) != sizeof(pattern) - 1)
+		return false;
+	for (i = 0; pattern[i]; i++) {
+		bool hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
+
+		if (pattern[i] == 'x' ? !hex : s[i] != pattern[i])
+			return false;
+	}
+	return true;
+}
+
+int xesvm_svm_device(struct xesvm_model *m, uint32_t minor, const char *driver,
+		     const char *name, bool *added)
+{
+	json_t *devices = xesvm_model_array(m, "devices"), *dev = NULL, *jname;
+	size_t j;
+
+	if (!devices)
+		return -1;
+	for (j = 0; j < json_array_size(devices); j++) {
+		json_t *v = json_object_get(json_array_get(devices, j), "minor");
+
+		if (json_is_integer(v) && json_integer_value(v) >= minor) {
+			if (json_integer_value(v) == minor)
+				dev = json_array_get(devices, j);
+			break;
+		}
+	}
+	if (!dev) {
+		/* Only the SVM source knows it: its name is the PCI address, if any. */
+		dev = xesvm_device_new((int)minor, driver && *driver ? driver : NULL, NULL);
+		if (!dev)
+			return -1;
+		if (is_pci_bdf(name) && json_object_set_new(dev, "pci_bdf", json_string(name))) {
+			json_decref(dev);
+			return -1;
+		}
+		if (json_array_insert_new(devices, j, dev))
+			return -1;
+		*added = true;
+	}
+	jname = *name ? json_string(name) : json_null();
+	return !jname || json_object_set_new(dev, "name", jname) ? -1 : 0;
+}
+
+void xesvm_svm_devices_source(struct xesvm_model *m, const char *source)
+{
+	const char *was = json_string_value(json_object_get(
+		json_object_get(xesvm_model_root(m), "sources"), "devices"));
+	char both[64];
+
+	snprintf(both, sizeof(both), "%s%s%s", was ? was : "", was ? "+" : "", source);
+	xesvm_model_set_source(m, "devices", both);
+}
+
+/* ------------------------------------------------------------------ */
+/* Windows and VMs                                                     */
+/* ------------------------------------------------------------------ */
+
+static uint64_t page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (uint64_t)ps : 4096;
+}
+
+bool xesvm_svm_range_window(const struct xesvm_filter *f, uint64_t vm_start,
+			    uint64_t vm_end, bool *windowed, uint64_t *start,
+			    uint64_t *end)
+{
+	uint64_t ps = page_size(), s, e;
+
+	*windowed = false;
+	if (!f || !f->has_window)
+		return true;
+	s = f->start & ~(ps - 1);
+	e = f->end > UINT64_MAX - (ps - 1) ? UINT64_MAX & ~(ps - 1) : (f->end + ps - 1) & ~(ps - 1);
+	/* The family refuses a window past the VM's end. */
+	if (s < vm_start)
+		s = vm_start;
+	if (e > vm_end)
+		e = vm_end;
+	if (s >= e)
+		return false;
+	*windowed = true;
+	*start = s;
+	*end = e;
+	return true;
+}
+
+void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint32_t vm)
+{
+	json_t *vmas = xesvm_model_array(m, "vmas");
+	size_t i = json_array_size(vmas);
+
+	while (i-- > 0) {
+		json_t *obj = json_array_get(vmas, i);
+
+		if (json_integer_value(json_object_get(obj, "device")) == minor &&
+		    json_integer_value(json_object_get(obj, "vm")) == vm)
+			json_array_remove(vmas, i);
+	}
+}
