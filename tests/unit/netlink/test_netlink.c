@@ -24,43 +24,14 @@
 #include <drm/drm_svm.h>
 
 #include "netlink_internal.h"
+#include "fake_kernel.h"
 #include "../unprivileged.h"
 
-#define FAMILY 0x1c
 #define DATA XESVM_TEST_DATA_DIR
 
 /* ------------------------------------------------------------------ */
 /* Building messages                                                   */
 /* ------------------------------------------------------------------ */
-
-static struct nl_msg *genl(uint8_t cmd)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	assert_non_null(msg);
-	assert_non_null(genlmsg_put(msg, 0, 0, FAMILY, 0, NLM_F_MULTI, cmd, 1));
-	return msg;
-}
-
-static void u32(struct nl_msg *msg, int type, uint32_t v)
-{
-	assert_int_equal(nla_put_u32(msg, type, v), 0);
-}
-
-static void u64(struct nl_msg *msg, int type, uint64_t v)
-{
-	assert_int_equal(nla_put_u64(msg, type, v), 0);
-}
-
-static void str(struct nl_msg *msg, int type, const char *s)
-{
-	assert_int_equal(nla_put_string(msg, type, s), 0);
-}
-
-static const struct nlmsghdr *hdr(struct nl_msg *msg)
-{
-	return nlmsg_hdr(msg);
-}
 
 /* A device map: dev-id 1 is card0, dev-id 2 is card5. */
 static struct xesvm_nl_devmap map;
@@ -215,20 +186,6 @@ static struct nl_msg *pagemap_msg(uint32_t dev_id, uint32_t id, uint64_t size, b
 	return msg;
 }
 
-/* NLMSG_DONE of a dump: its errno, and the extack message when given. */
-static struct nl_msg *done_msg(int error, const char *ext_msg)
-{
-	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI);
-
-	assert_non_null(msg);
-	assert_int_equal(nlmsg_append(msg, &error, sizeof(error), NLMSG_ALIGNTO), 0);
-	if (ext_msg) {
-		str(msg, NLMSGERR_ATTR_MSG, ext_msg);
-		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK_TLVS;
-	}
-	return msg;
-}
-
 /*
  * NLMSG_ERROR answering @req (may be NULL: filled in by the fake), with
  * the request's payload echoed unless @capped, and extack TLVs: message,
@@ -267,117 +224,8 @@ static struct nl_msg *error_msg(int error, const struct nlmsghdr *req, bool capp
 }
 
 /* ------------------------------------------------------------------ */
-/* The fake kernel                                                     */
+/* The fake kernel's requests (fake_kernel.h)                          */
 /* ------------------------------------------------------------------ */
-
-#define FAKE_MAX 64
-
-struct fake {
-	struct {
-		unsigned char *data;	/* one datagram, NULL: recv fails with -error */
-		size_t len;
-		int error;
-		bool keep_seq;		/* do not answer the last request's seq */
-	} dgrams[FAKE_MAX];
-	size_t n, next;
-	unsigned char *reqs[FAKE_MAX];	/* requests as sent */
-	size_t nreq;
-	uint32_t last_seq;
-};
-
-static void fake_free(struct fake *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		free(f->dgrams[i].data);
-	for (i = 0; i < f->nreq; i++)
-		free(f->reqs[i]);
-	memset(f, 0, sizeof(*f));
-}
-
-/* Queues one datagram with @count messages (freed here). */
-static void fake_queue(struct fake *f, bool keep_seq, size_t count, ...)
-{
-	unsigned char *data = NULL;
-	size_t len = 0, i;
-	va_list ap;
-
-	assert_true(f->n < FAKE_MAX);
-	va_start(ap, count);
-	for (i = 0; i < count; i++) {
-		struct nl_msg *msg = va_arg(ap, struct nl_msg *);
-		struct nlmsghdr *h = nlmsg_hdr(msg);
-		size_t add = NLMSG_ALIGN(h->nlmsg_len);
-
-		data = realloc(data, len + add);
-		assert_non_null(data);
-		memset(data + len, 0, add);
-		memcpy(data + len, h, h->nlmsg_len);
-		len += add;
-		nlmsg_free(msg);
-	}
-	va_end(ap);
-	f->dgrams[f->n].data = data;
-	f->dgrams[f->n].len = len;
-	f->dgrams[f->n].keep_seq = keep_seq;
-	f->n++;
-}
-
-static void fake_queue_errno(struct fake *f, int error)
-{
-	assert_true(f->n < FAKE_MAX);
-	f->dgrams[f->n].data = NULL;
-	f->dgrams[f->n].error = error;
-	f->n++;
-}
-
-static int fake_send(void *priv, const void *buf, size_t len)
-{
-	struct fake *f = priv;
-	const struct nlmsghdr *h = buf;
-
-	assert_true(f->nreq < FAKE_MAX);
-	assert_int_equal(h->nlmsg_len, len);
-	assert_true(h->nlmsg_flags & NLM_F_REQUEST);
-	f->reqs[f->nreq] = malloc(len);
-	assert_non_null(f->reqs[f->nreq]);
-	memcpy(f->reqs[f->nreq++], buf, len);
-	f->last_seq = h->nlmsg_seq;
-	return 0;
-}
-
-static ssize_t fake_recv(void *priv, void *buf, size_t len)
-{
-	struct fake *f = priv;
-	unsigned char *p;
-	size_t off;
-
-	if (f->next == f->n)
-		return -EAGAIN;
-	if (!f->dgrams[f->next].data)
-		return -f->dgrams[f->next++].error;
-	assert_true(f->dgrams[f->next].len <= len);
-	p = buf;
-	memcpy(p, f->dgrams[f->next].data, f->dgrams[f->next].len);
-	for (off = 0; !f->dgrams[f->next].keep_seq && off < f->dgrams[f->next].len;) {
-		struct nlmsghdr *h = (struct nlmsghdr *)(p + off);
-
-		h->nlmsg_seq = f->last_seq;
-		off += NLMSG_ALIGN(h->nlmsg_len);
-	}
-	return (ssize_t)f->dgrams[f->next++].len;
-}
-
-static struct xesvm_nl *fake_nl(struct fake *f)
-{
-	struct xesvm_nl_transport tp = { fake_send, fake_recv, f };
-	struct xesvm_error err = { 0 };
-	struct xesvm_nl *nl = xesvm_nl_new_with_transport(&tp, FAMILY, &err);
-
-	assert_non_null(nl);
-	return nl;
-}
 
 /* Request @i as sent: its command, flags and attributes (set @set). */
 static uint8_t req_cmd(const struct fake *f, size_t i)
@@ -1485,7 +1333,7 @@ static void test_events_read(void **state)
 {
 	struct fake qf = { 0 }, ef = { 0 };
 	struct xesvm_nl *query = fake_nl(&qf);
-	struct xesvm_nl_transport tp = { fake_send, fake_recv, &ef };
+	struct xesvm_nl_transport tp = fake_transport(&ef);
 	struct xesvm_error err = { 0 };
 	struct xesvm_nl_events *ev;
 	json_t *events = json_array();
