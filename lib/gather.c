@@ -11,7 +11,10 @@
  *             <proc>/<pid>/fdinfo/<fd> of DRM fds (memory per region)
  *   VMs, VMAs, ranges, pagemaps
  *             the drm-svm generic netlink family (netlink.c), on the live
- *             system only (not with a recorded debugfs tree)
+ *             system only (not with a recorded debugfs tree); without it
+ *             the SVM debugfs files (debugfs_svm.c: dri/<minor>/svm_vms,
+ *             svm_pagemaps, dri/client-<id>/svm_ranges, svm_mem_attrs)
+ *             where the kernel writes them, live or recorded
  *
  * What cannot be read for lack of privileges is counted and reported in
  * ONE note at the end, so a normal user sees one clear sentence about root
@@ -29,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debugfs_internal.h"
 #include "gather_internal.h"
 #include "xesvm.h"
 
@@ -181,11 +185,8 @@ static int long_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * Numeric suffixes of the entries of @dir named PREFIX<N>, sorted.
- * Returns the count (*ids to free), or -errno.
- */
-static int list_numbered(const char *dir, const char *prefix, long **ids)
+/* Documented in gather_internal.h. */
+int xesvm_list_numbered(const char *dir, const char *prefix, long **ids)
 {
 	size_t n = 0, cap = 8;
 	struct dirent *de;
@@ -240,7 +241,7 @@ static int gather_gt_stats(struct xesvm_model *m, const char *debugfs,
 	long *ids;
 
 	xesvm_path(dir, "%s/dri/%" JSON_INTEGER_FORMAT, debugfs, minor_nr);
-	count = list_numbered(dir, "gt", &ids);
+	count = xesvm_list_numbered(dir, "gt", &ids);
 	if (count < 0) {
 		if (is_access_error(-count))
 			access->debugfs_dri = true;
@@ -393,7 +394,7 @@ static int gather_debugfs_clients(struct xesvm_model *m, const char *debugfs,
 
 	*readable = false;
 	xesvm_path(dri, "%s/dri", debugfs);
-	count = list_numbered(dri, "client-", &ids);
+	count = xesvm_list_numbered(dri, "client-", &ids);
 	if (count < 0) {
 		if (is_access_error(-count))
 			access->debugfs_dri = true;
@@ -536,7 +537,7 @@ static int gather_fdinfo(struct xesvm_model *m, const char *proc, bool all_drive
 		if (!parse_uint_name(de->d_name, "", &pid))
 			continue;
 		xesvm_path(dir, "%s/%ld/fdinfo", proc, pid);
-		count = list_numbered(dir, "", &fds);
+		count = xesvm_list_numbered(dir, "", &fds);
 		if (count < 0) {
 			if (is_access_error(-count))
 				access->fdinfo_procs++;
@@ -701,7 +702,7 @@ static void note_access(struct xesvm_model *m, const char *debugfs,
 }
 
 /* ------------------------------------------------------------------ */
-/* SVM state: the drm-svm netlink family                               */
+/* SVM state: the drm-svm netlink family, or the SVM debugfs files   */
 /* ------------------------------------------------------------------ */
 
 enum svm_source { SVM_AUTO, SVM_NETLINK, SVM_DEBUGFS };
@@ -726,35 +727,50 @@ static int svm_source(enum svm_source *out, struct xesvm_error *err)
 }
 
 /*
- * VMs, VMAs, ranges (when asked) and pagemaps from the family. Without it
- * (or without a socket) a note, unless XESVM_SOURCE=netlink asked for it.
+ * VMs, VMAs, ranges (when asked) and pagemaps: from the family when it
+ * is to be used and the kernel has it; else from the SVM debugfs files
+ * where the kernel writes them; else they are left out, with a note
+ * saying why unless a recorded tree without the files was given (it
+ * simply has none). XESVM_SOURCE=netlink without the family is an error.
  */
 static int gather_svm(struct xesvm_model *m, const struct xesvm_sources *src,
-		      bool forced, struct xesvm_error *err)
+		      const struct roots *roots, enum svm_source svm, struct xesvm_error *err)
 {
-	struct xesvm_nl_scope scope = {
-		.filter = src ? src->filter : NULL,
-		.ranges = src && src->ranges,
-		.mem_attrs = true,
-		.pagemaps = true,
-	};
+	const struct xesvm_filter *filter = src ? src->filter : NULL;
+	bool ranges = src && src->ranges;
 	struct xesvm_error nerr = { 0 };
-	struct xesvm_nl *nl;
-	int rc;
+	int rc, why = 0;
 
-	if (xesvm_nl_open(&nl, &nerr)) {
-		if (forced) {
+	/* A debugfs root given on purpose is another machine's (or a test's) tree. */
+	if (svm == SVM_NETLINK || (svm == SVM_AUTO && !roots->debugfs_explicit)) {
+		struct xesvm_nl_scope scope = {
+			.filter = filter, .ranges = ranges, .mem_attrs = true, .pagemaps = true,
+		};
+		struct xesvm_nl *nl;
+
+		if (!xesvm_nl_open(&nl, &nerr)) {
+			rc = xesvm_nl_gather(nl, m, &scope, err);
+			xesvm_nl_close(nl);
+			return rc;
+		}
+		if (svm == SVM_NETLINK) {
 			xesvm_error_set(err, nerr.status, nerr.sys_errno, "XESVM_SOURCE=netlink: %s",
 					nerr.msg);
 			return -1;
 		}
-		/* Nothing else reads SVM state yet: say why it is missing. */
-		xesvm_model_note(m, "VMs, VMAs, SVM ranges and pagemaps omitted: %s", nerr.msg);
-		return 0;
 	}
-	rc = xesvm_nl_gather(nl, m, &scope, err);
-	xesvm_nl_close(nl);
-	return rc;
+	rc = xesvm_debugfs_svm_gather(m, roots->debugfs, filter, ranges, &why, err);
+	if (rc <= 0)
+		return rc;
+	if (!nerr.msg[0] && svm != SVM_DEBUGFS)
+		return 0;
+	if (why == EACCES)
+		xesvm_model_note(m, "VMs, VMAs, SVM ranges and pagemaps omitted: %s; debugfs (%s/dri) is not readable to look for SVM files (needs root)",
+				 nerr.msg[0] ? nerr.msg : "XESVM_SOURCE=debugfs", roots->debugfs);
+	else
+		xesvm_model_note(m, "VMs, VMAs, SVM ranges and pagemaps omitted: %s, and there are no SVM debugfs files (%s/dri/N/svm_vms)",
+				 nerr.msg[0] ? nerr.msg : "XESVM_SOURCE=debugfs", roots->debugfs);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -835,10 +851,8 @@ int xesvm_gather(const struct xesvm_sources *src, struct xesvm_model **out,
 	if (gather_clients(m, &roots, all_drivers, &access, err))
 		goto fail;
 
-	/* A debugfs root given on purpose is another machine's (or a test's) tree. */
-	if (svm == SVM_NETLINK || (svm == SVM_AUTO && !roots.debugfs_explicit))
-		if (gather_svm(m, src, svm == SVM_NETLINK, err))
-			goto fail;
+	if (gather_svm(m, src, &roots, svm, err))
+		goto fail;
 
 	note_access(m, roots.debugfs, &access);
 	*out = m;
@@ -879,7 +893,7 @@ int xesvm_stats_reset(const struct xesvm_sources *src,
 			continue;
 		selected++;
 		xesvm_path(dir, "%s/dri/%" JSON_INTEGER_FORMAT, roots.debugfs, minor_nr);
-		count = list_numbered(dir, "gt", &ids);
+		count = xesvm_list_numbered(dir, "gt", &ids);
 		if (count < 0) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, -count,
 					is_access_error(-count) ?

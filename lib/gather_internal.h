@@ -30,6 +30,13 @@ int xesvm_read_text_file(const char *path, char **text, size_t *len);
 int xesvm_read_text_file_limit(const char *path, size_t limit, char **text,
 			       size_t *len);
 
+/*
+ * Numeric suffixes of the entries of @dir named PREFIX<N> (N a decimal
+ * 0..INT_MAX), sorted. Returns the count (*ids to free, also when 0), or
+ * -errno.
+ */
+int xesvm_list_numbered(const char *dir, const char *prefix, long **ids);
+
 /* /proc/PID/maps: about 100 bytes a line, up to vm.max_map_count lines. */
 #define XESVM_MAX_MAPS_FILE (64 * 1024 * 1024)
 
@@ -39,6 +46,31 @@ int xesvm_read_text_file_limit(const char *path, size_t limit, char **text,
  * (parse.c; also used by the netlink decoders.)
  */
 json_t *xesvm_kernel_string(const char *s, size_t n);
+
+/* Lines of a length-bounded text (parse.c): no NUL needed after it. */
+struct xesvm_lines {
+	const char *pos;
+	const char *end;
+	unsigned int lineno;	/* number of the line last returned, from 1 */
+};
+
+struct xesvm_line {
+	const char *text;
+	size_t len;		/* without the '\n' */
+	bool terminated;	/* ended by '\n' (false: end of input) */
+};
+
+void xesvm_lines_init(struct xesvm_lines *r, const char *text, size_t len);
+/* The next line; false at the end of the text. */
+bool xesvm_lines_next(struct xesvm_lines *r, struct xesvm_line *l);
+
+/*
+ * Copies up to size - 4 bytes of @text into @buf for an error message,
+ * "..." when cut, replacing what would garble a one-line message (control
+ * bytes, non-ASCII, '"') with '?'. Returns @buf.
+ */
+const char *xesvm_excerpt(const char *text, size_t len, char *buf, size_t size);
+#define XESVM_EXCERPT_SIZE 48
 
 /* What the gatherers could not read for lack of privileges. */
 struct xesvm_access {

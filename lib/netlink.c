@@ -753,7 +753,8 @@ static int gather_vms(struct xesvm_nl *nl, struct xesvm_model *m,
 		xesvm_model_note(m, "the kernel lists only the VMs of processes this user may ptrace-read (all of them with CAP_SYS_PTRACE, e.g. as root)");
 
 	first = json_array_size(vms);
-	if (json_array_extend(vms, ctx.list)) {
+	/* Device by device, as the SVM debugfs files list them. */
+	if (xesvm_svm_sort_by_device(ctx.list) || json_array_extend(vms, ctx.list)) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 		goto out;
 	}

@@ -29,26 +29,15 @@
 #include "gather_internal.h"
 #include "xesvm.h"
 
-struct line_reader {
-	const char *pos;
-	const char *end;
-	unsigned int lineno;	/* number of the line last returned, from 1 */
-};
-
-struct line {
-	const char *text;
-	size_t len;		/* without the '\n' */
-	bool terminated;	/* ended by '\n' (false: end of input) */
-};
-
-static void reader_init(struct line_reader *r, const char *text, size_t len)
+/* Line splitting and excerpts: gather_internal.h. */
+void xesvm_lines_init(struct xesvm_lines *r, const char *text, size_t len)
 {
 	r->pos = text;
 	r->end = text ? text + len : text;
 	r->lineno = 0;
 }
 
-static bool reader_next(struct line_reader *r, struct line *l)
+bool xesvm_lines_next(struct xesvm_lines *r, struct xesvm_line *l)
 {
 	const char *nl;
 
@@ -63,11 +52,7 @@ static bool reader_next(struct line_reader *r, struct line *l)
 	return true;
 }
 
-/*
- * Copies up to 40 bytes of @text for an error message, replacing what
- * would garble a one-line message (control bytes, non-ASCII) with '?'.
- */
-static const char *excerpt(const char *text, size_t len, char *buf, size_t size)
+const char *xesvm_excerpt(const char *text, size_t len, char *buf, size_t size)
 {
 	size_t max = size - 4, i, n = len < max ? len : max;
 
@@ -81,8 +66,6 @@ static const char *excerpt(const char *text, size_t len, char *buf, size_t size)
 	buf[n] = '\0';
 	return buf;
 }
-
-#define EXCERPT_SIZE 48
 
 static bool is_space(char c)
 {
@@ -175,9 +158,9 @@ static bool is_stat_name_char(char c)
 int xesvm_parse_gt_stats(const char *text, size_t len, json_t **out,
 			 struct xesvm_error *err)
 {
-	struct line_reader r;
-	struct line l;
-	char ex[EXCERPT_SIZE];
+	struct xesvm_lines r;
+	struct xesvm_line l;
+	char ex[XESVM_EXCERPT_SIZE];
 	json_t *stats;
 
 	*out = NULL;
@@ -185,8 +168,8 @@ int xesvm_parse_gt_stats(const char *text, size_t len, json_t **out,
 	if (!stats)
 		return oom(err);
 
-	reader_init(&r, text, len);
-	while (reader_next(&r, &l)) {
+	xesvm_lines_init(&r, text, len);
+	while (xesvm_lines_next(&r, &l)) {
 		size_t name_len = 0, v;
 		char name[128];
 		uint64_t value;
@@ -198,7 +181,7 @@ int xesvm_parse_gt_stats(const char *text, size_t len, json_t **out,
 		    name_len >= l.len || l.text[name_len] != ':') {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: not a \"name: value\" counter line: \"%s\"",
-					r.lineno, excerpt(l.text, l.len, ex, sizeof(ex)));
+					r.lineno, xesvm_excerpt(l.text, l.len, ex, sizeof(ex)));
 			goto fail;
 		}
 		memcpy(name, l.text, name_len);
@@ -216,7 +199,7 @@ int xesvm_parse_gt_stats(const char *text, size_t len, json_t **out,
 		if (v == name_len + 1 && v < l.len) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: counter %s: no blank after the colon: \"%s\"",
-					r.lineno, name, excerpt(l.text, l.len, ex, sizeof(ex)));
+					r.lineno, name, xesvm_excerpt(l.text, l.len, ex, sizeof(ex)));
 			goto fail;
 		}
 		if (v < l.len && l.text[v] == '-') {
@@ -226,7 +209,7 @@ int xesvm_parse_gt_stats(const char *text, size_t len, json_t **out,
 		if (!all_digits(l.text + v, l.len - v)) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: counter %s: value is not a decimal integer: \"%s\"",
-					r.lineno, name, excerpt(l.text, l.len, ex, sizeof(ex)));
+					r.lineno, name, xesvm_excerpt(l.text, l.len, ex, sizeof(ex)));
 			goto fail;
 		}
 		/*
@@ -236,13 +219,13 @@ int xesvm_parse_gt_stats(const char *text, size_t len, json_t **out,
 		if (negative) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: counter %s is negative (%s): xe printed a u64 of 2^63 or more with %%lld",
-					r.lineno, name, excerpt(l.text + v - 1, l.len - v + 1, ex, sizeof(ex)));
+					r.lineno, name, xesvm_excerpt(l.text + v - 1, l.len - v + 1, ex, sizeof(ex)));
 			goto fail;
 		}
 		if (!parse_u64(l.text + v, l.len - v, &value) || value > INT64_MAX) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: counter %s overflows a signed 64-bit integer (%s)",
-					r.lineno, name, excerpt(l.text + v, l.len - v, ex, sizeof(ex)));
+					r.lineno, name, xesvm_excerpt(l.text + v, l.len - v, ex, sizeof(ex)));
 			goto fail;
 		}
 		/* xe prints each counter once: a repeat means corrupt input. */
@@ -277,7 +260,7 @@ fail:
  * blanks (drm-usage-stats.rst: keys contain no whitespace); leading blanks
  * of the value are skipped, as the same document asks parsers to do.
  */
-static bool split_key_value(const struct line *l, size_t *key_len,
+static bool split_key_value(const struct xesvm_line *l, size_t *key_len,
 			    const char **value, size_t *value_len)
 {
 	const char *colon = memchr(l->text, ':', l->len);
@@ -298,7 +281,7 @@ static bool split_key_value(const struct line *l, size_t *key_len,
 	return true;
 }
 
-static bool key_is(const struct line *l, size_t key_len, const char *key)
+static bool key_is(const struct xesvm_line *l, size_t key_len, const char *key)
 {
 	return strlen(key) == key_len && memcmp(l->text, key, key_len) == 0;
 }
@@ -310,9 +293,9 @@ static bool key_is(const struct line *l, size_t key_len, const char *key)
 int xesvm_parse_proc_info(const char *text, size_t len, json_t **out,
 			  struct xesvm_error *err)
 {
-	struct line_reader r;
-	struct line l;
-	char ex[EXCERPT_SIZE];
+	struct xesvm_lines r;
+	struct xesvm_line l;
+	char ex[XESVM_EXCERPT_SIZE];
 	uint64_t pid = 0;
 	const char *comm = NULL;
 	size_t comm_len = 0;
@@ -320,15 +303,15 @@ int xesvm_parse_proc_info(const char *text, size_t len, json_t **out,
 	json_t *info;
 
 	*out = NULL;
-	reader_init(&r, text, len);
-	while (reader_next(&r, &l)) {
+	xesvm_lines_init(&r, text, len);
+	while (xesvm_lines_next(&r, &l)) {
 		const char *value;
 		size_t key_len, value_len;
 
 		if (!split_key_value(&l, &key_len, &value, &value_len)) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: not a \"key: value\" line: \"%s\"",
-					r.lineno, excerpt(l.text, l.len, ex, sizeof(ex)));
+					r.lineno, xesvm_excerpt(l.text, l.len, ex, sizeof(ex)));
 			return -1;
 		}
 		if (!l.terminated) {
@@ -347,7 +330,7 @@ int xesvm_parse_proc_info(const char *text, size_t len, json_t **out,
 			if (!parse_u64(value, value_len, &pid) || pid > INT32_MAX) {
 				xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 						"line %u: pid is not a process id: \"%s\"",
-						r.lineno, excerpt(value, value_len, ex, sizeof(ex)));
+						r.lineno, xesvm_excerpt(value, value_len, ex, sizeof(ex)));
 				return -1;
 			}
 			pid_line = r.lineno;
@@ -484,10 +467,10 @@ static bool valid_pci_bdf(const char *s, size_t n)
  * driver-private keys) are valid but not part of the model.
  */
 static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
-			   const struct line *l, unsigned int lineno,
+			   const struct xesvm_line *l, unsigned int lineno,
 			   struct xesvm_error *err)
 {
-	char ex[EXCERPT_SIZE], key[128];
+	char ex[XESVM_EXCERPT_SIZE], key[128];
 	const char *value;
 	size_t key_len, value_len, i;
 	uint64_t number;
@@ -495,12 +478,12 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 	if (!split_key_value(l, &key_len, &value, &value_len)) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 				"line %u: not a \"key: value\" line: \"%s\"",
-				lineno, excerpt(l->text, l->len, ex, sizeof(ex)));
+				lineno, xesvm_excerpt(l->text, l->len, ex, sizeof(ex)));
 		return -1;
 	}
 	if (key_len >= sizeof(key)) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, 0, "line %u: key too long: \"%s\"",
-				lineno, excerpt(l->text, key_len, ex, sizeof(ex)));
+				lineno, xesvm_excerpt(l->text, key_len, ex, sizeof(ex)));
 		return -1;
 	}
 	memcpy(key, l->text, key_len);
@@ -526,7 +509,7 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 		if (!parse_u64(value, value_len, &number) || number > INT64_MAX) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: drm-client-id is not an unsigned integer: \"%s\"",
-					lineno, excerpt(value, value_len, ex, sizeof(ex)));
+					lineno, xesvm_excerpt(value, value_len, ex, sizeof(ex)));
 			return -1;
 		}
 		return json_object_set_new(obj, "client_id", json_integer((json_int_t)number)) ? oom(err) : 0;
@@ -535,7 +518,7 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 		if (!valid_pci_bdf(value, value_len)) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: drm-pdev is not a PCI address: \"%s\"",
-					lineno, excerpt(value, value_len, ex, sizeof(ex)));
+					lineno, xesvm_excerpt(value, value_len, ex, sizeof(ex)));
 			return -1;
 		}
 		return json_object_set_new(obj, "pdev", json_stringn(value, value_len)) ? oom(err) : 0;
@@ -567,7 +550,7 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 		if (!parse_size(value, value_len, &number)) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line %u: %s is not a size (\"N\", \"N KiB\" or \"N MiB\" within 2^63 bytes): \"%s\"",
-					lineno, key, excerpt(value, value_len, ex, sizeof(ex)));
+					lineno, key, xesvm_excerpt(value, value_len, ex, sizeof(ex)));
 			return -1;
 		}
 		robj = region_object(memory, region, region_len);
@@ -588,8 +571,8 @@ static int fdinfo_drm_line(json_t *obj, json_t *memory, json_t *seen,
 int xesvm_parse_fdinfo(const char *text, size_t len, json_t **out,
 		       struct xesvm_error *err)
 {
-	struct line_reader r;
-	struct line l;
+	struct xesvm_lines r;
+	struct xesvm_line l;
 	json_t *obj, *memory, *seen;
 
 	*out = NULL;
@@ -617,8 +600,8 @@ int xesvm_parse_fdinfo(const char *text, size_t len, json_t **out,
 	 * their format is not ours to judge, so they are skipped. Only DRM
 	 * fds print "drm-" keys, so a cut "drm-" line is a cut DRM fdinfo.
 	 */
-	reader_init(&r, text, len);
-	while (reader_next(&r, &l)) {
+	xesvm_lines_init(&r, text, len);
+	while (xesvm_lines_next(&r, &l)) {
 		if (l.len < 4 || memcmp(l.text, "drm-", 4))
 			continue;
 		if (!l.terminated) {
@@ -658,15 +641,15 @@ int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 			 struct xesvm_error *err)
 {
 	static const char *const fields[] = { "dev", "master", "unique" };
-	char ex[EXCERPT_SIZE];
-	struct line_reader r;
-	struct line l, extra;
+	char ex[XESVM_EXCERPT_SIZE];
+	struct xesvm_lines r;
+	struct xesvm_line l, extra;
 	json_t *obj;
 	size_t pos = 0, next_field = 0, i;
 
 	*out = NULL;
-	reader_init(&r, text, len);
-	if (!reader_next(&r, &l)) {
+	xesvm_lines_init(&r, text, len);
+	if (!xesvm_lines_next(&r, &l)) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, 0, "empty input");
 		return -1;
 	}
@@ -675,10 +658,10 @@ int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 				"line 1: truncated (no newline at end of input)");
 		return -1;
 	}
-	if (reader_next(&r, &extra)) {
+	if (xesvm_lines_next(&r, &extra)) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 				"line 2: unexpected text after the name line: \"%s\"",
-				excerpt(extra.text, extra.len, ex, sizeof(ex)));
+				xesvm_excerpt(extra.text, extra.len, ex, sizeof(ex)));
 		return -1;
 	}
 
@@ -693,7 +676,7 @@ int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 		pos++;
 	if (pos == 0) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, 0,
-				"line 1: no driver name: \"%s\"", excerpt(l.text, l.len, ex, sizeof(ex)));
+				"line 1: no driver name: \"%s\"", xesvm_excerpt(l.text, l.len, ex, sizeof(ex)));
 		goto fail;
 	}
 	if (json_object_set_new(obj, "driver", xesvm_kernel_string(l.text, pos))) {
@@ -717,7 +700,7 @@ int xesvm_parse_dri_name(const char *text, size_t len, json_t **out,
 		    eq + 1 == end - start) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 					"line 1: expected \"dev=\", \"master=\" or \"unique=\" (in that order) at \"%s\"",
-					excerpt(tok, end - start, ex, sizeof(ex)));
+					xesvm_excerpt(tok, end - start, ex, sizeof(ex)));
 			goto fail;
 		}
 		if (json_object_set_new(obj, fields[i],
@@ -742,7 +725,7 @@ fail:
  * Lower-case hex as seq_put_hex_ll() prints it: at least @min_digits
  * (zero padded), at most 16. Advances *pos past the digits.
  */
-static bool parse_hex_field(const struct line *l, size_t *pos, size_t min_digits,
+static bool parse_hex_field(const struct xesvm_line *l, size_t *pos, size_t min_digits,
 			    uint64_t *out)
 {
 	size_t i = *pos, n = 0;
@@ -769,7 +752,7 @@ static bool parse_hex_field(const struct line *l, size_t *pos, size_t min_digits
 	return true;
 }
 
-static bool expect_char(const struct line *l, size_t *pos, char c)
+static bool expect_char(const struct xesvm_line *l, size_t *pos, char c)
 {
 	if (*pos >= l->len || l->text[*pos] != c)
 		return false;
@@ -783,12 +766,12 @@ static bool expect_char(const struct line *l, size_t *pos, char c)
  *   name (file path, [heap], [anon:NAME], ...), spaces up to column 73 and
  *   the name. An unnamed VMA ends right after the space behind the inode.
  */
-static json_t *maps_line(const struct line *l, unsigned int lineno,
+static json_t *maps_line(const struct xesvm_line *l, unsigned int lineno,
 			 uint64_t prev_end, struct xesvm_error *err)
 {
 	static const char perm_set[4][2] = { {'r', '-'}, {'w', '-'}, {'x', '-'}, {'s', 'p'} };
 	uint64_t start, end, offset, major, minor, inode;
-	char ex[EXCERPT_SIZE], perms[5], dev[32];
+	char ex[XESVM_EXCERPT_SIZE], perms[5], dev[32];
 	size_t pos = 0, ino_start, i;
 	const char *what;
 	json_t *obj, *path;
@@ -866,15 +849,15 @@ static json_t *maps_line(const struct line *l, unsigned int lineno,
 bad:
 	xesvm_error_set(err, XESVM_E_SYSTEM, 0,
 			"line %u: bad %s in maps line: \"%s\"", lineno, what,
-			excerpt(l->text, l->len, ex, sizeof(ex)));
+			xesvm_excerpt(l->text, l->len, ex, sizeof(ex)));
 	return NULL;
 }
 
 int xesvm_parse_proc_maps(const char *text, size_t len, json_t **out,
 			  struct xesvm_error *err)
 {
-	struct line_reader r;
-	struct line l;
+	struct xesvm_lines r;
+	struct xesvm_line l;
 	json_t *obj, *mappings;
 	uint64_t prev_end = 0;
 
@@ -886,8 +869,8 @@ int xesvm_parse_proc_maps(const char *text, size_t len, json_t **out,
 		json_decref(mappings);
 		return oom(err);
 	}
-	reader_init(&r, text, len);
-	while (reader_next(&r, &l)) {
+	xesvm_lines_init(&r, text, len);
+	while (xesvm_lines_next(&r, &l)) {
 		json_t *m;
 
 		if (!l.terminated) {

@@ -145,7 +145,7 @@ json_t *xesvm_svm_pagemap_json(const struct xesvm_svm_pagemap *p);
 int xesvm_svm_device(struct xesvm_model *m, uint32_t minor, const char *driver,
 		     const char *name, bool *added);
 
-/* After devices were added: the "devices" source becomes "WAS+@source". */
+/* After devices were added: the "devices" source becomes "WAS+@source" (unless WAS is @source). */
 void xesvm_svm_devices_source(struct xesvm_model *m, const char *source);
 
 /*
@@ -158,6 +158,14 @@ void xesvm_svm_devices_source(struct xesvm_model *m, const char *source);
 bool xesvm_svm_range_window(const struct xesvm_filter *f, uint64_t vm_start,
 			    uint64_t vm_end, bool *windowed, uint64_t *start,
 			    uint64_t *end);
+
+/*
+ * Orders the objects of @list by their "device", keeping the order within
+ * a device: "vms" in device order, whatever order the source lists the
+ * devices in (the family: provider registration; debugfs: minors).
+ * 0, or -1 when out of memory.
+ */
+int xesvm_svm_sort_by_device(json_t *list);
 
 /* Removes the VMAs of VM @vm of device @minor from the model. */
 void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint32_t vm);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -303,6 +304,9 @@ void xesvm_svm_devices_source(struct xesvm_model *m, const char *source)
 		json_object_get(xesvm_model_root(m), "sources"), "devices"));
 	char both[64];
 
+	/* A recorded tree's devices came from debugfs already. */
+	if (was && !strcmp(was, source))
+		return;
 	snprintf(both, sizeof(both), "%s%s%s", was ? was : "", was ? "+" : "", source);
 	xesvm_model_set_source(m, "devices", both);
 }
@@ -354,4 +358,47 @@ void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint32_t vm)
 		    json_integer_value(json_object_get(obj, "vm")) == vm)
 			json_array_remove(vmas, i);
 	}
+}
+
+struct by_device {
+	json_t *obj;
+	json_int_t device;
+	size_t index;
+};
+
+static int by_device_cmp(const void *a, const void *b)
+{
+	const struct by_device *x = a, *y = b;
+
+	if (x->device != y->device)
+		return x->device < y->device ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int xesvm_svm_sort_by_device(json_t *list)
+{
+	size_t n = json_array_size(list), i;
+	struct by_device *items;
+
+	if (n < 2)
+		return 0;
+	items = malloc(n * sizeof(*items));
+	if (!items)
+		return -1;
+	for (i = 0; i < n; i++) {
+		items[i].obj = json_incref(json_array_get(list, i));
+		items[i].device = json_integer_value(json_object_get(items[i].obj, "device"));
+		items[i].index = i;
+	}
+	qsort(items, n, sizeof(*items), by_device_cmp);
+	json_array_clear(list);
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(list, items[i].obj)) {
+			while (++i < n)
+				json_decref(items[i].obj);
+			free(items);
+			return -1;
+		}
+	free(items);
+	return 0;
 }

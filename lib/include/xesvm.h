@@ -206,14 +206,16 @@ struct xesvm_sources {
 	const char *proc_root;		/* NULL: $XESVM_PROC, else /proc */
 	bool all_drivers;		/* also non-xe DRM devices */
 	/*
-	 * drm-svm netlink: also read SVM ranges (one dump per VM; there can
-	 * be millions). Without it the model has no "ranges" source.
+	 * Also read SVM ranges (netlink: one dump per VM; debugfs: the
+	 * clients' svm_ranges files; there can be millions). Without it the
+	 * model has no "ranges" source.
 	 */
 	bool ranges;
 	/*
-	 * drm-svm netlink: read VMAs and ranges only of the VMs this selects
-	 * (and ranges only within its window); NULL: of every VM. The model
-	 * still lists every VM. Must stay valid during xesvm_gather().
+	 * Read VMAs and ranges only of the VMs this selects (and ranges only
+	 * within its window), from netlink or debugfs alike; NULL: of every
+	 * VM. The model still lists every VM. Must stay valid during
+	 * xesvm_gather().
 	 */
 	const struct xesvm_filter *filter;
 };
@@ -222,11 +224,14 @@ struct xesvm_sources {
  * Fills a new model from the live system: devices (libdrm, or the
  * debugfs root's dri/N/name files when a debugfs root was given: a
  * recorded tree describes another machine), GT statistics, DRM clients,
- * and through the drm-svm netlink family VMs, VMAs, ranges (when asked)
- * and pagemaps. The family is not used when a debugfs root was given (it
- * would describe this machine, not the recorded one); $XESVM_SOURCE
- * overrides: "netlink" (use it, failing if it is not there), "debugfs"
- * (never use it). A kernel without the family is a note.
+ * and VMs, VMAs, ranges (when asked) and pagemaps through the drm-svm
+ * netlink family, or without it from the SVM debugfs files
+ * (dri/N/svm_vms, svm_pagemaps, dri/client-N/svm_ranges, svm_mem_attrs)
+ * where the kernel writes them. The family is not used when a debugfs
+ * root was given (it would describe this machine, not the recorded one);
+ * $XESVM_SOURCE overrides: "netlink" (use it, failing if it is not
+ * there), "debugfs" (never use it). "sources" says which one each view
+ * came from ("netlink", "debugfs"). A kernel with neither is a note.
  * Unreadable sources become notes, not errors; an error is returned only
  * when nothing at all could be gathered for a reason the user must fix.
  */
