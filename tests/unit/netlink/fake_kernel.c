@@ -187,3 +187,18 @@ struct xesvm_nl *fake_nl(struct fake *f)
 	return nl;
 }
 
+
+struct xesvm_model *model_with_card0(void)
+{
+	struct xesvm_model *m = xesvm_model_new();
+	json_t *dev = json_pack("{s:i, s:s, s:s, s:n, s:s, s:s, s:[], s:[]}", "minor", 0,
+				"driver", "xe", "pci_bdf", "0000:03:00.0", "pci_id", "card",
+				"/dev/dri/card0", "render", "/dev/dri/renderD128",
+				"memory_regions", "gts");
+
+	assert_non_null(m);
+	assert_non_null(dev);
+	assert_int_equal(json_array_append_new(xesvm_model_array(m, "devices"), dev), 0);
+	xesvm_model_set_source(m, "devices", "libdrm");
+	return m;
+}

@@ -61,4 +61,7 @@ struct xesvm_nl_transport fake_transport(struct fake *f);
 /* A struct xesvm_nl talking to @f. */
 struct xesvm_nl *fake_nl(struct fake *f);
 
+/* A model with card0 from libdrm, as xesvm_gather() has it before the SVM sources. */
+struct xesvm_model *model_with_card0(void);
+
 #endif

@@ -308,18 +308,6 @@ static void test_bad_trees(void **state)
 
 /* ---- unreadable files ---- */
 
-static int count_notes_with(struct xesvm_model *m, const char *fragment)
-{
-	json_t *notes = collection(m, "notes");
-	size_t i;
-	int n = 0;
-
-	for (i = 0; i < json_array_size(notes); i++)
-		if (strstr(json_string_value(json_array_get(notes, i)), fragment))
-			n++;
-	return n;
-}
-
 /* gt0/stats is chmod 000: gt1 is still read, one note says root is needed. */
 static int check_unreadable_stats(const char *debugfs)
 {
@@ -396,8 +384,8 @@ static int check_one_root_note(const char *debugfs)
 	CHECK(xesvm_gather(&src, &m, &err) == 0);
 	notes = collection(m, "notes");
 	CHECK(json_array_size(notes) == 1);
-	CHECK(count_notes_with(m, "2 GT statistics files are not readable (needs root)") == 1);
-	CHECK(count_notes_with(m, "3 DRM client directories are not readable (needs root)") == 1);
+	CHECK(test_count_notes(m, "2 GT statistics files are not readable (needs root)") == 1);
+	CHECK(test_count_notes(m, "3 DRM client directories are not readable (needs root)") == 1);
 	CHECK(json_array_size(json_object_get(json_array_get(collection(m, "devices"), 0), "gts")) == 0);
 	/* fdinfo is still readable: the clients come from there. */
 	clients = collection(m, "clients");

@@ -42,3 +42,15 @@ char *test_exact_copy(const char *text, size_t *len)
 	*len = n;
 	return buf;
 }
+
+int test_count_notes(const struct xesvm_model *m, const char *fragment)
+{
+	json_t *notes = json_object_get(xesvm_model_root(m), "notes");
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < json_array_size(notes); i++)
+		if (strstr(json_string_value(json_array_get(notes, i)), fragment))
+			n++;
+	return n;
+}
