@@ -84,6 +84,8 @@ int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
 			return ret;
 		t0 = monotonic_ns();
 	}
+	/* Everything the live system offers, SVM ranges included. */
+	cli->sources.ranges = true;
 	ret = cli_get_model(cli, &m, &owned);
 	if (ret)
 		goto out;
