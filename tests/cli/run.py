@@ -43,6 +43,8 @@ class Runner:
         self.snap = os.path.join(self.data, 'snapshots', 'example.json')
         self.snap_after = os.path.join(self.data, 'snapshots', 'example-after.json')
         self.debugfs = os.path.join(self.data, 'debugfs-xe-2gt')
+        # The SVM debugfs files of a kernel without the drm-svm family.
+        self.svm_debugfs = os.path.join(self.data, 'debugfs-svm')
         self.proc = os.path.join(self.data, 'proc-xe-2gt')
 
     # ---- running ----
@@ -334,6 +336,23 @@ TREE_CASES = [
     ('tree-stats-prometheus', ['stats', 'show', 'format', 'prometheus']),
 ]
 
+# The SVM debugfs files (tests/data/debugfs-svm): the VM views without the
+# drm-svm family, a recorded tree (with --proc proc-xe-2gt).
+SVM_TREE_CASES = [
+    ('svm-tree-vm-show', ['vm', 'show']),
+    ('svm-tree-vm-show-verbose', ['-v', 'vm', 'show', 'pid', '2417']),
+    ('svm-tree-vm-show-detail', ['vm', 'show', 'dev', '1', 'detail']),
+    ('svm-tree-vma-show', ['vma', 'show']),
+    ('svm-tree-range-show', ['range', 'show']),
+    ('svm-tree-range-show-window', ['range', 'show', 'pid', '2301', 'addr', '0x7f3a00300000+3M']),
+    ('svm-tree-pagemap-show', ['pagemap', 'show']),
+    ('svm-tree-device-show', ['device', 'show']),
+    ('svm-tree-vm-show.json', ['-j', 'vm', 'show']),
+    ('svm-tree-vma-show.json', ['-j', 'vma', 'show', 'pid', '2417']),
+    ('svm-tree-range-show.json', ['-j', 'range', 'show', 'dev', '1']),
+    ('svm-tree-pagemap-show.json', ['-j', 'pagemap', 'show']),
+]
+
 
 def group_golden(r):
     def golden_run(name, args, base):
@@ -357,6 +376,39 @@ def group_golden(r):
     tree = ['--debugfs', r.debugfs, '--proc', r.proc]
     for name, args in TREE_CASES:
         golden_run(name, args, tree)
+    svm_tree = ['--debugfs', r.svm_debugfs, '--proc', r.proc]
+    for name, args in SVM_TREE_CASES:
+        golden_run(name, args, svm_tree)
+
+    def svm_tree_malformed():
+        # A broken line in a client's ranges: the note names file and line,
+        # the other ranges are shown.
+        tree = os.path.join(r.tmp, 'svm-malformed')
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.copytree(r.svm_debugfs, tree, symlinks=True)
+        with open(os.path.join(tree, 'dri', 'client-7', 'svm_ranges'), 'a') as f:
+            f.write('00007fa180210000-00007fa180220000 size=65536 seq=1\n')
+        rc, out, err = r.run(['--debugfs', tree, '--proc', r.proc, 'range', 'show', 'vm', '5'])
+        expect_rc(rc, 0, out, err)
+        r.golden_check('svm-tree-malformed', out)
+        r.golden_check('svm-tree-malformed.stderr', err)
+    r.case('golden/svm-tree-malformed', svm_tree_malformed)
+
+    def svm_tree_snapshot():
+        # A snapshot of the tree says where each view came from, and loads back.
+        rc, out, err = r.run(svm_tree + ['snapshot'])
+        expect_rc(rc, 0, out, err)
+        doc = json.loads(out)
+        want = {'devices': 'debugfs', 'stats': None, 'clients': 'debugfs+fdinfo', 'vms': 'debugfs',
+                'vmas': 'debugfs', 'ranges': 'debugfs', 'pagemaps': 'debugfs'}
+        expect(doc['sources'] == want, 'sources %r' % doc['sources'])
+        for obj in ('vm', 'vma', 'range', 'pagemap'):
+            rc, live, err = r.run(svm_tree + ['-j', obj, 'show'])
+            expect_rc(rc, 0, live, err)
+            rc, back, err = r.run(['-f', '-', '-j', obj, 'show'], stdin=out.encode())
+            expect_rc(rc, 0, back, err)
+            expect(back == live, '%s show: the snapshot differs from the tree' % obj)
+    r.case('golden/svm-tree-snapshot', svm_tree_snapshot)
 
     # explain: the example snapshot with the recorded maps of its processes.
     proc_ex = os.path.join(r.data, 'proc-example')
