@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live.h"
 #include "render.h"
 
 /* ------------------------------------------------------------------ */
@@ -188,7 +189,10 @@ int show_begin(struct cli *cli, const struct cli_invocation *inv,
 		return XESVM_E_SYSTEM;
 	}
 	ret = cli_build_query(cli, inv, s->m, &s->q);
+	if (!ret)
+		ret = cli_check_pid_readable(cli, inv, s->m, s->q);
 	if (ret) {
+		xesvm_query_free(s->q);
 		cli_put_model(s->m, s->owned);
 		return ret;
 	}

@@ -70,6 +70,14 @@ void cli_describe_target(const struct cli_invocation *inv, char *buf, size_t siz
  */
 int cli_no_vm(struct cli *cli, const struct cli_invocation *inv, const char *why);
 
+/*
+ * A live view of one pid's VMs found none: XESVM_E_SYSTEM with an error
+ * naming the missing ptrace access if the process exists but may not be
+ * read by us (the family leaves such VMs out of its lists), else XESVM_OK.
+ */
+int cli_check_pid_readable(struct cli *cli, const struct cli_invocation *inv,
+			   struct xesvm_model *m, const struct xesvm_query *q);
+
 /* A poll() timeout in ms until @deadline_ns (monotonic), at most @cap_ms. */
 int timeout_until(uint64_t deadline_ns, int cap_ms);
 

@@ -74,11 +74,29 @@ static size_t matching_vms(struct xesvm_model *m, const struct xesvm_query *q,
 	return n;
 }
 
-/* Why a live pid has no VM we can see: not running, or not ours to read. */
-static void explain_no_vm(struct cli *cli, int64_t pid, char *buf, size_t size)
+/*
+ * Whether we may read process @pid the way the drm-svm family checks it
+ * (ptrace read access with fs credentials, which is also what opening
+ * /proc/PID/maps checks): 0, ENOENT (not running), EACCES or another errno.
+ */
+static int pid_access(struct cli *cli, int64_t pid)
 {
 	struct xesvm_error err = { 0 };
 	json_t *maps = NULL;
+
+	if (xesvm_read_proc_maps(&cli->sources, (long)pid, &maps, NULL, &err) == 0) {
+		json_decref(maps);
+		return 0;
+	}
+	return err.sys_errno == EPERM ? EACCES : err.sys_errno;
+}
+
+#define PTRACE_HINT "its VMs need ptrace read access: run as its owner or root"
+
+/* Why a live pid has no VM we can see: not running, or not ours to read. */
+static void explain_no_vm(struct cli *cli, int64_t pid, char *buf, size_t size)
+{
+	int why;
 
 	buf[0] = '\0';
 	if (pid < 0) {
@@ -87,16 +105,27 @@ static void explain_no_vm(struct cli *cli, int64_t pid, char *buf, size_t size)
 				 " (the family lists only VMs of processes you may ptrace-read: run as their owner or root)");
 		return;
 	}
-	if (xesvm_read_proc_maps(&cli->sources, (long)pid, &maps, NULL, &err) == 0) {
-		json_decref(maps);
-		return;	/* readable: it simply has no VM there */
-	}
-	if (err.sys_errno == ENOENT)
+	why = pid_access(cli, pid);
+	if (why == ENOENT)
 		snprintf(buf, size, ": process %" PRId64 " is not running", pid);
-	else if (err.sys_errno == EACCES || err.sys_errno == EPERM)
-		snprintf(buf, size,
-			 ": you may not read process %" PRId64 " (its VMs need ptrace read access: run as its owner or root)",
+	else if (why == EACCES)
+		snprintf(buf, size, ": you may not read process %" PRId64 " (" PTRACE_HINT ")",
 			 pid);
+}
+
+int cli_check_pid_readable(struct cli *cli, const struct cli_invocation *inv,
+			   struct xesvm_model *m, const struct xesvm_query *q)
+{
+	struct xesvm_filter f;
+
+	if (cli->snapshot_path || cli_build_filter(cli, inv, &f) != XESVM_OK || f.pid < 0 ||
+	    matching_vms(m, q, NULL, 0) > 0 || pid_access(cli, f.pid) != EACCES)
+		return XESVM_OK;
+	xesvm_error_set(&cli->err, XESVM_E_SYSTEM, EACCES,
+			"%s%s%s: you may not read process %" PRId64 " (" PTRACE_HINT ")",
+			inv->object->name, inv->command->name ? " " : "",
+			inv->command->name ? inv->command->name : "", f.pid);
+	return XESVM_E_SYSTEM;
 }
 
 static int gather_live(struct cli *cli, const struct xesvm_filter *f,

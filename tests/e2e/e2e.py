@@ -453,6 +453,21 @@ def check_pagemap_grew(doc, rec, before_doc, counters):
     return p
 
 
+def check_pagemap_same(doc, rec, before_doc, counters):
+    """Each counter of the workload's pagemap is where it was in @before_doc."""
+    pm, old = find_pagemap(doc, rec), find_pagemap(before_doc, rec)
+    if pm is None or old is None:
+        return [f"pagemap {rec['device']['pagemap_id']} missing"]
+    return [f'{c} {stat_of(pm, c)}, was {stat_of(old, c)}'
+            for c in counters if stat_of(pm, c) != stat_of(old, c)]
+
+
+def device_pages(ranges, start, end):
+    """Base pages of the device-resident ranges overlapping [start, end)."""
+    return sum((r['end'] - r['start']) // PAGE for r in ranges
+               if r.get('residency') == 'device' and overlaps(r['start'], r['end'], start, end))
+
+
 def parse_event_lines(text):
     events, p = [], []
     for n, line in enumerate(text.splitlines(), 1):
@@ -944,27 +959,47 @@ def live_tests(env, tap):
         p += check_unchanged(vmas0, vmas1, vm, [w1])
     tap.check('vma show after madvise: system on the window, the rest unchanged', p)
 
-    pm_before = env.xrun('pagemap_show')
-    pm_before = json_doc(pm_before.out, 'pagemap')[0] if pm_before.rc == 0 else None
-    res = env.xrun('migrate_system', pid=pid, window=window_arg(*w1))
-    doc, p = check_ok_doc(res, 'migrate')
-    if doc is not None:
-        mg = doc['migrate']
-        if not isinstance(mg.get('pages'), int) or mg['pages'] <= 0:
-            p.append(f"pages moved {mg.get('pages')}")
-        if mg.get('ranges_failed') or mg.get('first_error'):
-            p.append(f"failures: {mg.get('ranges_failed')} {mg.get('first_error')}")
-    tap.check(f'migrate pid PID {window_arg(*w1)} to system: pages moved', p)
-    res = env.xrun('range_show_win', pid=pid, window=window_arg(*w1))
-    doc, p = check_ok_doc(res, 'ranges')
-    if doc is not None:
-        p += check_residency(doc['ranges'], *w1, 'system')
-    tap.check('range show after migrate: residency system', p)
-    res = env.xrun('pagemap_show')
-    doc, p = check_ok_doc(res, 'pagemaps')
-    if doc is not None:
-        p += check_pagemap_grew(doc, rec, pm_before, ['to_ram.count', 'to_ram.pages'])
-    tap.check('pagemap show after migrate: to_ram counters increased', p)
+    # ---- migrate to system memory, checked against what range show saw just
+    # before: the pages reported moved are the window's device pages, and the
+    # pagemap's to_ram counters grow exactly when there were some. The poke
+    # buffer is the window known to be in device memory (test above).
+    poke = next((m for m in rec['mappings'] if m['name'] == 'poke'), None)
+    targets = [(w1, 'after madvise system', False)]
+    if poke is not None:
+        targets.append(((poke['start'], poke['end']), 'the poke buffer', True))
+    for w, what, must_move in targets:
+        res = env.xrun('range_show_win', pid=pid, window=window_arg(*w))
+        rs, p = check_ok_doc(res, 'ranges')
+        dev_pages = device_pages(rs['ranges'], *w) if rs is not None else None
+        if must_move and dev_pages == 0:
+            p.append('no device pages in the window before the migration')
+        pm_before = env.xrun('pagemap_show')
+        pm_before = json_doc(pm_before.out, 'pagemap')[0] if pm_before.rc == 0 else None
+        res = env.xrun('migrate_system', pid=pid, window=window_arg(*w))
+        doc, q = check_ok_doc(res, 'migrate')
+        p += q
+        if doc is not None:
+            mg = doc['migrate']
+            if dev_pages is not None and mg.get('pages') != dev_pages:
+                p.append(f"pages moved {mg.get('pages')}, but range show had {dev_pages} "
+                         "device pages there")
+            if mg.get('ranges_failed') or mg.get('first_error'):
+                p.append(f"failures: {mg.get('ranges_failed')} {mg.get('first_error')}")
+        tap.check(f'migrate pid PID {window_arg(*w)} to system ({what}): '
+                  f'pages moved = device pages before ({dev_pages})', p)
+        res = env.xrun('range_show_win', pid=pid, window=window_arg(*w))
+        doc, p = check_ok_doc(res, 'ranges')
+        if doc is not None:
+            p += check_residency(doc['ranges'], *w, 'system')
+        tap.check(f'range show after migrate ({what}): residency system', p)
+        res = env.xrun('pagemap_show')
+        doc, p = check_ok_doc(res, 'pagemaps')
+        if doc is not None and dev_pages:
+            p += check_pagemap_grew(doc, rec, pm_before, ['to_ram.count', 'to_ram.pages'])
+        elif doc is not None and pm_before is not None:
+            p += check_pagemap_same(doc, rec, pm_before, ['to_ram.count', 'to_ram.pages'])
+        tap.check(f'pagemap show after migrate ({what}): to_ram counters '
+                  f'{"increased" if dev_pages else "unchanged"}', p)
 
     res = env.xrun('migrate_pagemap', pid=pid, window=window_arg(*w2),
                    pagemap=rec['device']['pagemap_id'])
@@ -1446,6 +1481,21 @@ def self_test(workload, fake_workload):
         ('the pagemap is missing', lambda: check_pagemap_grew(
             tampered(pm(10, 5, 3), lambda d: d['pagemaps'][0].update(id=4)), rec, None,
             counters)),
+    ])
+    both('check_pagemap_same', lambda: check_pagemap_same(pm(10, 5, 3), rec, pm(1, 5, 1),
+                                                          ['to_ram.pages']), [
+        ('to_ram moved', lambda: check_pagemap_same(pm(10, 6, 3), rec, pm(10, 5, 3),
+                                                    ['to_ram.pages'])),
+        ('the pagemap is missing', lambda: check_pagemap_same(
+            tampered(pm(10, 5, 3), lambda d: d['pagemaps'][0].update(id=4)), rec,
+            pm(10, 5, 3), ['to_ram.pages'])),
+    ])
+    dev = [{'start': b, 'end': b + 2 * M, 'residency': 'device'},
+           {'start': b + 2 * M, 'end': b + 4 * M, 'residency': 'system'}]
+    both('device_pages', lambda: [] if device_pages(dev, b, b + 4 * M) == 512 and
+         device_pages(dev, b + 2 * M, b + 4 * M) == 0 else ['wrong count'], [
+        ('a system range counted', lambda: [] if device_pages(
+            [dict(d, residency='device') for d in dev], b, b + 4 * M) == 512 else ['2x']),
     ])
     both('check_events', lambda: check_events(events, 4242, maps, ['fault', 'migrate']), [
         ('no migrate event came', lambda: check_events(events[:1], 4242, maps,
