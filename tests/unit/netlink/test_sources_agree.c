@@ -619,7 +619,7 @@ static uint64_t next_random(uint64_t *seed)
 	return *seed >> 33;
 }
 
-#define GEN_RANGES_PER_VM 3000
+#define GEN_RANGES_PER_VM 1000
 
 /*
  * Four VMs on two devices, the clients' VMs interleaved in svm_vms, every
