@@ -181,7 +181,7 @@ int show_begin(struct cli *cli, const struct cli_invocation *inv,
 	    !json_object_get(json_object_get(xesvm_model_root(s->m), "sources"),
 			     needs_view)) {
 		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0,
-				"%s%s%s: live %s need the drm-svm kernel family, which this kernel does not provide yet; read a snapshot with -f FILE",
+				"%s%s%s: live %s need the drm-svm kernel family or the SVM debugfs files (dri/N/svm_vms, root only), and this system has neither; read a snapshot with -f FILE",
 				inv->object->name, inv->command->name ? " " : "",
 				inv->command->name ? inv->command->name : "",
 				needs_view);
