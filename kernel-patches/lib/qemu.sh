@@ -105,12 +105,32 @@ fi'
 	python3 "$LIB_DIR/kcheck.py" --ktap --tree "$XESVM_TREE" "${logs[@]}"
 }
 
+# stream_growing FILE PID: copy FILE to stdout as it grows while PID runs,
+# then what is left. The guest writes it through 9p, so the host sees it
+# grow while the command runs.
+stream_growing() {
+	local file=$1 pid=$2 shown=0 size
+	while :; do
+		if [ -f "$file" ]; then
+			size=$(stat -c %s "$file")
+			if [ "$size" -gt "$shown" ]; then
+				tail -c +$((shown + 1)) "$file" | head -c $((size - shown))
+				shown=$size
+			fi
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	[ ! -f "$file" ] || tail -c +$((shown + 1)) "$file"
+}
+
 cmd_qemu_run() {
-	local limit=600 mem=1G
+	local limit=600 mem=1G stream=0
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--timeout) limit=${2:?}; shift ;;
 		--mem) mem=${2:?}; shift ;;
+		--stream) stream=1 ;;
 		--) shift; break ;;
 		*) break ;;
 		esac
@@ -128,8 +148,15 @@ $quoted </dev/null >/tmp/xesvm-out/stdout 2>/tmp/xesvm-out/stderr
 echo \"XESVM-EXIT-$nonce \$?\""
 	local rc=0
 	# kunit.enable=0: built-in KUnit suites (some WARN on purpose) stay idle.
-	boot_guest "$rundir" "$limit" "$mem" "kunit.enable=0" || rc=$?
-	[ ! -f "$rundir/out/stdout" ] || cat "$rundir/out/stdout"
+	if [ $stream -eq 1 ]; then
+		boot_guest "$rundir" "$limit" "$mem" "kunit.enable=0" &
+		local guest=$!
+		stream_growing "$rundir/out/stdout" "$guest"
+		wait "$guest" || rc=$?
+	else
+		boot_guest "$rundir" "$limit" "$mem" "kunit.enable=0" || rc=$?
+		[ ! -f "$rundir/out/stdout" ] || cat "$rundir/out/stdout"
+	fi
 	[ ! -f "$rundir/out/stderr" ] || cat "$rundir/out/stderr" >&2
 	if [ $rc -eq 124 ]; then
 		log "qemu-run: timed out after ${limit}s; console: $rundir/console.log"

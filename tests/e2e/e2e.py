@@ -462,6 +462,22 @@ def check_pagemap_same(doc, rec, before_doc, counters):
             for c in counters if stat_of(pm, c) != stat_of(old, c)]
 
 
+def compare_views(a, b, key):
+    """Two -j documents of the same view from different sources: equal,
+    and not trivially (the view lists something)."""
+    if not a.get(key):
+        return [f'no {key} listed']
+    if a == b:
+        return []
+    x, y = a.get(key, []), b.get(key, [])
+    if len(x) != len(y):
+        return [f'{len(x)} {key} from netlink, {len(y)} from debugfs']
+    for i, (p, q) in enumerate(zip(x, y)):
+        if p != q:
+            return [f'{key}[{i}] differs: netlink {p}, debugfs {q}']
+    return [f'documents differ outside {key}: {sorted(set(a) ^ set(b))}']
+
+
 def device_pages(ranges, start, end):
     """Base pages of the device-resident ranges overlapping [start, end)."""
     return sum((r['end'] - r['start']) // PAGE for r in ranges
@@ -603,13 +619,14 @@ class Env:
     def cmd(self, name, **kw):
         return [a.format(**kw) for a in COMMANDS[name]]
 
-    def run(self, args, user=None, timeout=TIMEOUT, binary=None):
+    def run(self, args, user=None, timeout=TIMEOUT, binary=None, source=None):
         argv = [binary or self.xesvmctl] + list(args)
         if user:
             argv = self.unpriv + argv
+        env = dict(self.env, XESVM_SOURCE=source) if source else self.env
         try:
             cp = subprocess.run(argv, capture_output=True, text=True,
-                                timeout=timeout, env=self.env, cwd=self.tmp)
+                                timeout=timeout, env=env, cwd=self.tmp)
             return Result(argv, cp.returncode, cp.stdout, cp.stderr)
         except subprocess.TimeoutExpired as e:
             return Result(argv, 'timeout', e.stdout or '', f'timed out after {timeout} s')
@@ -872,6 +889,18 @@ def live_tests(env, tap):
         if outside or not doc['ranges']:
             p.append(f"{len(doc['ranges'])} ranges, {len(outside)} outside the window")
     tap.check('range show pid PID addr WINDOW: only ranges overlapping the window', p)
+
+    # ---- the same VM read from the SVM debugfs files: the same model
+    for name, key in (('vm_show_pid', 'vms'), ('vma_show_pid', 'vmas'),
+                      ('range_show_pid', 'ranges')):
+        a = env.xrun(name, pid=pid)
+        b = env.run(env.cmd(name, pid=pid), source='debugfs')
+        da, p = check_ok_doc(a, key)
+        db, q = check_ok_doc(b, key)
+        p += q
+        if da is not None and db is not None:
+            p += compare_views(da, db, key)
+        tap.check(f'{" ".join(COMMANDS[name][1:3])} pid PID: netlink and debugfs views agree', p)
 
     # ---- pagemap show
     res = env.xrun('pagemap_show')
@@ -1496,6 +1525,13 @@ def self_test(workload, fake_workload):
          device_pages(dev, b + 2 * M, b + 4 * M) == 0 else ['wrong count'], [
         ('a system range counted', lambda: [] if device_pages(
             [dict(d, residency='device') for d in dev], b, b + 4 * M) == 512 else ['2x']),
+    ])
+    rs = {'ranges': [{'start': b, 'end': b + M, 'flags': ['dma_mapped']}]}
+    both('compare_views', lambda: compare_views(rs, json.loads(json.dumps(rs)), 'ranges'), [
+        ('a flag differs', lambda: compare_views(
+            rs, {'ranges': [dict(rs['ranges'][0], flags=[])]}, 'ranges')),
+        ('a range is missing', lambda: compare_views(rs, {'ranges': []}, 'ranges')),
+        ('nothing is listed', lambda: compare_views({'ranges': []}, {'ranges': []}, 'ranges')),
     ])
     both('check_events', lambda: check_events(events, 4242, maps, ['fault', 'migrate']), [
         ('no migrate event came', lambda: check_events(events[:1], 4242, maps,

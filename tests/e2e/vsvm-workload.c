@@ -1392,31 +1392,35 @@ static json_t *client_id_of(int fd)
 /*
  * The VM's device-wide handle (the one the drm-svm family and debugfs use,
  * not the per-file vm_id of the uAPI). The uAPI does not return it; the
- * debugfs "vms" file prints it with the owner's pid. Root only, so this
+ * debugfs "svm_vms" file prints it with the owner's pid. Root only, so this
  * may stay unknown: then the record says why.
  */
 static void vm_handle_lookup(json_t *vm, const json_t *card, unsigned int render)
 {
-	char path[2][96], line[512], why[320] = "no debugfs vms file found";
+	char path[2][96], line[512], why[320] = "no debugfs svm_vms file found";
 	unsigned int handle, found = 0, matches = 0;
 	int i, pid;
 	FILE *f;
 
-	snprintf(path[0], sizeof(path[0]), "/sys/kernel/debug/dri/%lld/vms",
+	snprintf(path[0], sizeof(path[0]), "/sys/kernel/debug/dri/%lld/svm_vms",
 		 json_is_integer(card) ? (long long)json_integer_value(card) : -1LL);
-	snprintf(path[1], sizeof(path[1]), "/sys/kernel/debug/dri/%u/vms", render);
+	snprintf(path[1], sizeof(path[1]), "/sys/kernel/debug/dri/%u/svm_vms", render);
 	for (i = 0; i < 2; i++) {
 		f = fopen(path[i], "re");
 		if (!f) {
 			snprintf(why, sizeof(why), "%s: %s", path[i], strerror(errno));
 			continue;
 		}
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "vm %u pid=%d", &handle, &pid) == 2 &&
-			    pid == (int)getpid()) {
+		while (fgets(line, sizeof(line), f)) {
+			const char *p = strstr(line, " pid=");
+
+			/* "vm=<handle> gpusvm=... pid=<pid> ...", see drm-svm.rst */
+			if (sscanf(line, "vm=%u", &handle) == 1 && p &&
+			    sscanf(p, " pid=%d", &pid) == 1 && pid == (int)getpid()) {
 				found = handle;
 				matches++;
 			}
+		}
 		fclose(f);
 		if (matches == 1) {
 			json_object_set_new(vm, "handle", json_integer(found));
