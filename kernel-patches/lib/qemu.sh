@@ -97,7 +97,8 @@ fi'
 		log "kunit: booting QEMU (tcg) for '$g' (limit ${limit}s), console: $rundir/console.log"
 		t0=$(now_s)
 		rc=0
-		boot_guest "$rundir" "$limit" 1G "kunit.enable=1 kunit.filter_glob=$g" || rc=$?
+		boot_guest "$rundir" "$limit" 1G \
+			"kunit.enable=1 kunit.filter_glob=$g ${XESVM_KUNIT_CMDLINE:-}" || rc=$?
 		log "kunit: '$g': QEMU exited with $rc after $(($(now_s) - t0)) s"
 		[ $rc -ne 124 ] || echo "kunit: QEMU timed out after ${limit}s" >>"$rundir/console.log"
 		logs+=("$rundir/console.log")
