@@ -47,6 +47,9 @@ measure() {
 	done | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
 
+# The guest's devtmpfs has no /dev/fd, which process substitution needs.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+
 # Every writable page of vsvm-ranges' buffer is a VMA of its own.
 sysctl -q -w vm.max_map_count=$((4 * ${counts[-1]} + 65536))
 
