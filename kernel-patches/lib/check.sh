@@ -75,10 +75,11 @@ build_targets() {
 	[ ${#keep[@]} -eq 0 ] || printf '%s\n' "${keep[@]}"
 }
 
-# kdoc_warnings FILE LABEL: kernel-doc -Wall messages, line numbers removed.
+# kdoc_warnings FILE LABEL: kernel-doc -Wall messages, line numbers removed
+# ("file:123: warning" and "Warning: file:123 text" both occur).
 kdoc_warnings() {
 	(cd "$XESVM_TREE" && { scripts/kernel-doc -none -Wall "$1" 2>&1 || true; }) |
-		sed -e "s|$1:[0-9]*:|$2:|g" -e 's|:[0-9][0-9]*:|:|g' | LC_ALL=C sort -u
+		sed -e "s|$1:[0-9]*|$2|g" -e 's|:[0-9][0-9]*\([: ]\)|\1|g' | LC_ALL=C sort -u
 }
 
 # check_kdoc COMMIT NAME: no kernel-doc warning in touched .c/.h files that
@@ -94,7 +95,7 @@ check_kdoc() {
 			mkdir -p "$tmp/parent/$(dirname "$f")"
 			git -C "$XESVM_TREE" show "$c^:$f" >"$tmp/parent/$f"
 			(cd "$XESVM_TREE" && { scripts/kernel-doc -none -Wall "$tmp/parent/$f" 2>&1 || true; }) |
-				sed -e "s|$tmp/parent/$f:[0-9]*:|$f:|g" -e 's|:[0-9][0-9]*:|:|g' |
+				sed -e "s|$tmp/parent/$f:[0-9]*|$f|g" -e 's|:[0-9][0-9]*\([: ]\)|\1|g' |
 				LC_ALL=C sort -u >"$tmp/before"
 		fi
 		out=$(LC_ALL=C comm -23 "$tmp/now" "$tmp/before")
