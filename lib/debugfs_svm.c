@@ -363,15 +363,11 @@ static void left_out(struct file_state *f)
 
 static struct dbg_vm *add_vm(struct xesvm_dbg *g)
 {
-	if (g->nvms == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 16;
-		struct dbg_vm *bigger = realloc(g->vms, cap * sizeof(*bigger));
+	struct dbg_vm *vms = xesvm_grow(g->vms, &g->cap, g->nvms, sizeof(*vms), 16);
 
-		if (!bigger)
-			return NULL;
-		g->vms = bigger;
-		g->cap = cap;
-	}
+	if (!vms)
+		return NULL;
+	g->vms = vms;
 	memset(&g->vms[g->nvms], 0, sizeof(g->vms[0]));
 	return &g->vms[g->nvms++];
 }

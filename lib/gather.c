@@ -34,6 +34,7 @@
 
 #include "debugfs_internal.h"
 #include "gather_internal.h"
+#include "model_internal.h"
 #include "xesvm.h"
 
 /* model.c: generator, captured_at and host of a freshly gathered model. */
@@ -337,15 +338,10 @@ static struct client *client_add(struct client_list *l, long long id)
 {
 	struct client *c;
 
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct client *bigger = realloc(l->items, cap * sizeof(*bigger));
-
-		if (!bigger)
-			return NULL;
-		l->items = bigger;
-		l->cap = cap;
-	}
+	c = xesvm_grow(l->items, &l->cap, l->count, sizeof(*c), 16);
+	if (!c)
+		return NULL;
+	l->items = c;
 	c = &l->items[l->count];
 	memset(c, 0, sizeof(*c));
 	c->client_id = id;

@@ -90,6 +90,24 @@ json_t *xesvm_model_array(struct xesvm_model *m, const char *key)
 	return arr;
 }
 
+void *xesvm_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first)
+{
+	size_t want = *cap ? *cap : first;
+	void *bigger;
+
+	if (count < *cap)
+		return items;
+	if (*cap) {
+		if (want > SIZE_MAX / 2 / elem)
+			return NULL;
+		want *= 2;
+	}
+	bigger = realloc(items, want * elem);
+	if (bigger)
+		*cap = want;
+	return bigger;
+}
+
 int xesvm_model_reserve_ranges(struct xesvm_model *m, size_t count)
 {
 	size_t want, cap;

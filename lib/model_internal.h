@@ -22,6 +22,14 @@ extern const size_t xesvm_root_key_count;
 /* True for the collections that are JSON arrays of objects in the root. */
 bool xesvm_is_json_collection(const char *key);
 
+/*
+ * Makes room in the growable array @items (*@cap elements of @elem bytes,
+ * @count in use) for one more: when full, doubles *@cap (from @first) and
+ * reallocates. Returns the array, moved or not, or NULL when out of memory
+ * (then @items and *@cap are unchanged).
+ */
+void *xesvm_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first);
+
 /* Reserves room for @count more ranges (loader hint). */
 int xesvm_model_reserve_ranges(struct xesvm_model *m, size_t count);
 

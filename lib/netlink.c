@@ -394,18 +394,14 @@ static void devs_reset(void *arg)
 static int dev_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *err)
 {
 	struct xesvm_nl *nl = arg;
+	struct xesvm_nl_dev *devs = xesvm_grow(nl->devs, &nl->devs_cap, nl->ndevs,
+					       sizeof(*devs), 4);
 
-	if (nl->ndevs == nl->devs_cap) {
-		size_t cap = nl->devs_cap ? nl->devs_cap * 2 : 4;
-		struct xesvm_nl_dev *bigger = realloc(nl->devs, cap * sizeof(*bigger));
-
-		if (!bigger) {
-			xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
-			return -1;
-		}
-		nl->devs = bigger;
-		nl->devs_cap = cap;
+	if (!devs) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		return -1;
 	}
+	nl->devs = devs;
 	if (xesvm_nl_decode_dev(nlh, &nl->devs[nl->ndevs], err))
 		return -1;
 	nl->ndevs++;

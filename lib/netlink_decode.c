@@ -26,6 +26,7 @@
 #include <drm/drm_svm.h>
 
 #include "gather_internal.h"
+#include "model_internal.h"
 #include "netlink_internal.h"
 #include "svm_internal.h"
 
@@ -200,6 +201,7 @@ const char *xesvm_nl_attr_name(enum xesvm_nl_set set, unsigned int type)
 
 int xesvm_nl_devmap_set(struct xesvm_nl_devmap *map, uint32_t dev_id, uint32_t minor)
 {
+	void *items;
 	size_t i;
 
 	for (i = 0; i < map->count; i++)
@@ -207,15 +209,10 @@ int xesvm_nl_devmap_set(struct xesvm_nl_devmap *map, uint32_t dev_id, uint32_t m
 			map->items[i].minor = minor;
 			return 0;
 		}
-	if (map->count == map->cap) {
-		size_t cap = map->cap ? map->cap * 2 : 8;
-		void *bigger = realloc(map->items, cap * sizeof(*map->items));
-
-		if (!bigger)
-			return -1;
-		map->items = bigger;
-		map->cap = cap;
-	}
+	items = xesvm_grow(map->items, &map->cap, map->count, sizeof(*map->items), 8);
+	if (!items)
+		return -1;
+	map->items = items;
 	map->items[map->count].dev_id = dev_id;
 	map->items[map->count].minor = minor;
 	map->count++;
