@@ -7,7 +7,9 @@
  * error that says what to add (several VMs) or why there is none.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,18 +79,22 @@ static size_t matching_vms(struct xesvm_model *m, const struct xesvm_query *q,
 /*
  * Whether we may read process @pid the way the drm-svm family checks it
  * (ptrace read access with fs credentials, which is also what opening
- * /proc/PID/maps checks): 0, ENOENT (not running), EACCES or another errno.
+ * /proc/PID/maps checks; opening is enough, the file need not be read):
+ * 0, ENOENT (not running), EACCES or another errno.
  */
 static int pid_access(struct cli *cli, int64_t pid)
 {
-	struct xesvm_error err = { 0 };
-	json_t *maps = NULL;
+	char path[PATH_MAX];
+	int fd;
 
-	if (xesvm_read_proc_maps(&cli->sources, (long)pid, &maps, NULL, &err) == 0) {
-		json_decref(maps);
+	snprintf(path, sizeof(path), "%s/%" PRId64 "/maps",
+		 xesvm_proc_root(&cli->sources, NULL), pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
 		return 0;
 	}
-	return err.sys_errno == EPERM ? EACCES : err.sys_errno;
+	return errno == EPERM ? EACCES : errno;
 }
 
 #define PTRACE_HINT "its VMs need ptrace read access: run as its owner or root"
