@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -1102,6 +1103,15 @@ int xesvm_nl_events_open(struct xesvm_nl_events **out, struct xesvm_error *err)
 		goto fail;
 	}
 	nl_socket_disable_seq_check(sk);
+	/*
+	 * Events the reader has not read yet wait in the receive buffer, so
+	 * its size is the burst a monitor rides out without loss. SO_RCVBUF
+	 * is capped by net.core.rmem_max (about 208 KiB by default);
+	 * SO_RCVBUFFORCE, allowed with CAP_NET_ADMIN, is not.
+	 */
+	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &(int){ XESVM_NL_EVENTS_RCVBUF }, sizeof(int)))
+		nl_socket_set_buffer_size(sk, XESVM_NL_EVENTS_RCVBUF, 0);
 	errno = 0;
 	if (nl_socket_add_membership(sk, grp) || nl_socket_set_nonblocking(sk)) {
 		int e = errno ? errno : EIO;
@@ -1146,6 +1156,23 @@ int xesvm_nl_events_fd(const struct xesvm_nl_events *ev)
 uint64_t xesvm_nl_events_overruns(const struct xesvm_nl_events *ev)
 {
 	return ev->overruns;
+}
+
+int xesvm_nl_events_lost(const struct xesvm_nl_events *ev, uint64_t *lost)
+{
+	struct stat st;
+	FILE *f;
+	int ret;
+
+	if (!ev->sk || fstat(nl_socket_get_fd(ev->sk), &st))
+		return -1;
+	/* The socket is in this process's network namespace. */
+	f = fopen("/proc/self/net/netlink", "re");
+	if (!f)
+		return -1;
+	ret = xesvm_nl_parse_socket_drops(f, (unsigned long)st.st_ino, lost);
+	fclose(f);
+	return ret;
 }
 
 /* Datagrams read per call at most, so a flood cannot keep the caller here. */

@@ -996,3 +996,21 @@ void xesvm_nl_ack_error(const struct xesvm_nl_ack *ack, enum xesvm_nl_set set,
 		status = XESVM_E_USAGE;
 	xesvm_error_set(err, status, e, "%s: %s%s", what, expl ? expl : strerror(e), kernel);
 }
+
+int xesvm_nl_parse_socket_drops(FILE *f, unsigned long inode, uint64_t *drops)
+{
+	char line[256];
+
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long d;
+		unsigned long ino;
+
+		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+		if (sscanf(line, "%*s %*d %*u %*x %*d %*d %*d %*d %llu %lu", &d, &ino) == 2 &&
+		    ino == inode) {
+			*drops = d;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -32,6 +32,12 @@
 #define XESVM_NL_RECV_BUF (64 * 1024)
 /* Socket receive buffer (SO_RCVBUF) asked for. */
 #define XESVM_NL_SOCK_RCVBUF (1024 * 1024)
+/*
+ * The events socket's: an event takes about 960 bytes of it (measured in
+ * tests/bench/monitor-rate.sh), and the kernel doubles what is asked, so
+ * about 8,700 events wait for a reader that fell behind.
+ */
+#define XESVM_NL_EVENTS_RCVBUF (4 * 1024 * 1024)
 
 /* ------------------------------------------------------------------ */
 /* Attribute sets of the family (names as in the YNL spec)             */
@@ -128,6 +134,13 @@ int xesvm_nl_decode_pagemap(const struct nlmsghdr *nlh,
 int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
 			  const struct xesvm_nl_devmap *map, json_t **out,
 			  bool *unknown_dev, struct xesvm_error *err);
+
+/*
+ * The drop counter of the netlink socket with inode @inode in @f, a
+ * /proc/net/netlink listing ("sk Eth Pid Groups Rmem Wmem Dump Locks Drops
+ * Inode" columns). Returns 0, or -1 when no line has that inode.
+ */
+int xesvm_nl_parse_socket_drops(FILE *f, unsigned long inode, uint64_t *drops);
 
 int xesvm_nl_decode_migrate(const struct nlmsghdr *nlh,
 			    struct xesvm_migrate_result *res, struct xesvm_error *err);

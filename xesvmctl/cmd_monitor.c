@@ -121,6 +121,23 @@ static void print_event_line(const struct monitor *mo, const json_t *ev,
 	       pid, window, details);
 }
 
+/*
+ * Keeps the newer half of @events. Removing the oldest event one at a time
+ * would move all the others for every new event of a long monitor run.
+ */
+static void forget_older_half(json_t **events)
+{
+	size_t n = json_array_size(*events), i;
+	json_t *newer = json_array();
+
+	if (!newer)
+		return;
+	for (i = n / 2; i < n; i++)
+		json_array_append(newer, json_array_get(*events, i));
+	json_decref(*events);
+	*events = newer;
+}
+
 static void print_event(struct monitor *mo, json_t *ev, const struct render_opts *ro)
 {
 	if (mo->cli->json) {
@@ -135,7 +152,7 @@ static void print_event(struct monitor *mo, json_t *ev, const struct render_opts
 	if (!mo->cli->seen_events)
 		mo->cli->seen_events = json_array();
 	if (json_array_size(mo->cli->seen_events) >= SEEN_EVENTS_MAX)
-		json_array_remove(mo->cli->seen_events, 0);
+		forget_older_half(&mo->cli->seen_events);
 	json_array_append(mo->cli->seen_events, ev);
 }
 
@@ -180,21 +197,43 @@ static void report(struct cli *cli, json_t *obj, const char *fmt, ...)
 	json_decref(obj);
 }
 
-static void report_summary(struct monitor *mo, uint64_t overruns, bool live)
+/* The kernel's count of events dropped, as JSON (null: unknown). */
+static json_t *lost_json(const struct event_loss *l)
 {
-	if (live)
-		report(mo->cli, json_pack("{s:{s:I,s:I,s:I,s:s}}", "monitor",
-					  "events", (json_int_t)mo->shown,
-					  "received", (json_int_t)mo->received,
-					  "overruns", (json_int_t)overruns,
-					  "stopped_by", mo->stopped_by),
-		       "%" PRIu64 " events, %" PRIu64 " socket overruns (events lost); stopped by %s",
-		       mo->shown, overruns, mo->stopped_by);
+	return l->lost_known ? json_integer((json_int_t)l->lost) : json_null();
+}
+
+/* ", N events lost" for a human line: the count, or that it is unknown. */
+static const char *lost_text(const struct event_loss *l, char *buf, size_t size)
+{
+	if (!l->overruns)
+		return "";
+	if (l->lost_known)
+		snprintf(buf, size, ", %" PRIu64 " event%s lost", l->lost, l->lost == 1 ? "" : "s");
 	else
-		report(mo->cli, json_pack("{s:{s:I,s:I,s:n,s:s}}", "monitor",
+		snprintf(buf, size, ", events lost (how many: unknown)");
+	return buf;
+}
+
+static void report_summary(struct monitor *mo, const struct event_loss *loss)
+{
+	char buf[64];
+
+	if (loss)
+		report(mo->cli, json_pack("{s:{s:I,s:I,s:I,s:o,s:s}}", "monitor",
 					  "events", (json_int_t)mo->shown,
 					  "received", (json_int_t)mo->received,
-					  "overruns", "stopped_by", mo->stopped_by),
+					  "overruns", (json_int_t)loss->overruns,
+					  "lost", lost_json(loss),
+					  "stopped_by", mo->stopped_by),
+		       "%" PRIu64 " events, %" PRIu64 " socket overruns%s; stopped by %s",
+		       mo->shown, loss->overruns, lost_text(loss, buf, sizeof(buf)),
+		       mo->stopped_by);
+	else
+		report(mo->cli, json_pack("{s:{s:I,s:I,s:n,s:n,s:s}}", "monitor",
+					  "events", (json_int_t)mo->shown,
+					  "received", (json_int_t)mo->received,
+					  "overruns", "lost", "stopped_by", mo->stopped_by),
 		       "%" PRIu64 " events (of %" PRIu64 " recorded in the snapshot); stopped by %s",
 		       mo->shown, mo->received, mo->stopped_by);
 }
@@ -223,7 +262,7 @@ static int replay(struct monitor *mo)
 				"writing output: %s", strerror(errno));
 		return XESVM_E_SYSTEM;
 	}
-	report_summary(mo, 0, false);
+	report_summary(mo, NULL);
 	return XESVM_OK;
 }
 
@@ -249,7 +288,8 @@ static int gather_vms(struct cli *cli, struct monitor *mo)
 
 static int live(struct cli *cli, struct monitor *mo, double duration)
 {
-	uint64_t deadline = 0, overruns = 0;
+	uint64_t deadline = 0;
+	struct event_loss loss;
 	struct event_stream es;
 	json_t *batch = json_array();
 	int ret;
@@ -269,7 +309,6 @@ static int live(struct cli *cli, struct monitor *mo, double duration)
 		deadline = monotonic_ns() + (uint64_t)(duration * 1e9);
 	for (;;) {
 		int timeout = -1;
-		uint64_t lost;
 
 		if (deadline) {
 			if (monotonic_ns() >= deadline) {
@@ -293,15 +332,18 @@ static int live(struct cli *cli, struct monitor *mo, double duration)
 			}
 			es.stdout_gone = true;
 		}
-		lost = event_stream_new_overruns(&es);
-		if (lost) {
-			overruns += lost;
-			report(cli, json_pack("{s:{s:I,s:I,s:I}}", "overrun",
+		event_stream_loss(&es, false, &loss);
+		if (loss.new_overruns) {
+			char buf[64];
+
+			report(cli, json_pack("{s:{s:I,s:I,s:I,s:o}}", "overrun",
 					      "time_ns", (json_int_t)monotonic_ns(),
-					      "overruns", (json_int_t)lost,
-					      "total", (json_int_t)overruns),
-			       "the event socket overran %" PRIu64 " time%s: events were lost (%" PRIu64 " overruns so far)",
-			       lost, lost == 1 ? "" : "s", overruns);
+					      "overruns", (json_int_t)loss.new_overruns,
+					      "total", (json_int_t)loss.overruns,
+					      "lost", lost_json(&loss)),
+			       "the event socket overran %" PRIu64 " time%s: events were lost (%" PRIu64 " overruns so far%s)",
+			       loss.new_overruns, loss.new_overruns == 1 ? "" : "s",
+			       loss.overruns, lost_text(&loss, buf, sizeof(buf)));
 		}
 		if (!more)
 			break;
@@ -314,8 +356,10 @@ static int live(struct cli *cli, struct monitor *mo, double duration)
 			break;
 		}
 	}
-	if (!ret)
-		report_summary(mo, overruns, true);
+	if (!ret) {
+		event_stream_loss(&es, true, &loss);
+		report_summary(mo, &loss);
+	}
 out:
 	event_stream_close(&es);
 out_batch:

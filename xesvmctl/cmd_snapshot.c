@@ -15,7 +15,8 @@
 static int record_events(struct cli *cli, struct event_stream *es,
 			 struct xesvm_model *m, uint64_t t0, double seconds)
 {
-	uint64_t deadline = t0 + (uint64_t)(seconds * 1e9), overruns = 0;
+	uint64_t deadline = t0 + (uint64_t)(seconds * 1e9);
+	struct event_loss loss;
 	json_t *events = xesvm_model_array(m, "events");
 	bool progress = isatty(STDERR_FILENO) && !cli->json;
 	int ret = XESVM_OK;
@@ -33,7 +34,6 @@ static int record_events(struct cli *cli, struct event_stream *es,
 					events);
 		if (ret)
 			break;
-		overruns += event_stream_new_overruns(es);
 	}
 	if (progress)
 		fprintf(stderr, "\rxesvmctl: recorded %zu events in %.1f s%20s\n",
@@ -41,9 +41,14 @@ static int record_events(struct cli *cli, struct event_stream *es,
 	if (ret)
 		return ret;
 	xesvm_model_set_source(m, "events", "netlink");
-	if (overruns)
+	event_stream_loss(es, true, &loss);
+	if (loss.overruns && loss.lost_known)
+		xesvm_model_note(m, "events: the event socket overran %" PRIu64 " time%s while recording: %" PRIu64 " event%s lost",
+				 loss.overruns, loss.overruns == 1 ? "" : "s",
+				 loss.lost, loss.lost == 1 ? "" : "s");
+	else if (loss.overruns)
 		xesvm_model_note(m, "events: the event socket overran %" PRIu64 " time%s while recording: events were lost",
-				 overruns, overruns == 1 ? "" : "s");
+				 loss.overruns, loss.overruns == 1 ? "" : "s");
 	if (es->stop_signal)
 		xesvm_model_note(m, "events: recording stopped early by %s after %.1f of %g s",
 				 es->stop_signal == SIGINT ? "SIGINT" : "SIGTERM",

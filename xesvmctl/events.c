@@ -184,11 +184,18 @@ int event_stream_wait(struct cli *cli, struct event_stream *s, int timeout_ms,
 	return XESVM_OK;
 }
 
-uint64_t event_stream_new_overruns(struct event_stream *s)
+void event_stream_loss(struct event_stream *s, bool final, struct event_loss *out)
 {
 	uint64_t now = xesvm_nl_events_overruns(s->ev);
-	uint64_t delta = now - s->overruns_reported;
 
+	*out = (struct event_loss) {
+		.new_overruns = now - s->overruns_reported,
+		.overruns = now,
+	};
 	s->overruns_reported = now;
-	return delta;
+	/* Reading procfs costs: only when there is something to count. */
+	if (now && (final || out->new_overruns))
+		out->lost_known = !xesvm_nl_events_lost(s->ev, &out->lost);
+	else if (!now)
+		out->lost_known = true;	/* no overrun, nothing dropped */
 }

@@ -96,7 +96,7 @@ struct event_stream {
 	struct sigaction saved_pipe;
 	bool mask_saved, pipe_saved;
 	bool watch_stdout;		/* stdout is a pipe or socket */
-	uint64_t overruns_reported;
+	uint64_t overruns_reported;	/* by event_stream_loss() */
 	int stop_signal;		/* SIGINT/SIGTERM received, 0 if none */
 	bool stdout_gone;		/* the reader of stdout went away */
 };
@@ -122,8 +122,21 @@ void event_stream_close(struct event_stream *s);
 int event_stream_wait(struct cli *cli, struct event_stream *s, int timeout_ms,
 		      json_t *out);
 
-/* Socket overruns (events lost) since the last call. */
-uint64_t event_stream_new_overruns(struct event_stream *s);
+/* What the events socket lost; see event_stream_loss(). */
+struct event_loss {
+	uint64_t new_overruns;		/* overruns since the last call */
+	uint64_t overruns;		/* overruns since the stream opened */
+	bool lost_known;		/* the kernel's drop counter was read */
+	uint64_t lost;			/* events it dropped since then */
+};
+
+/*
+ * Overruns of the socket since the last call and in all; when there are
+ * any (or @final, for a closing summary) also the number of events the
+ * kernel dropped in all, which it goes on counting until the socket
+ * drains (lost_known is false when that counter cannot be read).
+ */
+void event_stream_loss(struct event_stream *s, bool final, struct event_loss *out);
 
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 uint64_t monotonic_ns(void);

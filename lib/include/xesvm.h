@@ -436,6 +436,16 @@ int xesvm_nl_events_read(struct xesvm_nl_events *ev, json_t *events,
 			 struct xesvm_error *err);
 /* Socket overruns seen so far (each may have lost any number of events). */
 uint64_t xesvm_nl_events_overruns(const struct xesvm_nl_events *ev);
+/*
+ * Events the kernel dropped so far because the socket's receive buffer was
+ * full: the socket's drop counter (Drops in /proc/self/net/netlink, found
+ * by the socket's inode), so the number of events, where an overrun says
+ * only that some were lost. The kernel reports one overrun per episode of
+ * a full buffer and goes on counting drops until it drains: read this
+ * after the reads that follow an overrun for the whole count. Returns 0,
+ * or -1 when the counter cannot be read (no procfs, no socket).
+ */
+int xesvm_nl_events_lost(const struct xesvm_nl_events *ev, uint64_t *lost);
 
 /* ------------------------------------------------------------------ */
 /* Comparing snapshots                                                 */

@@ -449,7 +449,7 @@ def group_golden(r):
             want = [e for e in json.load(f)['events'] if e['vm'] == 3]
         expect(events == want, 'events %r' % events)
         summary = json.loads(err)
-        expect(summary == {'monitor': {'events': 4, 'received': 5, 'overruns': None,
+        expect(summary == {'monitor': {'events': 4, 'received': 5, 'overruns': None, 'lost': None,
                                        'stopped_by': 'end_of_snapshot'}}, 'summary %r' % summary)
         r.golden_check('monitor-snapshot.json', out)
     r.case('golden/monitor-json-lines', monitor_json_lines)

@@ -1313,6 +1313,30 @@ static void test_migrate_and_gc_calls(void **state)
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The drop counter of one socket, by inode, from a /proc/net/netlink listing. */
+static void test_socket_drops(void **state)
+{
+	static const char listing[] =
+		"sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n"
+		"0000000000000000 0   4194381    00000000 0        0        0     2        0        2431\n"
+		"0000000000000000 16  381        00000004 213312   0        0     2        478      2437\n"
+		"0000000000000000 16  0          00000000 0        0        0     2        0        17\n";
+	uint64_t drops = 1;
+	FILE *f = fmemopen((void *)listing, sizeof(listing) - 1, "r");
+
+	assert_non_null(f);
+	assert_int_equal(xesvm_nl_parse_socket_drops(f, 2437, &drops), 0);
+	assert_int_equal(drops, 478);
+	rewind(f);
+	assert_int_equal(xesvm_nl_parse_socket_drops(f, 2431, &drops), 0);
+	assert_int_equal(drops, 0);
+	rewind(f);
+	drops = 5;
+	assert_int_equal(xesvm_nl_parse_socket_drops(f, 9999, &drops), -1);
+	assert_int_equal(drops, 5);
+	fclose(f);
+}
+
 static void test_events_read(void **state)
 {
 	struct fake qf = { 0 }, ef = { 0 };
@@ -1341,6 +1365,11 @@ static void test_events_read(void **state)
 	/* Nothing queued: 0, not an error. */
 	assert_int_equal(xesvm_nl_events_read(ev, events, &err), 0);
 	assert_int_equal(xesvm_nl_events_fd(ev), -1);
+	/* No socket, so no drop counter: the count of lost events is unknown. */
+	uint64_t lost = 7;
+
+	assert_int_equal(xesvm_nl_events_lost(ev, &lost), -1);
+	assert_int_equal(lost, 7);
 	xesvm_nl_events_close(ev);	/* closes the query too */
 	json_decref(events);
 	fake_free(&qf);
@@ -1441,6 +1470,7 @@ int main(void)
 		cmocka_unit_test(test_mem_attr_set_request),
 		cmocka_unit_test(test_migrate_and_gc_calls),
 		cmocka_unit_test(test_events_read),
+		cmocka_unit_test(test_socket_drops),
 		cmocka_unit_test(test_events_need_capabilities),
 		cmocka_unit_test(test_gather_source_choice),
 	};
