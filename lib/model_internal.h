@@ -30,6 +30,32 @@ bool xesvm_is_json_collection(const char *key);
  */
 void *xesvm_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first);
 
+/*
+ * The members of a range's JSON object, in the order they are written
+ * (xesvm-json(7)): xesvm_range_to_json() builds its object from them and
+ * the writer writes them as text, so both give the same document.
+ */
+enum xesvm_range_member_type {
+	XESVM_RANGE_MEMBER_UINT,	/* uint */
+	XESVM_RANGE_MEMBER_NULL,
+	XESVM_RANGE_MEMBER_STRING,	/* strings[0] */
+	XESVM_RANGE_MEMBER_STRINGS,	/* strings[0..count), an array */
+};
+
+struct xesvm_range_member {
+	const char *key;
+	enum xesvm_range_member_type type;
+	uint64_t uint;
+	size_t count;
+	const char *strings[XESVM_RANGE_FLAG_COUNT];
+};
+
+#define XESVM_RANGE_MEMBER_COUNT 12
+
+/* Fills @out with the XESVM_RANGE_MEMBER_COUNT members of @r. */
+void xesvm_range_members(const struct xesvm_range *r,
+			 struct xesvm_range_member out[XESVM_RANGE_MEMBER_COUNT]);
+
 /* Reserves room for @count more ranges (loader hint). */
 int xesvm_model_reserve_ranges(struct xesvm_model *m, size_t count);
 

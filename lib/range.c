@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "xesvm.h"
+#include "model_internal.h"
 
 /* Packed: a million ranges are 64 MB. A new member must be worth that. */
 _Static_assert(sizeof(struct xesvm_range) == 64, "struct xesvm_range is 64 bytes");
@@ -58,48 +58,84 @@ const char *xesvm_residency_name(enum xesvm_residency res)
 	return residency_names[res];
 }
 
-/* JSON integers are int64 (jansson's json_int_t): larger values cannot be exact. */
-static int set_u64(json_t *obj, const char *key, uint64_t value)
+static struct xesvm_range_member uint_member(const char *key, uint64_t value)
 {
-	if (value > INT64_MAX)
-		return -1;
-	return json_object_set_new(obj, key, json_integer((json_int_t)value));
+	return (struct xesvm_range_member){ .key = key, .type = XESVM_RANGE_MEMBER_UINT,
+					    .uint = value };
+}
+
+void xesvm_range_members(const struct xesvm_range *r,
+			 struct xesvm_range_member out[XESVM_RANGE_MEMBER_COUNT])
+{
+	struct xesvm_range_member flags = { .key = "flags", .type = XESVM_RANGE_MEMBER_STRINGS };
+	unsigned int bit;
+	size_t i = 0;
+
+	for (bit = 0; bit < XESVM_RANGE_FLAG_COUNT; bit++)
+		if (r->flags & (1u << bit))
+			flags.strings[flags.count++] = range_flag_names[bit];
+	out[i++] = uint_member("device", r->device);
+	out[i++] = uint_member("vm", r->vm);
+	out[i++] = uint_member("start", r->start);
+	out[i++] = uint_member("end", r->end);
+	out[i++] = uint_member("notifier_start", r->notifier_start);
+	out[i++] = uint_member("notifier_end", r->notifier_end);
+	out[i++] = uint_member("notifier_seq", r->notifier_seq);
+	out[i++] = flags;
+	out[i++] = (struct xesvm_range_member){
+		.key = "residency", .type = XESVM_RANGE_MEMBER_STRING, .count = 1,
+		.strings = { xesvm_residency_name(xesvm_range_residency(r)) },
+	};
+	out[i++] = r->pagemap == XESVM_PAGEMAP_NONE ?
+		(struct xesvm_range_member){ .key = "pagemap", .type = XESVM_RANGE_MEMBER_NULL } :
+		uint_member("pagemap", r->pagemap);
+	out[i++] = uint_member("tile_present", r->tile_present);
+	out[i++] = uint_member("tile_invalidated", r->tile_invalidated);
+}
+
+static json_t *member_to_json(const struct xesvm_range_member *mb)
+{
+	json_t *arr;
+	size_t i;
+
+	switch (mb->type) {
+	case XESVM_RANGE_MEMBER_UINT:
+		/* JSON integers are int64 (jansson's json_int_t): larger values cannot be exact. */
+		return mb->uint > INT64_MAX ? NULL : json_integer((json_int_t)mb->uint);
+	case XESVM_RANGE_MEMBER_NULL:
+		return json_null();
+	case XESVM_RANGE_MEMBER_STRING:
+		return json_string(mb->strings[0]);
+	case XESVM_RANGE_MEMBER_STRINGS:
+		arr = json_array();
+		for (i = 0; arr && i < mb->count; i++)
+			if (json_array_append_new(arr, json_string(mb->strings[i]))) {
+				json_decref(arr);
+				return NULL;
+			}
+		return arr;
+	}
+	return NULL;
 }
 
 json_t *xesvm_range_to_json(const struct xesvm_range *r)
 {
+	struct xesvm_range_member members[XESVM_RANGE_MEMBER_COUNT];
 	json_t *obj = json_object();
-	json_t *flags = json_array();
-	unsigned int bit;
-	int rc = 0;
+	size_t i;
 
-	if (!obj || !flags)
-		goto fail;
-	for (bit = 0; bit < XESVM_RANGE_FLAG_COUNT; bit++)
-		if (r->flags & (1u << bit))
-			rc |= json_array_append_new(flags, json_string(range_flag_names[bit]));
-	rc |= set_u64(obj, "device", r->device);
-	rc |= set_u64(obj, "vm", r->vm);
-	rc |= set_u64(obj, "start", r->start);
-	rc |= set_u64(obj, "end", r->end);
-	rc |= set_u64(obj, "notifier_start", r->notifier_start);
-	rc |= set_u64(obj, "notifier_end", r->notifier_end);
-	rc |= set_u64(obj, "notifier_seq", r->notifier_seq);
-	rc |= json_object_set_new(obj, "flags", flags);
-	flags = NULL;
-	rc |= json_object_set_new(obj, "residency",
-		json_string(xesvm_residency_name(xesvm_range_residency(r))));
-	rc |= json_object_set_new(obj, "pagemap", r->pagemap == XESVM_PAGEMAP_NONE ?
-				  json_null() : json_integer(r->pagemap));
-	rc |= set_u64(obj, "tile_present", r->tile_present);
-	rc |= set_u64(obj, "tile_invalidated", r->tile_invalidated);
-	if (rc)
-		goto fail;
+	if (!obj)
+		return NULL;
+	xesvm_range_members(r, members);
+	for (i = 0; i < XESVM_RANGE_MEMBER_COUNT; i++) {
+		json_t *v = member_to_json(&members[i]);
+
+		if (!v || json_object_set_new(obj, members[i].key, v)) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
 	return obj;
-fail:
-	json_decref(flags);
-	json_decref(obj);
-	return NULL;
 }
 
 static int get_uint(const json_t *obj, const char *key, uint64_t max,
