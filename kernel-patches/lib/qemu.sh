@@ -33,10 +33,12 @@ EOS
 	chmod +x "$rundir/init"
 }
 
-# boot_guest RUNDIR TIMEOUT MEM CMDLINE_EXTRA: boot, console to
-# RUNDIR/console.log. Returns QEMU's status (124 on timeout).
+# boot_guest RUNDIR TIMEOUT MEM CMDLINE_EXTRA [ROOT_CACHE]: boot, console
+# to RUNDIR/console.log. ROOT_CACHE is a 9p cache mode for the root (e.g.
+# "loose"); without it every read goes to the host. Returns QEMU's status
+# (124 on timeout).
 boot_guest() {
-	local rundir=$1 limit=$2 mem=$3 extra=$4 kernel rc=0
+	local rundir=$1 limit=$2 mem=$3 extra=$4 root_cache=${5:-} kernel rc=0
 	kernel=$(bzimage) || exit 1
 	mkdir -p "$rundir/out"
 	local qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 -nographic -no-reboot
@@ -45,7 +47,12 @@ boot_guest() {
 		-device "virtio-9p-pci,fsdev=r,mount_tag=/dev/root"
 		-fsdev "local,id=o,path=$rundir/out,security_model=none"
 		-device "virtio-9p-pci,fsdev=o,mount_tag=xesvmout"
-		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$rundir/init panic=-1 $extra")
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144${root_cache:+,cache=$root_cache} ro init=$rundir/init panic=-1 $extra")
+	# $XESVM_QEMU_ARGS: more QEMU options, split at spaces (benchmarks
+	# use "-icount shift=0" to count guest instructions as time).
+	local more
+	read -r -a more <<<"${XESVM_QEMU_ARGS:-}"
+	qemu+=("${more[@]}")
 	printf '%q ' "${qemu[@]}" >"$rundir/qemu.cmd"
 	if [ -n "${XESVM_VERBOSE:-}" ]; then
 		timeout -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | tee "$rundir/console.log" >&2 || rc=${PIPESTATUS[0]}
@@ -126,18 +133,22 @@ stream_growing() {
 }
 
 cmd_qemu_run() {
-	local limit=600 mem=1G stream=0
+	local limit=600 mem=1G stream=0 root_cache=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--timeout) limit=${2:?}; shift ;;
 		--mem) mem=${2:?}; shift ;;
 		--stream) stream=1 ;;
+		# The guest keeps what it reads from the (read-only) root in its
+		# page cache, as a disk-backed system does: a program's second
+		# start does not read its libraries from the host again.
+		--page-cache) root_cache=loose ;;
 		--) shift; break ;;
 		*) break ;;
 		esac
 		shift
 	done
-	[ $# -gt 0 ] || die "qemu-run: no command; usage: $PROG qemu-run [--timeout S] [--mem M] -- CMD..."
+	[ $# -gt 0 ] || die "qemu-run: no command; usage: $PROG qemu-run [--timeout S] [--mem M] [--stream] [--page-cache] -- CMD..."
 	local rundir quoted nonce
 	rundir=$(new_rundir qemu-run)
 	nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
@@ -150,12 +161,12 @@ echo \"XESVM-EXIT-$nonce \$?\""
 	local rc=0
 	# kunit.enable=0: built-in KUnit suites (some WARN on purpose) stay idle.
 	if [ $stream -eq 1 ]; then
-		boot_guest "$rundir" "$limit" "$mem" "kunit.enable=0" &
+		boot_guest "$rundir" "$limit" "$mem" "kunit.enable=0" "$root_cache" &
 		local guest=$!
 		stream_growing "$rundir/out/stdout" "$guest"
 		wait "$guest" || rc=$?
 	else
-		boot_guest "$rundir" "$limit" "$mem" "kunit.enable=0" || rc=$?
+		boot_guest "$rundir" "$limit" "$mem" "kunit.enable=0" "$root_cache" || rc=$?
 		[ ! -f "$rundir/out/stdout" ] || cat "$rundir/out/stdout"
 	fi
 	[ ! -f "$rundir/out/stderr" ] || cat "$rundir/out/stderr" >&2

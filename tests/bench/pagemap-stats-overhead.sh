@@ -2,7 +2,12 @@
 # Benchmark (not a test): the cost of the drm_pagemap statistics on the
 # migration path (issue 3's overhead target: within 1%).
 #
-#   tests/bench/pagemap-stats-overhead.sh [ROUNDS [SAMPLES]]
+#   tests/bench/pagemap-stats-overhead.sh [--icount] [ROUNDS [SAMPLES]]
+#
+# --icount boots QEMU with "-icount shift=0": the guest's clock then
+# advances one nanosecond per guest instruction, so "ns per page" counts
+# instructions, which the host's load cannot disturb (wall time under TCG
+# varies by 20% from boot to boot; the counters cost far less than that).
 #
 # Boots the built kernel (kernel-patches/xesvm-kernel build) once per
 # setting and round, alternating the order (off-on, on-off, ...), and runs
@@ -14,6 +19,10 @@
 # medians for each setting and their ratio on/off.
 set -euo pipefail
 
+if [ "${1:-}" = --icount ]; then
+	export XESVM_QEMU_ARGS="${XESVM_QEMU_ARGS:-} -icount shift=0"
+	shift
+fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=$repo/kernel-patches/xesvm-kernel
 rounds=${1:-3}

@@ -11,7 +11,6 @@
  * Writes the pid to READY_FILE when the ranges exist; exits 0 on SIGTERM,
  * 1 on bad arguments, 2 when the device or an ioctl fails.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,37 +24,9 @@
 
 #include <drm/vsvm_drm.h>
 
+#include "vsvm-open.h"
+
 #define PAGE 4096UL
-
-static int open_vsvm(void)
-{
-	char path[300], name[32];
-	struct dirent *d;
-	DIR *dir = opendir("/dev/dri");
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		int fd;
-
-		if (strncmp(d->d_name, "renderD", 7))
-			continue;
-		snprintf(path, sizeof(path), "/dev/dri/%s", d->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vsvm")) {
-			closedir(dir);
-			return fd;
-		}
-		close(fd);
-	}
-	closedir(dir);
-	errno = ENODEV;
-	return -1;
-}
 
 int main(int argc, char **argv)
 {
@@ -64,14 +35,13 @@ int main(int argc, char **argv)
 	uint64_t value = 0x5a5a5a5a5a5a5a5aULL;
 	sigset_t set;
 	char *end, *buf;
-	FILE *ready;
-	int fd, sig;
+	int fd;
 
 	if (argc != 3 || !(n = strtoul(argv[1], &end, 10)) || *end) {
 		fprintf(stderr, "usage: %s N READY_FILE\n", argv[0]);
 		return 1;
 	}
-	fd = open_vsvm();
+	fd = vsvm_open();
 	if (fd < 0 || ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &create)) {
 		fprintf(stderr, "vsvm-ranges: vsvm device: %s\n", strerror(errno));
 		return 2;
@@ -104,16 +74,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vsvm-ranges: %lu ranges\n", i + 1);
 	}
 
-	/* Block SIGTERM before saying ready, so that none is lost. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	ready = fopen(argv[2], "w");
-	if (!ready || fprintf(ready, "%d\n", (int)getpid()) < 0 || fclose(ready)) {
+	if (ready_then_wait(argv[2], &set) < 0) {
 		fprintf(stderr, "vsvm-ranges: %s: %s\n", argv[2], strerror(errno));
 		return 2;
 	}
-	sigwait(&set, &sig);
 	return 0;
 }
