@@ -38,16 +38,16 @@ void *xesvm_grow(void *items, size_t *cap, size_t count, size_t elem, size_t fir
 enum xesvm_range_member_type {
 	XESVM_RANGE_MEMBER_UINT,	/* uint */
 	XESVM_RANGE_MEMBER_NULL,
-	XESVM_RANGE_MEMBER_STRING,	/* strings[0] */
-	XESVM_RANGE_MEMBER_STRINGS,	/* strings[0..count), an array */
+	XESVM_RANGE_MEMBER_STRING,	/* string */
+	XESVM_RANGE_MEMBER_FLAGS,	/* uint: flag bits, an array of xesvm_range_flag_name()s */
 };
 
+/* Small on purpose: the writer fills twelve of them per range. */
 struct xesvm_range_member {
 	const char *key;
 	enum xesvm_range_member_type type;
 	uint64_t uint;
-	size_t count;
-	const char *strings[XESVM_RANGE_FLAG_COUNT];
+	const char *string;
 };
 
 #define XESVM_RANGE_MEMBER_COUNT 12

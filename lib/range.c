@@ -67,13 +67,8 @@ static struct xesvm_range_member uint_member(const char *key, uint64_t value)
 void xesvm_range_members(const struct xesvm_range *r,
 			 struct xesvm_range_member out[XESVM_RANGE_MEMBER_COUNT])
 {
-	struct xesvm_range_member flags = { .key = "flags", .type = XESVM_RANGE_MEMBER_STRINGS };
-	unsigned int bit;
 	size_t i = 0;
 
-	for (bit = 0; bit < XESVM_RANGE_FLAG_COUNT; bit++)
-		if (r->flags & (1u << bit))
-			flags.strings[flags.count++] = range_flag_names[bit];
 	out[i++] = uint_member("device", r->device);
 	out[i++] = uint_member("vm", r->vm);
 	out[i++] = uint_member("start", r->start);
@@ -81,10 +76,12 @@ void xesvm_range_members(const struct xesvm_range *r,
 	out[i++] = uint_member("notifier_start", r->notifier_start);
 	out[i++] = uint_member("notifier_end", r->notifier_end);
 	out[i++] = uint_member("notifier_seq", r->notifier_seq);
-	out[i++] = flags;
 	out[i++] = (struct xesvm_range_member){
-		.key = "residency", .type = XESVM_RANGE_MEMBER_STRING, .count = 1,
-		.strings = { xesvm_residency_name(xesvm_range_residency(r)) },
+		.key = "flags", .type = XESVM_RANGE_MEMBER_FLAGS, .uint = r->flags,
+	};
+	out[i++] = (struct xesvm_range_member){
+		.key = "residency", .type = XESVM_RANGE_MEMBER_STRING,
+		.string = xesvm_residency_name(xesvm_range_residency(r)),
 	};
 	out[i++] = r->pagemap == XESVM_PAGEMAP_NONE ?
 		(struct xesvm_range_member){ .key = "pagemap", .type = XESVM_RANGE_MEMBER_NULL } :
@@ -95,8 +92,8 @@ void xesvm_range_members(const struct xesvm_range *r,
 
 static json_t *member_to_json(const struct xesvm_range_member *mb)
 {
+	unsigned int bit;
 	json_t *arr;
-	size_t i;
 
 	switch (mb->type) {
 	case XESVM_RANGE_MEMBER_UINT:
@@ -105,11 +102,12 @@ static json_t *member_to_json(const struct xesvm_range_member *mb)
 	case XESVM_RANGE_MEMBER_NULL:
 		return json_null();
 	case XESVM_RANGE_MEMBER_STRING:
-		return json_string(mb->strings[0]);
-	case XESVM_RANGE_MEMBER_STRINGS:
+		return json_string(mb->string);
+	case XESVM_RANGE_MEMBER_FLAGS:
 		arr = json_array();
-		for (i = 0; arr && i < mb->count; i++)
-			if (json_array_append_new(arr, json_string(mb->strings[i]))) {
+		for (bit = 0; arr && bit < XESVM_RANGE_FLAG_COUNT; bit++)
+			if ((mb->uint & (1u << bit)) &&
+			    json_array_append_new(arr, json_string(range_flag_names[bit]))) {
 				json_decref(arr);
 				return NULL;
 			}

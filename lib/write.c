@@ -191,7 +191,9 @@ static int put_range(struct writer *w, const struct xesvm_range *r, int depth)
 {
 	struct xesvm_range_member members[XESVM_RANGE_MEMBER_COUNT];
 	const char *colon = w->pretty ? ": " : ":";
-	size_t i, j;
+	unsigned int bit;
+	bool first;
+	size_t i;
 
 	xesvm_range_members(r, members);
 	if (put(w, "{", 1))
@@ -216,21 +218,26 @@ static int put_range(struct writer *w, const struct xesvm_range *r, int depth)
 				return -1;
 			break;
 		case XESVM_RANGE_MEMBER_STRING:
-			if (put_quoted(w, mb->strings[0]))
+			if (put_quoted(w, mb->string))
 				return -1;
 			break;
-		case XESVM_RANGE_MEMBER_STRINGS:
-			if (!mb->count) {
+		case XESVM_RANGE_MEMBER_FLAGS:
+			/* As xesvm_range_to_json(): bits without a name are left out. */
+			if (!(mb->uint & ((1u << XESVM_RANGE_FLAG_COUNT) - 1))) {
 				if (put(w, "[]", 2))
 					return -1;
 				break;
 			}
 			if (put(w, "[", 1))
 				return -1;
-			for (j = 0; j < mb->count; j++)
-				if ((j && put(w, ",", 1)) || put_newline(w, depth + 2) ||
-				    put_quoted(w, mb->strings[j]))
+			for (bit = 0, first = true; bit < XESVM_RANGE_FLAG_COUNT; bit++) {
+				if (!(mb->uint & (1u << bit)))
+					continue;
+				if ((!first && put(w, ",", 1)) || put_newline(w, depth + 2) ||
+				    put_quoted(w, xesvm_range_flag_name(bit)))
 					return -1;
+				first = false;
+			}
 			if (put_newline(w, depth + 1) || put(w, "]", 1))
 				return -1;
 			break;
