@@ -203,18 +203,6 @@ static json_t *lost_json(const struct event_loss *l)
 	return l->lost_known ? json_integer((json_int_t)l->lost) : json_null();
 }
 
-/* ", N events lost" for a human line: the count, or that it is unknown. */
-static const char *lost_text(const struct event_loss *l, char *buf, size_t size)
-{
-	if (!l->overruns)
-		return "";
-	if (l->lost_known)
-		snprintf(buf, size, ", %" PRIu64 " event%s lost", l->lost, l->lost == 1 ? "" : "s");
-	else
-		snprintf(buf, size, ", events lost (how many: unknown)");
-	return buf;
-}
-
 static void report_summary(struct monitor *mo, const struct event_loss *loss)
 {
 	char buf[64];
@@ -227,7 +215,7 @@ static void report_summary(struct monitor *mo, const struct event_loss *loss)
 					  "lost", lost_json(loss),
 					  "stopped_by", mo->stopped_by),
 		       "%" PRIu64 " events, %" PRIu64 " socket overruns%s; stopped by %s",
-		       mo->shown, loss->overruns, lost_text(loss, buf, sizeof(buf)),
+		       mo->shown, loss->overruns, event_loss_text(loss, buf, sizeof(buf)),
 		       mo->stopped_by);
 	else
 		report(mo->cli, json_pack("{s:{s:I,s:I,s:n,s:n,s:s}}", "monitor",
@@ -343,7 +331,7 @@ static int live(struct cli *cli, struct monitor *mo, double duration)
 					      "lost", lost_json(&loss)),
 			       "the event socket overran %" PRIu64 " time%s: events were lost (%" PRIu64 " overruns so far%s)",
 			       loss.new_overruns, loss.new_overruns == 1 ? "" : "s",
-			       loss.overruns, lost_text(&loss, buf, sizeof(buf)));
+			       loss.overruns, event_loss_text(&loss, buf, sizeof(buf)));
 		}
 		if (!more)
 			break;

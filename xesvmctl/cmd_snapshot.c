@@ -42,13 +42,13 @@ static int record_events(struct cli *cli, struct event_stream *es,
 		return ret;
 	xesvm_model_set_source(m, "events", "netlink");
 	event_stream_loss(es, true, &loss);
-	if (loss.overruns && loss.lost_known)
-		xesvm_model_note(m, "events: the event socket overran %" PRIu64 " time%s while recording: %" PRIu64 " event%s lost",
+	if (loss.overruns) {
+		char buf[64];
+
+		xesvm_model_note(m, "events: the event socket overran %" PRIu64 " time%s while recording%s",
 				 loss.overruns, loss.overruns == 1 ? "" : "s",
-				 loss.lost, loss.lost == 1 ? "" : "s");
-	else if (loss.overruns)
-		xesvm_model_note(m, "events: the event socket overran %" PRIu64 " time%s while recording: events were lost",
-				 loss.overruns, loss.overruns == 1 ? "" : "s");
+				 event_loss_text(&loss, buf, sizeof(buf)));
+	}
 	if (es->stop_signal)
 		xesvm_model_note(m, "events: recording stopped early by %s after %.1f of %g s",
 				 es->stop_signal == SIGINT ? "SIGINT" : "SIGTERM",

@@ -199,3 +199,14 @@ void event_stream_loss(struct event_stream *s, bool final, struct event_loss *ou
 	else if (!now)
 		out->lost_known = true;	/* no overrun, nothing dropped */
 }
+
+const char *event_loss_text(const struct event_loss *l, char *buf, size_t size)
+{
+	if (!l->overruns)
+		return "";
+	if (l->lost_known)
+		snprintf(buf, size, ", %" PRIu64 " event%s lost", l->lost, l->lost == 1 ? "" : "s");
+	else
+		snprintf(buf, size, ", events lost (how many: unknown)");
+	return buf;
+}

@@ -138,6 +138,9 @@ struct event_loss {
  */
 void event_stream_loss(struct event_stream *s, bool final, struct event_loss *out);
 
+/* ", N events lost" for a human line (or that how many is unknown); "" without overruns. */
+const char *event_loss_text(const struct event_loss *l, char *buf, size_t size);
+
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 uint64_t monotonic_ns(void);
 
