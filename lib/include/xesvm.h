@@ -137,9 +137,36 @@ size_t xesvm_model_range_count(const struct xesvm_model *m);
 const struct xesvm_range *xesvm_model_range(const struct xesvm_model *m,
 					    size_t index);
 
-/* Appends a human-readable note ("debugfs not readable: needs root ..."). */
+/*
+ * Views of the model: the top-level collections one command shows
+ * ("devices", "stats" (the GT statistics of the devices), "clients",
+ * "vms", "vmas", "ranges", "pagemaps", "events"). A source fills views; a
+ * note concerns views.
+ */
+enum xesvm_view_bit {
+	XESVM_VIEW_DEVICES = 1u << 0,
+	XESVM_VIEW_STATS = 1u << 1,
+	XESVM_VIEW_CLIENTS = 1u << 2,
+	XESVM_VIEW_VMS = 1u << 3,
+	XESVM_VIEW_VMAS = 1u << 4,
+	XESVM_VIEW_RANGES = 1u << 5,
+	XESVM_VIEW_PAGEMAPS = 1u << 6,
+	XESVM_VIEW_EVENTS = 1u << 7,
+	XESVM_VIEW_ALL = (1u << 8) - 1,
+};
+
+/* Appends a human-readable note ("debugfs not readable: needs root ..") about every view. */
 void xesvm_model_note(struct xesvm_model *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same about the views @views (enum xesvm_view_bit bits) only. */
+void xesvm_model_note_about(struct xesvm_model *m, unsigned int views, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * The views note @index of "notes" concerns. A note this library added
+ * knows; a note read from a snapshot concerns the view its text starts
+ * with ("events: ..." concerns the events), any other note every view.
+ */
+unsigned int xesvm_model_note_views(const struct xesvm_model *m, size_t index);
 
 /* Records where view @view ("devices", "stats", "clients", ...) came from. */
 void xesvm_model_set_source(struct xesvm_model *m, const char *view,

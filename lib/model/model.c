@@ -70,6 +70,7 @@ void xesvm_model_free(struct xesvm_model *m)
 		return;
 	json_decref(m->root);
 	free(m->ranges);
+	free(m->note_views);
 	free(m);
 }
 
@@ -88,24 +89,6 @@ json_t *xesvm_model_array(struct xesvm_model *m, const char *key)
 	if (!arr || json_object_set_new(m->root, key, arr))
 		return NULL;
 	return arr;
-}
-
-void *xesvm_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first)
-{
-	size_t want = *cap ? *cap : first;
-	void *bigger;
-
-	if (count < *cap)
-		return items;
-	if (*cap) {
-		if (want > SIZE_MAX / 2 / elem)
-			return NULL;
-		want *= 2;
-	}
-	bigger = realloc(items, want * elem);
-	if (bigger)
-		*cap = want;
-	return bigger;
 }
 
 int xesvm_model_reserve_ranges(struct xesvm_model *m, size_t count)
@@ -156,17 +139,68 @@ const struct xesvm_range *xesvm_model_range(const struct xesvm_model *m, size_t 
 	return index < m->range_count ? &m->ranges[index] : NULL;
 }
 
+static void add_note(struct xesvm_model *m, unsigned int views, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void add_note(struct xesvm_model *m, unsigned int views, const char *fmt, va_list ap)
+{
+	json_t *notes = xesvm_model_array(m, "notes");
+	size_t index = json_array_size(notes);
+	char buf[512];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (!notes || json_array_append_new(notes, json_string(buf)))
+		return;
+	/* Without room for its views the note concerns every view: shown, never lost. */
+	while (m->note_view_count <= index) {
+		unsigned int *grown = xesvm_grow(m->note_views, &m->note_view_capacity,
+						 m->note_view_count, sizeof(*grown), 16);
+
+		if (!grown)
+			return;
+		m->note_views = grown;
+		m->note_views[m->note_view_count++] = 0;
+	}
+	m->note_views[index] = views;
+}
+
 void xesvm_model_note(struct xesvm_model *m, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
-	json_t *notes = xesvm_model_array(m, "notes");
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	add_note(m, XESVM_VIEW_ALL, fmt, ap);
 	va_end(ap);
-	if (notes)
-		json_array_append_new(notes, json_string(buf));
+}
+
+void xesvm_model_note_about(struct xesvm_model *m, unsigned int views, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_note(m, views, fmt, ap);
+	va_end(ap);
+}
+
+/* The view names in enum xesvm_view bit order, as notes and "sources" spell them. */
+static const char *const view_keys[] = {
+	"devices", "stats", "clients", "vms", "vmas", "ranges", "pagemaps", "events",
+};
+
+unsigned int xesvm_model_note_views(const struct xesvm_model *m, size_t index)
+{
+	const char *text = json_string_value(json_array_get(json_object_get(m->root, "notes"),
+							    index));
+	size_t i, n;
+
+	if (index < m->note_view_count && m->note_views[index])
+		return m->note_views[index];
+	for (i = 0; text && i < sizeof(view_keys) / sizeof(view_keys[0]); i++) {
+		n = strlen(view_keys[i]);
+		if (!strncmp(text, view_keys[i], n) && text[n] == ':' && text[n + 1] == ' ')
+			return 1u << i;
+	}
+	return XESVM_VIEW_ALL;
 }
 
 void xesvm_model_set_source(struct xesvm_model *m, const char *view, const char *source)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVM objects of the model (devices of the SVM sources, VMs, VMAs,
+ * The objects of the model as the sources build them (objects.c): devices
+ * (libdrm, debugfs, and the SVM sources), and the SVM objects (VMs, VMAs,
  * ranges, pagemaps) as both SVM sources build them: the drm-svm netlink
- * decoders (netlink_decode.c, netlink.c) and the SVM debugfs parsers
- * (debugfs_svm.c). One constructor per object, so that a VM, VMA, range
+ * decoders (sources/netlink/) and the SVM debugfs parsers
+ * (sources/svm_debugfs.c). One constructor per object, so that a VM, VMA, range
  * or pagemap looks the same whichever source it came from. Not installed,
  * not API.
  *
@@ -12,14 +13,30 @@
  * their table. Each source reports its own errors in its own terms
  * (attribute names for netlink, file and line for debugfs).
  */
-#ifndef XESVM_SVM_INTERNAL_H
-#define XESVM_SVM_INTERNAL_H
+#ifndef XESVM_OBJECTS_INTERNAL_H
+#define XESVM_OBJECTS_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "xesvm.h"
+
+/* ------------------------------------------------------------------ */
+/* Devices                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A "devices" object with every key of the model (xesvm-json(7)): unknown
+ * values null, no memory regions or GTs yet. @driver and @card may be NULL.
+ */
+json_t *xesvm_device_new(int minor, const char *driver, const char *card);
+/* The same for a device found through its card node: /dev/dri/card<minor>. */
+json_t *xesvm_device_with_card(int minor, const char *driver);
+/* A "memory_regions" object; sizes null unless @known. */
+json_t *xesvm_memory_region(const char *name, bool known, uint64_t total, uint64_t used);
+/* Appends @found (array of devices) to the model's devices, sorted by minor. */
+int xesvm_devices_append_sorted(struct xesvm_model *m, json_t *found, struct xesvm_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Enumerations: uAPI value <-> YNL spec name <-> model name            */

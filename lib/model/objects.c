@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The SVM objects of the model, built the same way for every SVM source
- * (svm_internal.h): the drm-svm netlink family and the SVM debugfs files
+ * (objects_internal.h): the drm-svm netlink family and the SVM debugfs files
  * describe the same kernel state, and a VM, VMA, range or pagemap must
  * look the same whichever of them it came from (issue 6). Key sets and
  * their order are those of xesvm-json(7).
@@ -15,8 +15,95 @@
 
 #include <drm/drm_svm.h>
 
-#include "gather_internal.h"
-#include "svm_internal.h"
+#include "model_internal.h"
+#include "objects_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Devices                                                             */
+/* ------------------------------------------------------------------ */
+
+json_t *xesvm_device_new(int minor, const char *driver, const char *card)
+{
+	json_t *dev = json_object();
+
+	if (!dev)
+		return NULL;
+	if (json_object_set_new(dev, "minor", json_integer(minor)) ||
+	    json_object_set_new(dev, "driver", driver ? json_string(driver) : json_null()) ||
+	    json_object_set_new(dev, "pci_bdf", json_null()) ||
+	    json_object_set_new(dev, "pci_id", json_null()) ||
+	    json_object_set_new(dev, "card", card ? json_string(card) : json_null()) ||
+	    json_object_set_new(dev, "render", json_null()) ||
+	    json_object_set_new(dev, "memory_regions", json_array()) ||
+	    json_object_set_new(dev, "gts", json_array())) {
+		json_decref(dev);
+		return NULL;
+	}
+	return dev;
+}
+
+json_t *xesvm_device_with_card(int minor, const char *driver)
+{
+	char card[64];
+
+	snprintf(card, sizeof(card), "/dev/dri/card%d", minor);
+	return xesvm_device_new(minor, driver, card);
+}
+
+json_t *xesvm_memory_region(const char *name, bool known, uint64_t total,
+			     uint64_t used)
+{
+	json_t *r = json_object();
+
+	if (!r)
+		return NULL;
+	json_object_set_new(r, "name", json_string(name));
+	/*
+	 * total_bytes: the size the driver manages (xe: total_size of the
+	 * query, the TTM manager size); usable_bytes: what of it is not
+	 * allocated now (total_size - used).
+	 */
+	json_object_set_new(r, "total_bytes",
+			    known && total <= INT64_MAX ? json_integer((json_int_t)total) : json_null());
+	json_object_set_new(r, "usable_bytes",
+			    known && used <= total && total <= INT64_MAX ?
+			    json_integer((json_int_t)(total - used)) : json_null());
+	return r;
+}
+
+static int device_minor_cmp(const void *a, const void *b)
+{
+	const json_t *da = *(const json_t *const *)a, *db = *(const json_t *const *)b;
+	json_int_t ma = json_integer_value(json_object_get(da, "minor"));
+	json_int_t mb = json_integer_value(json_object_get(db, "minor"));
+
+	return ma < mb ? -1 : ma > mb;
+}
+
+int xesvm_devices_append_sorted(struct xesvm_model *m, json_t *found,
+			 struct xesvm_error *err)
+{
+	json_t *devices = xesvm_model_array(m, "devices");
+	size_t n = json_array_size(found), i;
+	json_t **list;
+
+	if (!devices) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		return -1;
+	}
+	list = calloc(n ? n : 1, sizeof(*list));
+	if (!list) {
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		list[i] = json_array_get(found, i);
+	qsort(list, n, sizeof(*list), device_minor_cmp);
+	for (i = 0; i < n; i++)
+		json_array_append(devices, list[i]);
+	free(list);
+	return 0;
+}
 
 /* ------------------------------------------------------------------ */
 /* Enumerations                                                        */

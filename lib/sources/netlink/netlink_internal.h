@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internals of the drm-svm netlink backend (netlink.c, netlink_decode.c),
+ * Internals of the drm-svm netlink backend (netlink.c, decode.c, source.c),
  * shared with the unit tests and the fuzz target. Not installed, not API.
  *
  * Layering:
- *   netlink_decode.c  pure functions: one received message (a struct
+ *   decode.c          pure functions: one received message (a struct
  *                     nlmsghdr whose nlmsg_len the caller has checked
  *                     against the buffer) -> model objects; extended ACKs
  *                     -> error messages. No I/O, no state.
@@ -81,7 +81,7 @@ bool xesvm_nl_devmap_dev_id(const struct xesvm_nl_devmap *map, uint32_t minor,
 void xesvm_nl_devmap_clear(struct xesvm_nl_devmap *map);
 
 /* ------------------------------------------------------------------ */
-/* Decoders (netlink_decode.c)                                         */
+/* Decoders (decode.c)                                                 */
 /* ------------------------------------------------------------------ */
 
 /*

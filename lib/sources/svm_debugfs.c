@@ -30,7 +30,7 @@
  * ignored, so a newer kernel may add fields.
  *
  * The objects are those the netlink family gives for the same state
- * (svm_model.c builds both), and they are selected the same way: every
+ * (model/objects.c builds both), and they are selected the same way: every
  * VM is listed, the VMAs and ranges are those of the VMs the filter
  * selects, ranges within its window widened to pages. Files are read a
  * line at a time (a VM can have 100,000 ranges and more); a range is
@@ -50,9 +50,9 @@
 #include <drm/drm_svm.h>
 
 #include "debugfs_internal.h"
-#include "gather_internal.h"
+#include "source.h"
 #include "model_internal.h"
-#include "svm_internal.h"
+#include "objects_internal.h"
 
 /* Lines of one file left out with a note each; beyond that they are counted. */
 #define NOTED_LINES 3
@@ -1116,3 +1116,68 @@ out:
 	free(minors);
 	return ret;
 }
+
+/* ------------------------------------------------------------------ */
+/* The source                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Whether some device of the tree at @debugfs has dri/<minor>/svm_vms; *@e why not. */
+static bool has_svm_files(const char *debugfs, int *e)
+{
+	char dri[PATH_MAX];
+	bool found = false;
+	long *minors;
+	int count, i;
+
+	xesvm_path(dri, "%s/dri", debugfs);
+	count = xesvm_list_numbered(dri, "", &minors);
+	if (count < 0) {
+		*e = xesvm_is_access_error(-count) ? EACCES : ENOENT;
+		return false;
+	}
+	for (i = 0; i < count && !found; i++) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		xesvm_path(path, "%s/%ld/svm_vms", dri, minors[i]);
+		found = minors[i] <= DRM_PRIMARY_MINOR_MAX && !stat(path, &st);
+	}
+	free(minors);
+	*e = ENOENT;
+	return found;
+}
+
+static int open_svm_debugfs(struct xesvm_gathering *g, void **state,
+			    struct xesvm_unavailable *why, struct xesvm_error *err)
+{
+	int e;
+
+	if (has_svm_files(g->roots.debugfs, &e))
+		return 0;
+	why->access = e == EACCES;
+	if (why->access)
+		snprintf(why->why, sizeof(why->why),
+			 "debugfs (%.300s/dri) is not readable to look for SVM files (needs root)",
+			 g->roots.debugfs);
+	else
+		snprintf(why->why, sizeof(why->why),
+			 "there are no SVM debugfs files (%.300s/dri/N/svm_vms)", g->roots.debugfs);
+	return 1;
+}
+
+static int fill_svm_debugfs(struct xesvm_gathering *g, void *state, struct xesvm_error *err)
+{
+	const struct xesvm_sources *o = g->options;
+	int why;
+
+	/* 1: the files went away since open(); then there is nothing to read. */
+	return xesvm_debugfs_svm_gather(g->m, g->roots.debugfs, o ? o->filter : NULL,
+					o && o->ranges, &why, err) < 0 ? -1 : 0;
+}
+
+const struct xesvm_source xesvm_source_svm_debugfs = {
+	.name = "SVM debugfs files",
+	.fills = XESVM_VIEW_VMS | XESVM_VIEW_VMAS | XESVM_VIEW_RANGES | XESVM_VIEW_PAGEMAPS,
+	.open = open_svm_debugfs,
+	.fill = fill_svm_debugfs,
+};

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Internals shared by model.c, write.c, snapshot.c, query.c and diff.c. */
+/* Internals of the model, shared with the sources and outputs that read or write it whole. */
 #ifndef XESVM_MODEL_INTERNAL_H
 #define XESVM_MODEL_INTERNAL_H
 
+#include "base_internal.h"
 #include "xesvm.h"
 
 struct xesvm_model {
@@ -10,6 +11,12 @@ struct xesvm_model {
 	struct xesvm_range *ranges;	/* packed, in insertion order */
 	size_t range_count;
 	size_t range_capacity;
+	/*
+	 * The views of each note this library added, by index into "notes";
+	 * 0 where not known (a note read from a snapshot).
+	 */
+	unsigned int *note_views;
+	size_t note_view_count, note_view_capacity;
 };
 
 /*
@@ -21,14 +28,6 @@ extern const size_t xesvm_root_key_count;
 
 /* True for the collections that are JSON arrays of objects in the root. */
 bool xesvm_is_json_collection(const char *key);
-
-/*
- * Makes room in the growable array @items (*@cap elements of @elem bytes,
- * @count in use) for one more: when full, doubles *@cap (from @first) and
- * reallocates. Returns the array, moved or not, or NULL when out of memory
- * (then @items and *@cap are unchanged).
- */
-void *xesvm_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first);
 
 /*
  * The members of a range's JSON object, in the order they are written

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVM debugfs files (debugfs_svm.c): VMs, VMAs, SVM ranges and
+ * The SVM debugfs files (svm_debugfs.c): VMs, VMAs, SVM ranges and
  * pagemaps on a kernel without the drm-svm netlink family, where its
  * providers (xe, vsvm) write them. Format: Documentation/gpu/drm-svm.rst
  * ("debugfs") in the kernel series.
@@ -11,7 +11,7 @@
  *                                drm_gpusvm_print_ranges() lines
  *   dri/client-<id>/svm_mem_attrs  per VM: a header line, then its VMAs
  *
- * Shared with gather.c, the unit tests and the fuzz target. Not installed,
+ * Shared with the unit tests and the fuzz target. Not installed,
  * not API.
  */
 #ifndef XESVM_DEBUGFS_INTERNAL_H

@@ -25,10 +25,10 @@
 
 #include <drm/drm_svm.h>
 
-#include "gather_internal.h"
+#include "source.h"
 #include "model_internal.h"
 #include "netlink_internal.h"
-#include "svm_internal.h"
+#include "objects_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* Attribute sets                                                      */

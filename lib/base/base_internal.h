@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared between gather.c and discover.c (not installed, not API).
+ * The bottom layer of libxesvm: helpers for files, kernel text and arrays
+ * that the model, the sources and the outputs all use. Nothing here knows
+ * the model. Not installed, not API.
  */
-#ifndef XESVM_GATHER_INTERNAL_H
-#define XESVM_GATHER_INTERNAL_H
+#ifndef XESVM_BASE_INTERNAL_H
+#define XESVM_BASE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "xesvm.h"
 
+/* ---- files.c ---- */
+
 /* Largest debugfs/procfs text file we read (gtN/stats is about 2 KiB). */
 #define XESVM_MAX_TEXT_FILE (1024 * 1024)
+
+/* /proc/PID/maps: about 100 bytes a line, up to vm.max_map_count lines. */
+#define XESVM_MAX_MAPS_FILE (64 * 1024 * 1024)
 
 /*
  * snprintf() into a PATH_MAX buffer. A path that does not fit becomes ""
@@ -30,6 +37,9 @@ int xesvm_read_text_file(const char *path, char **text, size_t *len);
 int xesvm_read_text_file_limit(const char *path, size_t limit, char **text,
 			       size_t *len);
 
+/* Whether @name is PREFIX<N> (N a decimal 0..INT_MAX); *@out is N. */
+bool xesvm_numbered_name(const char *name, const char *prefix, long *out);
+
 /*
  * Numeric suffixes of the entries of @dir named PREFIX<N> (N a decimal
  * 0..INT_MAX), sorted. Returns the count (*ids to free, also when 0), or
@@ -37,17 +47,18 @@ int xesvm_read_text_file_limit(const char *path, size_t limit, char **text,
  */
 int xesvm_list_numbered(const char *dir, const char *prefix, long **ids);
 
-/* /proc/PID/maps: about 100 bytes a line, up to vm.max_map_count lines. */
-#define XESVM_MAX_MAPS_FILE (64 * 1024 * 1024)
+/* Whether an errno of opening a file the user named means "no such file": a usage error. */
+bool xesvm_is_user_path_error(int e);
+
+/* ---- text.c ---- */
 
 /*
  * A JSON string from bytes the kernel gave (comm, names): bytes that are
  * not valid UTF-8, and control bytes, become '?'. NULL when out of memory.
- * (parse.c; also used by the netlink decoders.)
  */
 json_t *xesvm_kernel_string(const char *s, size_t n);
 
-/* Lines of a length-bounded text (parse.c): no NUL needed after it. */
+/* Lines of a length-bounded text: no NUL needed after it. */
 struct xesvm_lines {
 	const char *pos;
 	const char *end;
@@ -72,34 +83,14 @@ bool xesvm_lines_next(struct xesvm_lines *r, struct xesvm_line *l);
 const char *xesvm_excerpt(const char *text, size_t len, char *buf, size_t size);
 #define XESVM_EXCERPT_SIZE 48
 
-/* What the gatherers could not read for lack of privileges. */
-struct xesvm_access {
-	bool debugfs_dri;	/* <debugfs>/dri itself */
-	unsigned int stats_files;	/* gtN/stats (0600 root in xe) */
-	unsigned int client_dirs;	/* dri/client-N/ */
-	unsigned int fdinfo_procs;	/* /proc/PID/fdinfo of other users */
-};
+/* ---- grow.c ---- */
 
 /*
- * A "devices" object with every key of the model (xesvm-json(7)): unknown
- * values null, no memory regions or GTs yet. @driver and @card may be NULL.
+ * Makes room in the growable array @items (*@cap elements of @elem bytes,
+ * @count in use) for one more: when full, doubles *@cap (from @first) and
+ * reallocates. Returns the array, moved or not, or NULL when out of memory
+ * (then @items and *@cap are unchanged).
  */
-json_t *xesvm_device_new(int minor, const char *driver, const char *card);
-
-/*
- * Devices from libdrm (live system): appends to the model's "devices"
- * array, sorted by primary minor. Render nodes that cannot be opened
- * leave the memory regions unknown and add a note.
- */
-int xesvm_discover_libdrm(struct xesvm_model *m, bool all_drivers,
-			  struct xesvm_error *err);
-
-/*
- * Devices from <debugfs_root>/dri/<minor>/name (a recorded tree, or a
- * live debugfs given explicitly).
- */
-int xesvm_discover_debugfs(struct xesvm_model *m, const char *debugfs_root,
-			   bool all_drivers, struct xesvm_access *access,
-			   struct xesvm_error *err);
+void *xesvm_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first);
 
 #endif

@@ -6,7 +6,7 @@
  * libnl-genl resolves the family and builds the requests; replies are
  * read here, one datagram at a time into a 64 KiB buffer (the kernel
  * sends dump parts of up to 32 KiB, so one recvmsg() per part), and each
- * message goes to a pure decoder (netlink_decode.c). The socket sits
+ * message goes to a pure decoder (decode.c). The socket sits
  * behind struct xesvm_nl_transport so the unit tests can play the kernel.
  *
  * Requests are numbered; replies with another sequence number (left over
@@ -34,10 +34,10 @@
 
 #include <drm/drm_svm.h>
 
-#include "gather_internal.h"
+#include "source.h"
 #include "model_internal.h"
 #include "netlink_internal.h"
-#include "svm_internal.h"
+#include "objects_internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
