@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the command files for reading model objects. */
+/*
+ * What the command files share for printing the model: cells and rows
+ * (render.c), the VM index (vm_index.c), the view parts (views.c) and the
+ * Prometheus renderer (prometheus.c).
+ */
 #ifndef XESVMCTL_RENDER_H
 #define XESVMCTL_RENDER_H
 
 #include "table.h"
 #include "xesvmctl.h"
+
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- render.c ---- */
 
 /* Integer member @key of @obj; false when absent or null. */
 bool json_get_u64(const json_t *obj, const char *key, uint64_t *out);
@@ -109,7 +117,15 @@ const struct xesvm_range *vm_index_find_range(const struct vm_index *ix,
 					      const struct vm_entry *vm,
 					      uint64_t addr);
 
-/* ---- cmd_show.c: parts of the object views other commands reuse ---- */
+/* ---- views.c: parts of the object views several commands print ---- */
+
+/* The attribute columns of a VMA (struct json_t rows): START to PURGEABLE. */
+#define VMA_ATTR_COLS 9
+extern const struct table_column vma_attr_cols[VMA_ATTR_COLS];
+
+/* "device 3 (12 KiB), system 1 (4 KiB)": ranges by residency, device first; "-" if none. */
+void fmt_residency_sum(char *buf, size_t size, const struct residency_sum *sum,
+		       const struct render_opts *ro);
 
 /*
  * The parts every view has in common: the model, the live-source check,

@@ -243,3 +243,8 @@ int cli_shell(struct cli *cli)
 	cli_clear_error(cli);
 	return ret;
 }
+
+int cmd_shell(struct cli *cli, const struct cli_invocation *inv)
+{
+	return cli_shell(cli);
+}

@@ -4,9 +4,10 @@
  * the per-run context every command receives.
  *
  * One table (cmdtab.c) describes objects, their commands, and each
- * command's keywords and options. The same table drives argument parsing,
- * `help`, the interactive shell's completion and `__complete-table`, which
- * tests compare with the bash/zsh/fish completion files.
+ * command's keywords and options. The same table drives argument parsing
+ * (cmdline.c), `help`, the interactive shell's completion and
+ * `__complete-table`, which tests compare with the bash/zsh/fish
+ * completion files.
  */
 #ifndef XESVMCTL_H
 #define XESVMCTL_H
@@ -34,7 +35,12 @@ enum cli_value {
 	CLI_VALUE_POLICY,	/* a migration policy */
 	CLI_VALUE_ATOMIC,	/* an atomic access mode */
 	CLI_VALUE_DESTINATION,	/* where migrate moves pages (the last kind) */
+	CLI_VALUE_KINDS
 };
+
+/* By enum cli_value: its name for completion, and its words (NULL: any value). */
+extern const char *const cli_value_names[CLI_VALUE_KINDS];
+extern const struct cli_choice *const cli_value_choice_lists[CLI_VALUE_KINDS];
 
 /* Output formats (--format; -j is json). */
 enum cli_format {
@@ -154,7 +160,7 @@ struct cli {
 	struct xesvm_error err;
 };
 
-/* ---- cmdtab.c: matching, parsing, help, completion ---- */
+/* ---- cmdline.c: matching, parsing, help, completion ---- */
 
 /*
  * Parses argv (OBJECT COMMAND ARGS...) into @inv. Keywords, commands and
@@ -180,15 +186,26 @@ void cli_dump_table(FILE *out);
 void cli_complete(const char *const *words, int nwords, bool global_opts,
 		  void (*emit)(const char *word, void *data), void *data);
 
-/* ---- main.c: running commands, errors, models ---- */
+/* ---- output.c: errors and JSON values ---- */
 
-int cli_run_argv(struct cli *cli, int argc, char **argv);
 /* Prints cli->err: one JSON line under -j, else "xesvmctl: PREFIXmessage". */
 void cli_report_error(struct cli *cli, const char *prefix);
 void cli_clear_error(struct cli *cli);
+/* Flushes stdout; a failed write is a system error in cli->err. */
+int cli_check_stdout(struct cli *cli);
+/* Dumps a jansson value (not model data: diff, rates) under -j. */
+int cli_dump_json(struct cli *cli, json_t *value);
+
+/* ---- run.c: command lines and batch files ---- */
+
+int cli_run_argv(struct cli *cli, int argc, char **argv);
 /* Splits a batch/shell line into words (quotes, backslashes); NULL-terminated. */
 char **cli_split_line(const char *line, int *argc, struct xesvm_error *err);
 void cli_free_words(char **words);
+/* Runs the lines of the -b file; reports each failing line's error. */
+int cli_run_batch(struct cli *cli);
+
+/* ---- context.c: the model, its notes, the selection ---- */
 
 /*
  * The model a command works on: the -f snapshot (loaded once) or a fresh
@@ -226,9 +243,6 @@ int cli_build_query(struct cli *cli, const struct cli_invocation *inv,
 /* Writes the view of @collections under -j. */
 int cli_write_view(struct cli *cli, const struct xesvm_model *m,
 		   const char *const *collections, const struct xesvm_query *q);
-
-/* Dumps a jansson value (not model data: diff, rates) under -j. */
-int cli_dump_json(struct cli *cli, json_t *value);
 
 /* ---- commands ---- */
 int cmd_device_show(struct cli *cli, const struct cli_invocation *inv);

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The parts of the object views that several commands print: the start
+ * and end of every view (model, live-source check, query, notes), the VM
+ * header, and the VMA and range tables. `vm show`, `range show`,
+ * `explain` and `madvise` all print VMs, VMAs and ranges with these, so
+ * they look the same everywhere.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "live.h"
+#include "render.h"
+
+int show_begin(struct cli *cli, const struct cli_invocation *inv,
+		      const char *needs_view, struct show *s)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	/*
+	 * Live range dumps cost a netlink round trip per batch of ranges, so
+	 * they are asked for only by views that show or summarise ranges:
+	 * range show, and the VM views (vm show, explain) whose maps count
+	 * ranges by residency.
+	 */
+	if (needs_view && (!strcmp(needs_view, "ranges") || !strcmp(needs_view, "vms")))
+		cli->sources.ranges = true;
+	ret = cli_get_model(cli, &s->m, &s->owned);
+	if (ret)
+		return ret;
+	if (needs_view && !cli->snapshot_path &&
+	    !json_object_get(json_object_get(xesvm_model_root(s->m), "sources"),
+			     needs_view)) {
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0,
+				"%s%s%s: live %s need the drm-svm kernel family or the SVM debugfs files (dri/N/svm_vms, root only), and this system has neither; read a snapshot with -f FILE",
+				inv->object->name, inv->command->name ? " " : "",
+				inv->command->name ? inv->command->name : "",
+				needs_view);
+		cli_put_model(s->m, s->owned);
+		return XESVM_E_SYSTEM;
+	}
+	ret = cli_build_query(cli, inv, s->m, &s->q);
+	if (!ret)
+		ret = cli_check_pid_readable(cli, inv, s->m, s->q);
+	if (ret) {
+		xesvm_query_free(s->q);
+		cli_put_model(s->m, s->owned);
+		return ret;
+	}
+	cli_show_notes(cli, s->m);
+	return XESVM_OK;
+}
+
+int show_end(struct cli *cli, struct show *s, int ret)
+{
+	if (s->q)
+		xesvm_query_free(s->q);
+	cli_put_model(s->m, s->owned);
+	if (!ret && (fflush(stdout) == EOF || ferror(stdout))) {
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0, "writing output failed");
+		return XESVM_E_SYSTEM;
+	}
+	return ret;
+}
+
+static void col_size(const void *row, const struct table_column *col,
+		     const struct render_opts *ro, char *buf, size_t size)
+{
+	uint64_t start, end;
+
+	if (json_get_u64(row, "start", &start) && json_get_u64(row, "end", &end) &&
+	    end >= start)
+		fmt_bytes(buf, size, end - start, ro->exact);
+	else
+		snprintf(buf, size, "-");
+}
+
+static void col_preferred(const void *row, const struct table_column *col,
+			  const struct render_opts *ro, char *buf, size_t size)
+{
+	const char *loc = json_get_str(row, "preferred_location");
+	uint64_t pm;
+
+	if (loc && strcmp(loc, "pagemap") == 0 &&
+	    json_get_u64(row, "preferred_pagemap", &pm))
+		snprintf(buf, size, "pagemap %" PRIu64, pm);
+	else
+		fmt_text(buf, size, loc ? loc : "-");
+}
+
+const struct table_column vma_attr_cols[VMA_ATTR_COLS] = {
+	{ "START", false, col_addr, NULL, "start" },
+	{ "END", false, col_addr, NULL, "end" },
+	{ "SIZE", true, col_size, NULL, NULL },
+	{ "KIND", false, col_str, NULL, "kind" },
+	{ "PREFERRED", false, col_preferred, NULL, NULL },
+	{ "POLICY", false, col_str, NULL, "migration_policy" },
+	{ "ATOMIC", false, col_str, NULL, "atomic_access" },
+	{ "PAT", true, col_int, NULL, "pat_index" },
+	{ "PURGEABLE", false, col_str, NULL, "purgeable" },
+};
+
+enum range_field { RF_DEV, RF_VM, RF_START, RF_END, RF_SIZE, RF_RES,
+		   RF_PAGEMAP, RF_FLAGS, RF_PRESENT, RF_INVAL };
+
+static void col_range(const void *row, const struct table_column *col,
+		      const struct render_opts *ro, char *buf, size_t size)
+{
+	const struct xesvm_range *r = row;
+
+	switch ((enum range_field)(uintptr_t)col->arg) {
+	case RF_DEV:
+		snprintf(buf, size, "%" PRIu32, r->device);
+		break;
+	case RF_VM:
+		snprintf(buf, size, "%" PRIu32, r->vm);
+		break;
+	case RF_START:
+		fmt_addr(buf, size, r->start);
+		break;
+	case RF_END:
+		fmt_addr(buf, size, r->end);
+		break;
+	case RF_SIZE:
+		fmt_bytes(buf, size, r->end - r->start, ro->exact);
+		break;
+	case RF_RES:
+		snprintf(buf, size, "%s", xesvm_residency_name(xesvm_range_residency(r)));
+		break;
+	case RF_PAGEMAP:
+		if (r->pagemap == XESVM_PAGEMAP_NONE)
+			snprintf(buf, size, "-");
+		else
+			snprintf(buf, size, "%" PRIu32, r->pagemap);
+		break;
+	case RF_FLAGS: {
+		size_t used = 0;
+
+		buf[0] = '\0';
+		for (unsigned int bit = 0; bit < XESVM_RANGE_FLAG_COUNT; bit++)
+			if (r->flags & (1u << bit))
+				cell_appendf(buf, size, &used, ",", "%s",
+					     xesvm_range_flag_name(bit));
+		if (!buf[0])
+			snprintf(buf, size, "-");
+		break;
+	}
+	case RF_PRESENT:
+		snprintf(buf, size, "0x%" PRIx32, r->tile_present);
+		break;
+	case RF_INVAL:
+		snprintf(buf, size, "0x%" PRIx32, r->tile_invalidated);
+		break;
+	}
+}
+
+static const char *color_range(const void *row, const struct table_column *col)
+{
+	return residency_color(xesvm_residency_name(xesvm_range_residency(row)));
+}
+
+#define RCOL(h, right, f) { h, right, col_range, NULL, (const void *)(uintptr_t)(f) }
+
+void print_range_table(FILE *out, struct table_rows *rows, bool with_vm,
+		       const struct render_opts *ro, const char *indent)
+{
+	static const struct table_column cols[] = {
+		RCOL("DEV", true, RF_DEV),
+		RCOL("VM", true, RF_VM),
+		RCOL("START", false, RF_START),
+		RCOL("END", false, RF_END),
+		RCOL("SIZE", true, RF_SIZE),
+		{ "RESIDENCY", false, col_range, color_range,
+		  (const void *)(uintptr_t)RF_RES },
+		RCOL("PAGEMAP", true, RF_PAGEMAP),
+		RCOL("TILES", false, RF_PRESENT),
+		RCOL("INVALIDATED", false, RF_INVAL),
+		RCOL("FLAGS", false, RF_FLAGS),
+	};
+	size_t skip = with_vm ? 0 : 2;
+
+	table_render(out, cols + skip, NCOLS(cols) - skip, rows, ro, indent);
+}
+
+void fmt_residency_sum(char *buf, size_t size,
+			      const struct residency_sum *sum,
+			      const struct render_opts *ro)
+{
+	/* Device first: that is what people look for. */
+	static const enum xesvm_residency order[] = {
+		XESVM_RES_DEVICE, XESVM_RES_SYSTEM, XESVM_RES_NONE };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < RESIDENCY_COUNT; i++) {
+		enum xesvm_residency res = order[i];
+		char bytes[32];
+
+		if (!sum->count[res])
+			continue;
+		fmt_bytes(bytes, sizeof(bytes), sum->bytes[res], ro->exact);
+		cell_appendf(buf, size, &used, ", ", "%s %" PRIu64 " (%s)",
+			     xesvm_residency_name(res), sum->count[res], bytes);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
+static void col_vma_ranges(const void *row, const struct table_column *col,
+			   const struct render_opts *ro, char *buf, size_t size)
+{
+	const struct vma_entry *e = row;
+
+	fmt_residency_sum(buf, size, &e->sum, ro);
+}
+
+/* The VMA table formats from the entry; reuse the JSON formatters. */
+static void col_vma_json(const void *row, const struct table_column *col,
+			 const struct render_opts *ro, char *buf, size_t size)
+{
+	const struct table_column *inner = col->arg;
+
+	inner->format(((const struct vma_entry *)row)->vma, inner, ro, buf, size);
+}
+
+void print_vma_table(FILE *out, struct table_rows *rows, bool with_ranges,
+		     const struct render_opts *ro, const char *indent)
+{
+	struct table_column cols[NCOLS(vma_attr_cols) + 1];
+
+	for (size_t i = 0; i < NCOLS(vma_attr_cols); i++)
+		cols[i] = (struct table_column){ vma_attr_cols[i].header,
+			vma_attr_cols[i].align_right, col_vma_json, NULL,
+			&vma_attr_cols[i] };
+	cols[NCOLS(vma_attr_cols)] = (struct table_column){
+		"RANGES", false, col_vma_ranges, NULL, NULL };
+	table_render(out, cols, NCOLS(cols) - !with_ranges, rows, ro, indent);
+}
+
+static void ptr_rows_rewind(void *state)
+{
+	((struct ptr_rows *)state)->next = 0;
+}
+
+static const void *ptr_rows_next(void *state)
+{
+	struct ptr_rows *st = state;
+
+	return st->next < st->n ? st->items[st->next++] : NULL;
+}
+
+void ptr_rows_init(struct table_rows *rows, struct ptr_rows *st,
+		   const void *const *items, size_t n)
+{
+	*st = (struct ptr_rows){ items, n, 0 };
+	*rows = (struct table_rows){ ptr_rows_rewind, ptr_rows_next, st };
+}
+
+void print_vm_header(FILE *out, const struct vm_entry *v,
+		     const struct render_opts *ro)
+{
+	char comm[64], start[32], end[32];
+	uint64_t pid, client, lo, hi;
+
+	term_sgr(out, ro, "1");
+	fprintf(out, "vm %" PRIu64, v->id);
+	term_reset(out, ro);
+	fprintf(out, " on card%" PRIu64, v->device);
+	if (json_get_u64(v->vm, "pid", &pid)) {
+		cell_str(comm, sizeof(comm), v->vm, "comm");
+		fprintf(out, "  pid %" PRIu64 " (%s)", pid, comm);
+	}
+	if (json_get_u64(v->vm, "client_id", &client))
+		fprintf(out, "  client %" PRIu64, client);
+	if (json_get_u64(v->vm, "start", &lo) && json_get_u64(v->vm, "end", &hi)) {
+		fmt_addr(start, sizeof(start), lo);
+		fmt_addr(end, sizeof(end), hi);
+		fprintf(out, "  [%s-%s)", start, end);
+	}
+	fputc('\n', out);
+}
