@@ -3,171 +3,34 @@
  * Snapshot files: a saved model (xesvm-json(7)), plain or gzip-compressed.
  *
  * Loading does not build one jansson tree for the whole document: a
- * million ranges as jansson objects cost gigabytes. The file is mapped (or,
- * for stdin and gzip, read) into memory, a minimal scanner walks the
- * top-level object (whitespace, '{', ':', ',', '}' only) and jansson parses
- * each top-level value with JSON_DISABLE_EOF_CHECK, reporting through
- * json_error_t.position how many bytes it consumed. "ranges" is walked the
- * same way one level down: each element is parsed, converted to a packed
- * struct xesvm_range and freed before the next.
+ * million ranges as jansson objects cost gigabytes. The file is read
+ * through a window that slides over it (input.c), a minimal scanner walks
+ * the top-level object (whitespace, '{', ':', ',', '}' only) and jansson
+ * parses each top-level value with JSON_DISABLE_EOF_CHECK, reporting
+ * through json_error_t.position how many bytes it consumed. "ranges" is
+ * walked the same way one level down, each element read into a packed
+ * struct xesvm_range by the range scanner (range_scanner.c) or, when it
+ * holds anything that scanner does not take, by jansson and
+ * xesvm_range_from_json(): the same model either way, and jansson's words
+ * for every error.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "model_internal.h"
-
-/* ------------------------------------------------------------------ */
-/* Reading the input                                                   */
-/* ------------------------------------------------------------------ */
-
-struct input {
-	const char *name;	/* for messages: the path, or "<stdin>" */
-	char *data;
-	size_t len;
-	bool mapped;		/* data is an mmap of the file, else malloc'd */
-};
-
-static int read_gzip_fd(int fd, struct input *in, struct xesvm_error *err)
-{
-	gzFile gz;
-	size_t cap = 1 << 20;
-	int n, zerr;
-	const char *zmsg;
-
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "%s: out of memory", in->name);
-		return -1;
-	}
-	gzbuffer(gz, 1 << 17);
-	in->data = malloc(cap);
-	if (!in->data)
-		goto oom;
-	for (;;) {
-		if (cap - in->len < (1 << 20)) {
-			char *p;
-
-			if (cap > SIZE_MAX / 2)
-				goto oom;
-			p = realloc(in->data, cap * 2);
-			if (!p)
-				goto oom;
-			in->data = p;
-			cap *= 2;
-		}
-		n = gzread(gz, in->data + in->len, 1 << 20);
-		if (n <= 0)
-			break;
-		in->len += (size_t)n;
-	}
-	zmsg = gzerror(gz, &zerr);
-	if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-		if (zerr == Z_ERRNO) {
-			int e = errno;
-
-			xesvm_error_set(err, XESVM_E_SYSTEM, e, "%s: read failed: %s",
-					in->name, strerror(e));
-		} else {
-			/* zlib prefixes its own name for the stream ("<fd:3>: "). */
-			const char *colon = strstr(zmsg, ": ");
-
-			xesvm_error_set(err, XESVM_E_USAGE, 0,
-					"%s: corrupt or truncated gzip data: %s", in->name,
-					colon ? colon + 2 : zmsg);
-		}
-		goto fail;
-	}
-	gzclose(gz);
-	return 0;
-oom:
-	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "%s: out of memory", in->name);
-fail:
-	gzclose(gz);
-	free(in->data);
-	in->data = NULL;
-	in->len = 0;
-	return -1;
-}
-
-static int read_input(const char *path, struct input *in, struct xesvm_error *err)
-{
-	unsigned char magic[2];
-	struct stat st;
-	int fd;
-
-	if (!strcmp(path, "-")) {
-		in->name = "<stdin>";
-		fd = dup(STDIN_FILENO);
-		if (fd < 0) {
-			xesvm_error_set(err, XESVM_E_SYSTEM, errno, "<stdin>: %s", strerror(errno));
-			return -1;
-		}
-		return read_gzip_fd(fd, in, err);	/* zlib passes plain data through */
-	}
-	in->name = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		xesvm_error_set(err, xesvm_is_user_path_error(e) ? XESVM_E_USAGE : XESVM_E_SYSTEM, e,
-				"%s: cannot open snapshot: %s", path, strerror(e));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		xesvm_error_set(err, XESVM_E_USAGE, EISDIR,
-				"%s: cannot open snapshot: %s", path, strerror(EISDIR));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size < 2 ||
-	    pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b))
-		return read_gzip_fd(fd, in, err);
-	if ((unsigned long long)st.st_size > SIZE_MAX) {
-		close(fd);
-		xesvm_error_set(err, XESVM_E_SYSTEM, EFBIG, "%s: too large", path);
-		return -1;
-	}
-	in->len = (size_t)st.st_size;
-	in->data = mmap(NULL, in->len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (in->data == MAP_FAILED) {
-		int e = errno;
-
-		in->data = NULL;
-		xesvm_error_set(err, XESVM_E_SYSTEM, e, "%s: cannot map: %s", path, strerror(e));
-		return -1;
-	}
-	in->mapped = true;
-	madvise(in->data, in->len, MADV_SEQUENTIAL);
-	return 0;
-}
-
-static void release_input(struct input *in)
-{
-	if (in->mapped)
-		munmap(in->data, in->len);
-	else
-		free(in->data);
-}
+#include "range_scanner.h"
+#include "snapshot_input.h"
 
 /* ------------------------------------------------------------------ */
 /* The scanner                                                         */
 /* ------------------------------------------------------------------ */
 
 struct scanner {
-	struct input *in;
-	size_t pos;
-	size_t released;	/* mapped bytes below this were given back (MADV_DONTNEED) */
+	struct snapshot_input *in;
+	size_t pos;		/* offset in the input */
 	struct xesvm_error *err;
 };
 
@@ -177,19 +40,12 @@ static void fail_at(struct scanner *s, size_t pos, const char *fmt, ...)
 static void fail_at(struct scanner *s, size_t pos, const char *fmt, ...)
 {
 	char what[400];
-	size_t line = 1, col = 1, i;
+	size_t line, col;
 	va_list ap;
 
-	if (pos > s->in->len)
-		pos = s->in->len;
-	for (i = 0; i < pos; i++) {
-		if (s->in->data[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
+	if (s->in->eof && pos > s->in->base + s->in->len)
+		pos = s->in->base + s->in->len;
+	snapshot_input_line_col(s->in, pos, &line, &col);
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
@@ -197,20 +53,49 @@ static void fail_at(struct scanner *s, size_t pos, const char *fmt, ...)
 			s->in->name, line, col, pos, what);
 }
 
+/*
+ * Makes the byte at s->pos readable, reading on when the window ends
+ * before it. False at the end of the input, or after a read error (which
+ * is then s->err's first error, so whatever the caller reports next is
+ * not what the user sees).
+ */
+static bool have_byte(struct scanner *s)
+{
+	while (s->pos >= s->in->base + s->in->len) {
+		if (s->in->eof || snapshot_input_more(s->in, s->pos, s->err))
+			return false;
+	}
+	return true;
+}
+
+static const char *at_pos(const struct scanner *s)
+{
+	return s->in->data + (s->pos - s->in->base);
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
 static void skip_ws(struct scanner *s)
 {
-	const char *d = s->in->data;
+	while (have_byte(s)) {
+		const char *p = at_pos(s), *end = s->in->data + s->in->len;
 
-	while (s->pos < s->in->len &&
-	       (d[s->pos] == ' ' || d[s->pos] == '\n' || d[s->pos] == '\t' || d[s->pos] == '\r'))
-		s->pos++;
+		while (p < end && is_ws(*p))
+			p++;
+		s->pos += (size_t)(p - at_pos(s));
+		if (p < end)
+			return;
+	}
 }
 
 /* Next significant byte, or -1 at end of input. */
 static int peek(struct scanner *s)
 {
 	skip_ws(s);
-	return s->pos < s->in->len ? (unsigned char)s->in->data[s->pos] : -1;
+	return have_byte(s) ? (unsigned char)*at_pos(s) : -1;
 }
 
 static void fail_unexpected(struct scanner *s, const char *expected)
@@ -226,49 +111,83 @@ static void fail_unexpected(struct scanner *s, const char *expected)
 }
 
 /*
+ * The fewest bytes a range takes in a file, its twelve keys with one-digit
+ * values and no whitespace: {"device":0,"vm":0,"start":0,"end":1,...} is
+ * about 170.
+ */
+#define MIN_RANGE_BYTES 160
+
+/* jansson reads a few bytes past the place of an error (a UTF-8 sequence, a token). */
+#define JANSSON_LOOKAHEAD 8
+
+/*
  * One JSON value at the current position, parsed by jansson. jansson 2.14
  * sets error.position to the number of bytes consumed even on success when
- * JSON_DISABLE_EOF_CHECK is given (tests/unit/model pins this down).
+ * JSON_DISABLE_EOF_CHECK is given (tests/unit/model pins this down). A
+ * value that reaches the end of the window (or fails near it) may go on
+ * past it: the window is read on and the value parsed again, so the result
+ * is what jansson makes of the whole input.
  */
 static json_t *parse_value(struct scanner *s)
 {
 	json_error_t e;
 	json_t *v;
+	size_t used;
 
 	skip_ws(s);
-	if (s->pos >= s->in->len) {
+	if (!have_byte(s)) {
 		fail_at(s, s->pos, "truncated: expected a value, found end of file");
 		return NULL;
 	}
-	v = json_loadb(s->in->data + s->pos, s->in->len - s->pos,
-		       JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
-	if (!v) {
-		size_t at = s->pos + (e.position > 0 ? (size_t)e.position : 0);
+	for (;;) {
+		size_t avail = s->in->base + s->in->len - s->pos;
+		bool near_end;
 
-		if (at >= s->in->len || strstr(e.text, "end of file") ||
+		v = json_loadb(at_pos(s), avail,
+			       JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+		used = e.position > 0 ? (size_t)e.position : 0;
+		near_end = v ? used >= avail :
+			   used + JANSSON_LOOKAHEAD >= avail || strstr(e.text, "end of file") ||
+			   strstr(e.text, "premature end");
+		if (!near_end || s->in->eof)
+			break;
+		json_decref(v);
+		if (snapshot_input_more(s->in, s->pos, s->err))
+			return NULL;
+	}
+	if (!v) {
+		size_t at = s->pos + used;
+
+		if (at >= s->in->base + s->in->len || strstr(e.text, "end of file") ||
 		    strstr(e.text, "premature end"))
 			fail_at(s, at, "truncated: %s", e.text);
 		else
 			fail_at(s, at, "%s", e.text);
 		return NULL;
 	}
-	s->pos += (size_t)e.position;
+	s->pos += used;
 	return v;
 }
 
 /* Skips an array or object without building it (for a deferred "ranges"). */
 static int skip_container(struct scanner *s)
 {
-	const char *d = s->in->data;
 	size_t depth = 0, start = s->pos;
+	bool in_string = false, escaped = false;
 
-	while (s->pos < s->in->len) {
-		char c = d[s->pos++];
+	while (have_byte(s)) {
+		char c = *at_pos(s);
 
-		if (c == '"') {
-			while (s->pos < s->in->len && d[s->pos] != '"')
-				s->pos += d[s->pos] == '\\' ? 2 : 1;
-			s->pos++;
+		s->pos++;
+		if (in_string) {
+			if (escaped)
+				escaped = false;
+			else if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
 		} else if (c == '[' || c == '{') {
 			depth++;
 		} else if (c == ']' || c == '}') {
@@ -280,18 +199,45 @@ static int skip_container(struct scanner *s)
 	return -1;
 }
 
-/* Gives already parsed pages of a mapped file back: RSS stays near the model size. */
-static void release_consumed(struct scanner *s)
+/*
+ * One element of "ranges": by the fast scanner when it can take it, else
+ * by jansson and xesvm_range_from_json(), which word every error.
+ */
+static int parse_range(struct scanner *s, size_t index, struct xesvm_range *r)
 {
-	const size_t chunk = 64u << 20;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t upto;
+	struct xesvm_error range_err = { 0 };
+	enum xesvm_scan_result res = XESVM_SCAN_OTHER;
+	size_t at, used;
+	json_t *obj;
+	int rc;
 
-	if (!s->in->mapped || s->pos - s->released < chunk)
-		return;
-	upto = s->pos & ~(page - 1);
-	madvise(s->in->data + s->released, upto - s->released, MADV_DONTNEED);
-	s->released = upto;
+	skip_ws(s);
+	at = s->pos;
+	while (have_byte(s)) {
+		res = xesvm_scan_range(at_pos(s), s->in->data + s->in->len, r, &used);
+		if (res != XESVM_SCAN_MORE || s->in->eof)
+			break;
+		if (snapshot_input_more(s->in, s->pos, s->err))
+			return -1;
+	}
+	if (res == XESVM_SCAN_OK) {
+		s->pos += used;
+		return 0;
+	}
+	obj = parse_value(s);
+	if (!obj)
+		return -1;
+	rc = xesvm_range_from_json(obj, r, &range_err);
+	json_decref(obj);
+	if (rc) {
+		const char *msg = range_err.msg;
+
+		if (!strncmp(msg, "range: ", 7))
+			msg += 7;
+		fail_at(s, at, "ranges[%zu]: %s", index, msg);
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_ranges(struct scanner *s, struct xesvm_model *m)
@@ -308,34 +254,23 @@ static int parse_ranges(struct scanner *s, struct xesvm_model *m)
 		s->pos++;
 		return 0;
 	}
+	/*
+	 * Room for as many ranges as the rest of the file can hold, so the
+	 * array is never copied to grow: pages never written cost nothing.
+	 */
+	if (s->in->size > s->pos)
+		xesvm_model_reserve_ranges(m, (s->in->size - s->pos) / MIN_RANGE_BYTES);
 	for (;;) {
-		struct xesvm_error range_err = { 0 };
 		struct xesvm_range r;
-		size_t at;
-		json_t *obj;
-		int rc;
 
-		at = (skip_ws(s), s->pos);
-		obj = parse_value(s);
-		if (!obj)
+		if (parse_range(s, index, &r))
 			return -1;
-		rc = xesvm_range_from_json(obj, &r, &range_err);
-		json_decref(obj);
-		if (rc) {
-			const char *msg = range_err.msg;
-
-			if (!strncmp(msg, "range: ", 7))
-				msg += 7;
-			fail_at(s, at, "ranges[%zu]: %s", index, msg);
-			return -1;
-		}
 		if (xesvm_model_add_range(m, &r)) {
 			xesvm_error_set(s->err, XESVM_E_SYSTEM, ENOMEM, "%s: out of memory",
 					s->in->name);
 			return -1;
 		}
 		index++;
-		release_consumed(s);
 		c = peek(s);
 		if (c == ']') {
 			s->pos++;
@@ -483,7 +418,7 @@ static int parse_document(struct scanner *s, struct xesvm_model *m)
 		xesvm_error_set(s->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 		return -1;
 	}
-	if (s->in->len == 0) {
+	if (s->in->len == 0 && s->in->eof) {
 		fail_at(s, 0, "empty file, expected a snapshot (a JSON object)");
 		goto out;
 	}
@@ -585,7 +520,7 @@ static int parse_document(struct scanner *s, struct xesvm_model *m)
 	}
 	if (deferred_ranges != SIZE_MAX) {
 		s->pos = deferred_ranges;
-		if (parse_ranges(s, m))
+		if (snapshot_input_seek(s->in, s->pos, s->err) || parse_ranges(s, m))
 			goto out;
 	}
 	rc = 0;
@@ -597,25 +532,28 @@ out:
 int xesvm_snapshot_load(const char *path, struct xesvm_model **out,
 			struct xesvm_error *err)
 {
-	struct input in = { 0 };
+	struct snapshot_input in;
 	struct scanner s = { .in = &in, .err = err };
+	enum xesvm_status before = err->status;
 	struct xesvm_model *m;
+	int rc;
 
 	*out = NULL;
-	if (read_input(path, &in, err))
+	if (snapshot_input_open(&in, path, err))
 		return -1;
 	m = xesvm_model_new();
 	if (!m) {
-		release_input(&in);
+		snapshot_input_close(&in);
 		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 		return -1;
 	}
-	if (parse_document(&s, m)) {
+	rc = parse_document(&s, m);
+	snapshot_input_close(&in);
+	/* A read error met on the way is the error, even where parsing went on. */
+	if (rc || (before == XESVM_OK && err->status != XESVM_OK)) {
 		xesvm_model_free(m);
-		release_input(&in);
 		return -1;
 	}
-	release_input(&in);
 	*out = m;
 	return 0;
 }

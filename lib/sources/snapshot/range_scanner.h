@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fast path of the snapshot loader: one "ranges" element read
+ * straight into a struct xesvm_range (range_scanner.c). It takes only what
+ * it can read exactly as jansson and xesvm_range_from_json() would (the
+ * twelve keys of xesvm-json(7) in any order, any JSON whitespace, plain
+ * strings, integers in their limits) and hands everything else back to
+ * them: an unknown key, an escape, a number with a sign, fraction or
+ * exponent, a duplicate key, a value out of range, a missing key, a
+ * residency that contradicts the flags. The loader then reads that element
+ * with jansson, which also words every error. Shared with the fuzz target
+ * and the tests that hold the two paths to the same results. Not
+ * installed, not API.
+ */
+#ifndef XESVM_RANGE_SCANNER_H
+#define XESVM_RANGE_SCANNER_H
+
+#include <stddef.h>
+
+#include "xesvm.h"
+
+enum xesvm_scan_result {
+	XESVM_SCAN_OK,		/* *r filled, *used bytes read (the object, no more) */
+	XESVM_SCAN_MORE,	/* the text ended inside the element: more input may tell */
+	XESVM_SCAN_OTHER,	/* not for the fast path: read it with jansson */
+};
+
+/*
+ * Reads the JSON object at @text (its first byte is '{'), whose bytes end
+ * at @end. *@end must be a NUL byte, which is not part of the text: the
+ * scanner stops there without a bounds check at every byte.
+ */
+enum xesvm_scan_result xesvm_scan_range(const char *text, const char *end,
+					struct xesvm_range *r, size_t *used);
+
+#endif
