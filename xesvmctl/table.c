@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: MIT
 /* The table renderer and unit formatting; see table.h for the design. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
 
-/* Display width of UTF-8 text: code points, not bytes (no wide chars here). */
-static size_t display_width(const char *s)
+/*
+ * Display width of UTF-8 text: code points, not bytes (no wide chars
+ * here). *@len (may be NULL) gets its length in bytes: one pass for both.
+ */
+static size_t display_width_len(const char *s, size_t *len)
 {
+	const char *p = s;
 	size_t w = 0;
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
+	for (; *p; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
 			w++;
+	if (len)
+		*len = (size_t)(p - s);
 	return w;
+}
+
+static size_t display_width(const char *s)
+{
+	return display_width_len(s, NULL);
 }
 
 void term_sgr(FILE *out, const struct render_opts *ro, const char *sgr)
@@ -29,21 +41,80 @@ void term_reset(FILE *out, const struct render_opts *ro)
 		fputs("\033[0m", out);
 }
 
-static void print_cell(FILE *out, const char *text, size_t width,
-		       bool right, bool last, const char *sgr,
-		       const struct render_opts *ro)
+/*
+ * One line of the table, built in memory and written with one fwrite():
+ * a million rows of `range show` made a dozen stdio calls each (padding
+ * through fprintf("%*s")), which cost more than formatting the cells.
+ */
+struct line {
+	char *text;
+	size_t len, cap;
+};
+
+static void line_grow_put(struct line *l, const char *s, size_t n)
 {
-	size_t w = display_width(text);
+	size_t cap = l->cap ? l->cap : 256;
+	char *bigger;
+
+	while (cap < l->len + n)
+		cap *= 2;
+	bigger = realloc(l->text, cap);
+	if (!bigger)
+		return;	/* out of memory: the line is cut, nothing worse */
+	l->text = bigger;
+	l->cap = cap;
+	memcpy(l->text + l->len, s, n);
+	l->len += n;
+}
+
+static inline void line_put(struct line *l, const char *s, size_t n)
+{
+	if (!n)
+		return;	/* nothing, and no buffer yet to copy nothing into */
+	if (l->len + n > l->cap) {
+		line_grow_put(l, s, n);
+		return;
+	}
+	memcpy(l->text + l->len, s, n);
+	l->len += n;
+}
+
+static void line_spaces(struct line *l, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n) {
+		size_t chunk = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		line_put(l, spaces, chunk);
+		n -= chunk;
+	}
+}
+
+static void line_sgr(struct line *l, const struct render_opts *ro, const char *sgr)
+{
+	if (!ro->color || !sgr)
+		return;
+	line_put(l, "\033[", 2);
+	line_put(l, sgr, strlen(sgr));
+	line_put(l, "m", 1);
+}
+
+static void put_cell(struct line *l, const char *text, size_t width,
+		     bool right, bool last, const char *sgr,
+		     const struct render_opts *ro)
+{
+	size_t len, w = display_width_len(text, &len);
 	size_t pad = width > w ? width - w : 0;
 
 	if (right)
-		fprintf(out, "%*s", (int)pad, "");
-	term_sgr(out, ro, sgr);
-	fputs(text, out);
-	if (sgr)
-		term_reset(out, ro);
+		line_spaces(l, pad);
+	line_sgr(l, ro, sgr);
+	line_put(l, text, len);
+	if (sgr && ro->color)
+		line_put(l, "\033[0m", 4);
 	if (!right && !last)
-		fprintf(out, "%*s", (int)pad, "");
+		line_spaces(l, pad);
 }
 
 size_t table_render(FILE *out, const struct table_column *cols, size_t ncols,
@@ -51,9 +122,10 @@ size_t table_render(FILE *out, const struct table_column *cols, size_t ncols,
 		    const char *indent)
 {
 	size_t *width = calloc(ncols, sizeof(*width));
+	struct line l = { 0 };
 	char cell[TABLE_CELL_MAX];
 	const void *row;
-	size_t nrows = 0;
+	size_t nrows = 0, indent_len = strlen(indent);
 
 	if (!width)
 		return 0;
@@ -80,33 +152,83 @@ size_t table_render(FILE *out, const struct table_column *cols, size_t ncols,
 	}
 
 	/* Header. */
-	fputs(indent, out);
+	line_put(&l, indent, strlen(indent));
 	for (size_t c = 0; c < ncols; c++) {
 		if (c)
-			fputs("  ", out);
-		print_cell(out, cols[c].header, width[c], cols[c].align_right,
-			   c + 1 == ncols, "1", ro);
+			line_put(&l, "  ", 2);
+		put_cell(&l, cols[c].header, width[c], cols[c].align_right,
+			 c + 1 == ncols, "1", ro);
 	}
-	fputc('\n', out);
+	line_put(&l, "\n", 1);
+	fwrite(l.text, 1, l.len, out);
 
 	/* Pass 2: format again and print. */
 	rows->rewind(rows->state);
 	while ((row = rows->next(rows->state))) {
-		fputs(indent, out);
+		l.len = 0;
+		line_put(&l, indent, indent_len);
 		for (size_t c = 0; c < ncols; c++) {
 			const char *sgr = cols[c].color ? cols[c].color(row, &cols[c]) : NULL;
 
 			cell[0] = '\0';
 			cols[c].format(row, &cols[c], ro, cell, sizeof(cell));
 			if (c)
-				fputs("  ", out);
-			print_cell(out, cell, width[c], cols[c].align_right,
-				   c + 1 == ncols, sgr, ro);
+				line_put(&l, "  ", 2);
+			put_cell(&l, cell, width[c], cols[c].align_right,
+				 c + 1 == ncols, sgr, ro);
 		}
-		fputc('\n', out);
+		line_put(&l, "\n", 1);
+		fwrite(l.text, 1, l.len, out);
 	}
+	free(l.text);
 	free(width);
 	return nrows;
+}
+
+/*
+ * Decimal and hexadecimal digits of @v into @buf (NUL-terminated, cut to
+ * @size like snprintf()). snprintf() was most of the time of formatting a
+ * million table rows.
+ */
+void fmt_uint(char *buf, size_t size, uint64_t v)
+{
+	char digits[21];
+	size_t i = sizeof(digits) - 1, n;
+
+	digits[i] = '\0';
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = sizeof(digits) - 1 - i;
+	if (!size)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, digits + i, n);
+	buf[n] = '\0';
+}
+
+void fmt_hex(char *buf, size_t size, uint64_t v)
+{
+	static const char xdigits[] = "0123456789abcdef";
+	char digits[19];
+	size_t i = sizeof(digits) - 1, n;
+
+	digits[i] = '\0';
+	do {
+		digits[--i] = xdigits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	digits[--i] = 'x';
+	digits[--i] = '0';
+	n = sizeof(digits) - 1 - i;
+	if (!size)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, digits + i, n);
+	buf[n] = '\0';
 }
 
 /* Scales @v by powers of @base; whole multiples print without decimals. */
@@ -120,10 +242,20 @@ static void fmt_scaled(char *buf, size_t size, uint64_t v, unsigned int base,
 		div *= base;
 		u++;
 	}
-	if (v % div == 0)
-		snprintf(buf, size, "%" PRIu64 " %s", v / div, units[u]);
-	else
+	if (v % div == 0) {
+		size_t n, unit_len = strlen(units[u]);
+
+		fmt_uint(buf, size, v / div);
+		n = strlen(buf);
+		if (n + 1 + unit_len < size) {
+			buf[n] = ' ';
+			memcpy(buf + n + 1, units[u], unit_len + 1);
+		} else {
+			snprintf(buf + n, size - n, " %s", units[u]);
+		}
+	} else {
 		snprintf(buf, size, "%.1f %s", (double)v / (double)div, units[u]);
+	}
 }
 
 void fmt_bytes(char *buf, size_t size, uint64_t bytes, bool exact)
@@ -131,7 +263,7 @@ void fmt_bytes(char *buf, size_t size, uint64_t bytes, bool exact)
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 
 	if (exact)
-		snprintf(buf, size, "%" PRIu64, bytes);
+		fmt_uint(buf, size, bytes);
 	else
 		fmt_scaled(buf, size, bytes, 1024, units, sizeof(units) / sizeof(units[0]));
 }
@@ -150,7 +282,7 @@ void fmt_usecs(char *buf, size_t size, uint64_t usecs, bool exact)
 
 void fmt_addr(char *buf, size_t size, uint64_t addr)
 {
-	snprintf(buf, size, "0x%" PRIx64, addr);
+	fmt_hex(buf, size, addr);
 }
 
 void fmt_text(char *buf, size_t size, const char *s)

@@ -64,6 +64,10 @@ void fmt_bytes(char *buf, size_t size, uint64_t bytes, bool exact);
 void fmt_usecs(char *buf, size_t size, uint64_t usecs, bool exact);
 /* "0x7f0000000000". */
 void fmt_addr(char *buf, size_t size, uint64_t addr);
+/* "4242", as "%" PRIu64 would print it. */
+void fmt_uint(char *buf, size_t size, uint64_t v);
+/* "0x1f", as "0x%" PRIx64 would print it. */
+void fmt_hex(char *buf, size_t size, uint64_t v);
 /* Copies @s, replacing control characters (a comm is untrusted). */
 void fmt_text(char *buf, size_t size, const char *s);
 

@@ -10,6 +10,7 @@
  * and only the few that differ are turned into JSON.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -318,47 +319,74 @@ static bool range_equal(const struct xesvm_range *a, const struct xesvm_range *b
 	       a->tile_present == b->tile_present && a->tile_invalidated == b->tile_invalidated;
 }
 
-static struct xesvm_range *sorted_ranges(const struct xesvm_model *m)
+static int cmp_range_index(const void *pa, const void *pb, void *ranges)
 {
-	struct xesvm_range *copy = malloc((m->range_count ? m->range_count : 1) * sizeof(*copy));
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	int c = cmp_range_key(&((const struct xesvm_range *)ranges)[a],
+			      &((const struct xesvm_range *)ranges)[b]);
 
-	if (!copy)
+	/* Equal keys keep the model's order, so the pairing does not depend on the sort. */
+	return c ? c : a < b ? -1 : a > b;
+}
+
+/*
+ * The indexes of @m's ranges in key order: 4 bytes a range where a sorted
+ * copy took 64, and no sort at all when the ranges are in order already.
+ */
+static uint32_t *ranges_in_key_order(const struct xesvm_model *m)
+{
+	uint32_t *order;
+	bool sorted = true;
+	size_t i;
+
+	if (m->range_count > UINT32_MAX)
 		return NULL;
-	if (m->range_count)
-		memcpy(copy, m->ranges, m->range_count * sizeof(*copy));
-	qsort(copy, m->range_count, sizeof(*copy), cmp_range_key);
-	return copy;
+	order = malloc((m->range_count ? m->range_count : 1) * sizeof(*order));
+	if (!order)
+		return NULL;
+	for (i = 0; i < m->range_count; i++) {
+		order[i] = (uint32_t)i;
+		if (i && cmp_range_key(&m->ranges[i - 1], &m->ranges[i]) > 0)
+			sorted = false;
+	}
+	if (!sorted)
+		qsort_r(order, m->range_count, sizeof(*order), cmp_range_index, m->ranges);
+	return order;
 }
 
 static int diff_ranges(const struct xesvm_model *a, const struct xesvm_model *b,
 		       json_t *result, struct xesvm_error *err)
 {
-	struct xesvm_range *ra = sorted_ranges(a), *rb = sorted_ranges(b);
+	uint32_t *oa = ranges_in_key_order(a), *ob = ranges_in_key_order(b);
 	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
 	size_t i = 0, j = 0;
 	int rc = -1;
 
-	if (!ra || !rb || !added || !removed || !changed)
+	if (!oa || !ob || !added || !removed || !changed)
 		goto oom;
 	while (i < a->range_count || j < b->range_count) {
+		const struct xesvm_range *ra = i < a->range_count ? &a->ranges[oa[i]] : NULL;
+		const struct xesvm_range *rb = j < b->range_count ? &b->ranges[ob[j]] : NULL;
 		int c = i == a->range_count ? 1 : j == b->range_count ? -1
-			: cmp_range_key(&ra[i], &rb[j]);
+			: cmp_range_key(ra, rb);
 
 		if (c < 0) {
-			if (json_array_append_new(removed, xesvm_range_to_json(&ra[i++])))
+			if (json_array_append_new(removed, xesvm_range_to_json(ra)))
 				goto oom;
+			i++;
 		} else if (c > 0) {
-			if (json_array_append_new(added, xesvm_range_to_json(&rb[j++])))
+			if (json_array_append_new(added, xesvm_range_to_json(rb)))
 				goto oom;
+			j++;
 		} else {
-			if (!range_equal(&ra[i], &rb[j])) {
-				json_t *ja = xesvm_range_to_json(&ra[i]);
-				json_t *jb = xesvm_range_to_json(&rb[j]);
+			if (!range_equal(ra, rb)) {
+				json_t *ja = xesvm_range_to_json(ra);
+				json_t *jb = xesvm_range_to_json(rb);
 				json_t *changes = ja && jb ? member_changes(ja, jb, NULL) : NULL;
 				json_t *entry = changes ? json_pack("{s:{s:I, s:I, s:I}, s:o}", "key",
-						"device", (json_int_t)ra[i].device,
-						"vm", (json_int_t)ra[i].vm,
-						"start", (json_int_t)ra[i].start,
+						"device", (json_int_t)ra->device,
+						"vm", (json_int_t)ra->vm,
+						"start", (json_int_t)ra->start,
 						"changes", changes) : NULL;
 
 				json_decref(ja);
@@ -378,8 +406,8 @@ static int diff_ranges(const struct xesvm_model *a, const struct xesvm_model *b,
 oom:
 	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 out:
-	free(ra);
-	free(rb);
+	free(oa);
+	free(ob);
 	json_decref(added);
 	json_decref(removed);
 	json_decref(changed);

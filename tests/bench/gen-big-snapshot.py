@@ -4,7 +4,10 @@
 
 Deterministic (fixed seed): the same arguments always give the same file,
 so figures from different runs and machines compare like for like.
-Usage: gen-big-snapshot.py [--ranges N] [--seed S] OUTPUT
+--later N writes the same process a while later, for `diff`: N ranges
+changed flags (and so residency), N/2 are gone, N/2 new ones follow the
+last range of their VM, and the GT counter and capture time moved on.
+Usage: gen-big-snapshot.py [--ranges N] [--seed S] [--later N] OUTPUT
 """
 import argparse
 import json
@@ -30,20 +33,26 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ranges", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=20261121)
+    ap.add_argument("--later", type=int, default=0)
     ap.add_argument("output")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
+    # Its own generator, so the ranges themselves come out as without --later.
+    later = random.Random(args.seed + 1)
+    changed = set(later.sample(range(args.ranges), args.later)) if args.later else set()
+    gone = set(later.sample(range(args.ranges), args.later // 2)) if args.later else set()
 
     n_vms = 4
     head = {
-        "schema_version": 1, "generator": "gen-big-snapshot.py", "captured_at": "2026-11-21T12:00:00Z",
+        "schema_version": 1, "generator": "gen-big-snapshot.py",
+        "captured_at": "2026-11-21T12:05:00Z" if args.later else "2026-11-21T12:00:00Z",
         "host": {"hostname": "bench", "kernel": "7.2.13-amd64"},
         "sources": {"ranges": "synthetic"}, "notes": [],
         "devices": [{"minor": m, "driver": "xe", "pci_bdf": "0000:%02x:00.0" % (0x3a + m),
                      "pci_id": "8086:0bd5", "card": "/dev/dri/card%d" % m,
                      "render": "/dev/dri/renderD%d" % (128 + m),
                      "memory_regions": [{"name": "vram0", "total_bytes": 64 << 30, "usable_bytes": 63 << 30}],
-                     "gts": [{"id": 0, "stats": {"svm_pagefault_count": rnd.randrange(1 << 30)}}]}
+                     "gts": [{"id": 0, "stats": {"svm_pagefault_count": rnd.randrange(1 << 30) + 1000 * bool(args.later)}}]}
                     for m in range(2)],
         "clients": [{"device": v % 2, "client_id": 10 + v, "pid": 1000 + v, "comm": "bench%d" % v,
                      "name": None, "memory": {}} for v in range(n_vms)],
@@ -66,22 +75,38 @@ def main():
         out.write(',"ranges":[\n')
         addr = [0x7f0000000000] * n_vms
         seq = 1
+        first = True
+
+        def write_range(v, start, size, bits, seq, tiles):
+            nonlocal first
+            flags = [f for b, f in enumerate(FLAG_ORDER) if bits & (1 << b)]
+            res = residency(flags)
+            ns = start // NOTIFIER * NOTIFIER
+            out.write('%s{"device":%d,"vm":%d,"start":%d,"end":%d,"notifier_start":%d,'
+                      '"notifier_end":%d,"notifier_seq":%d,"flags":%s,"residency":"%s",'
+                      '"pagemap":%s,"tile_present":%d,"tile_invalidated":%d}\n'
+                      % ("" if first else ",", v % 2, v + 1, start, start + size, ns, ns + NOTIFIER,
+                         seq, json.dumps(flags, separators=(",", ":")), res,
+                         "0" if res == "device" else "null", tiles[0], tiles[1]))
+            first = False
+
         for i in range(args.ranges):
             v = i % n_vms
             size = SIZES[rnd.randrange(3)]
             start = (addr[v] + size - 1) // size * size
             addr[v] = start + size
             bits = rnd.randrange(64)
-            flags = [f for b, f in enumerate(FLAG_ORDER) if bits & (1 << b)]
-            res = residency(flags)
             seq += 2
-            ns = start // NOTIFIER * NOTIFIER
-            out.write('%s{"device":%d,"vm":%d,"start":%d,"end":%d,"notifier_start":%d,'
-                      '"notifier_end":%d,"notifier_seq":%d,"flags":%s,"residency":"%s",'
-                      '"pagemap":%s,"tile_present":%d,"tile_invalidated":%d}\n'
-                      % ("," if i else "", v % 2, v + 1, start, start + size, ns, ns + NOTIFIER,
-                         seq, json.dumps(flags, separators=(",", ":")), res,
-                         "0" if res == "device" else "null", rnd.randrange(4), rnd.randrange(2)))
+            tiles = (rnd.randrange(4), rnd.randrange(2))
+            if i in gone:
+                continue
+            if i in changed:
+                bits ^= 1 << later.randrange(len(FLAG_ORDER))
+            write_range(v, start, size, bits, seq, tiles)
+        for i in range(args.later // 2):
+            v = i % n_vms
+            write_range(v, addr[v] + i // n_vms * (2 << 20), 2 << 20, later.randrange(64), seq + 2 * i,
+                        (later.randrange(4), later.randrange(2)))
         out.write("],")
         out.write(json.dumps(tail, separators=(",", ":"))[1:])
         out.write("\n")
