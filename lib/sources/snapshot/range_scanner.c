@@ -337,6 +337,8 @@ static enum xesvm_scan_result scan(struct cursor *c, struct xesvm_range *r)
 	return XESVM_SCAN_OK;
 }
 
+bool xesvm_range_scanner_enabled = true;
+
 enum xesvm_scan_result xesvm_scan_range(const char *text, const char *end,
 					struct xesvm_range *r, size_t *used)
 {

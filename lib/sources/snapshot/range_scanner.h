@@ -15,6 +15,7 @@
 #ifndef XESVM_RANGE_SCANNER_H
 #define XESVM_RANGE_SCANNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "xesvm.h"
@@ -32,5 +33,12 @@ enum xesvm_scan_result {
  */
 enum xesvm_scan_result xesvm_scan_range(const char *text, const char *end,
 					struct xesvm_range *r, size_t *used);
+
+/*
+ * Whether the loader uses the scanner (true) or reads every range with
+ * jansson. Only tests turn it off, to load a file both ways and hold the
+ * results (models, errors) to each other.
+ */
+extern bool xesvm_range_scanner_enabled;
 
 #endif

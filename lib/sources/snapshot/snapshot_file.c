@@ -213,7 +213,7 @@ static int parse_range(struct scanner *s, size_t index, struct xesvm_range *r)
 
 	skip_ws(s);
 	at = s->pos;
-	while (have_byte(s)) {
+	while (xesvm_range_scanner_enabled && have_byte(s)) {
 		res = xesvm_scan_range(at_pos(s), s->in->data + s->in->len, r, &used);
 		if (res != XESVM_SCAN_MORE || s->in->eof)
 			break;

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target: the range scanner of the snapshot loader
+ * (lib/sources/snapshot/range_scanner.h), held to jansson. Whatever the
+ * scanner takes (XESVM_SCAN_OK), jansson must read as one object of the
+ * same length that xesvm_range_from_json() turns into the same range;
+ * where it stops at the end of the text (XESVM_SCAN_MORE), jansson must
+ * not find a whole object before that end. The input is copied into a
+ * buffer of exactly its size plus the NUL the scanner stops at, so ASan
+ * sees any read past it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "range_scanner.h"
+#include "xesvm.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool same_range(const struct xesvm_range *a, const struct xesvm_range *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->notifier_start == b->notifier_start && a->notifier_end == b->notifier_end &&
+	       a->notifier_seq == b->notifier_seq && a->device == b->device && a->vm == b->vm &&
+	       a->pagemap == b->pagemap && a->flags == b->flags &&
+	       a->tile_present == b->tile_present && a->tile_invalidated == b->tile_invalidated;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	struct xesvm_range fast, slow;
+	enum xesvm_scan_result res;
+	json_error_t e;
+	json_t *obj;
+	size_t used = 0;
+
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	res = xesvm_scan_range(text, text + size, &fast, &used);
+	if (res == XESVM_SCAN_OTHER) {
+		free(text);
+		return 0;
+	}
+	obj = json_loadb(text, size, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+			 &e);
+	if (res == XESVM_SCAN_OK) {
+		struct xesvm_error err = { 0 };
+
+		if (!obj || (size_t)e.position != used || used > size ||
+		    xesvm_range_from_json(obj, &slow, &err) || !same_range(&fast, &slow))
+			__builtin_trap();
+	} else if (obj && (size_t)e.position < size) {
+		/* MORE: the scanner stopped at the end of a text that held a whole value. */
+		__builtin_trap();
+	}
+	json_decref(obj);
+	free(text);
+	return 0;
+}
