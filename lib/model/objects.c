@@ -352,7 +352,7 @@ static bool is_pci_bdf(const char *s)
 }
 
 int xesvm_svm_device(struct xesvm_model *m, uint32_t minor, const char *driver,
-		     const char *name, bool *added)
+		     const char *name, const char *card, const char *render, bool *added)
 {
 	json_t *devices = xesvm_model_array(m, "devices"), *dev = NULL, *jname;
 	size_t j;
@@ -370,9 +370,13 @@ int xesvm_svm_device(struct xesvm_model *m, uint32_t minor, const char *driver,
 	}
 	if (!dev) {
 		/* Only the SVM source knows it: its name is the PCI address, if any. */
-		dev = xesvm_device_new((int)minor, driver && *driver ? driver : NULL, NULL);
+		dev = xesvm_device_new((int)minor, driver && *driver ? driver : NULL, card);
 		if (!dev)
 			return -1;
+		if (render && json_object_set_new(dev, "render", json_string(render))) {
+			json_decref(dev);
+			return -1;
+		}
 		if (is_pci_bdf(name) && json_object_set_new(dev, "pci_bdf", json_string(name))) {
 			json_decref(dev);
 			return -1;

@@ -156,11 +156,11 @@ json_t *xesvm_svm_pagemap_json(const struct xesvm_svm_pagemap *p);
 /*
  * A device an SVM source reports (@driver may be NULL, @name is its
  * dev_name(), "" if unknown): a device already in the model gets "name";
- * another is added in minor order (*@added set). 0, or -1 when out of
- * memory.
+ * another is added in minor order (*@added set), with the device nodes
+ * @card and @render (NULL: not known). 0, or -1 when out of memory.
  */
 int xesvm_svm_device(struct xesvm_model *m, uint32_t minor, const char *driver,
-		     const char *name, bool *added);
+		     const char *name, const char *card, const char *render, bool *added);
 
 /* After devices were added: the "devices" source becomes "WAS+@source" (unless WAS is @source). */
 void xesvm_svm_devices_source(struct xesvm_model *m, const char *source);

@@ -1012,7 +1012,8 @@ static int svm_device(struct xesvm_model *m, const char *dir, uint32_t minor, bo
 		}
 		free(text);
 	}
-	rc = xesvm_svm_device(m, minor, driver, name, added);
+	/* A recorded tree's device nodes are another machine's: not looked up here. */
+	rc = xesvm_svm_device(m, minor, driver, name, NULL, NULL, added);
 	json_decref(parsed);
 	return rc;
 }

@@ -458,18 +458,28 @@ static int dev_id_of(struct xesvm_nl *nl, uint32_t minor, uint32_t *dev_id,
  */
 static int add_devices(struct xesvm_nl *nl, struct xesvm_model *m, struct xesvm_error *err)
 {
+	struct xesvm_roots roots;
 	bool added = false;
 	size_t i;
 
+	xesvm_roots_resolve(NULL, &roots);
 	for (i = 0; i < nl->ndevs; i++) {
 		const struct xesvm_nl_dev *d = &nl->devs[i];
+		char card[64], render[64];
+		bool has_card, has_render;
 
 		if (!d->has_minor) {
 			xesvm_model_note(m, "drm-svm device %s (dev-id %" PRIu32 ") has no primary node: its VMs are left out",
 					 d->name[0] ? d->name : "?", d->dev_id);
 			continue;
 		}
-		if (xesvm_svm_device(m, d->minor, d->driver, d->name, &added)) {
+		/*
+		 * libdrm lists no device of a bus it does not know (vsvm is a
+		 * faux device): the family's minor finds its nodes in sysfs.
+		 */
+		xesvm_device_nodes(roots.sysfs, d->minor, card, render, &has_card, &has_render);
+		if (xesvm_svm_device(m, d->minor, d->driver, d->name, has_card ? card : NULL,
+				     has_render ? render : NULL, &added)) {
 			xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 			return -1;
 		}

@@ -1109,6 +1109,55 @@ static void test_gather_everything(void **state)
 	fake_free(&f);
 }
 
+/* mkdir -p */
+static int mkdir_p(const char *path)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	return system(cmd);
+}
+
+/* A device only the family knows (vsvm: libdrm lists no faux device) gets its nodes by minor. */
+static void test_gather_family_device_nodes(void **state)
+{
+	char sysfs[] = "/tmp/xesvm-sysfs-XXXXXX", path[128];
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct xesvm_model *m = model_with_card0();
+	const struct xesvm_nl_scope scope = { 0 };
+	struct xesvm_error err = { 0 };
+	json_t *devices;
+
+	assert_non_null(mkdtemp(sysfs));
+	/* <sysfs>/class/drm/card5 -> the device's drm/card5; its drm/ lists every node. */
+	snprintf(path, sizeof(path), "%s/class/drm/card5/device/drm/card5", sysfs);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/class/drm/card5/device/drm/renderD133", sysfs);
+	assert_int_equal(mkdir_p(path), 0);
+	setenv("XESVM_SYSFS", sysfs, 1);
+
+	queue_devices(&f);
+	fake_queue(&f, false, 1, done_msg(0, NULL));
+	assert_int_equal(xesvm_nl_gather(nl, m, &scope, &err), 0);
+	devices = json_object_get(xesvm_model_root(m), "devices");
+	assert_int_equal(json_array_size(devices), 2);
+	assert_json(json_array_get(devices, 1),
+		    "{\"minor\":5,\"driver\":\"vsvm\",\"pci_bdf\":null,\"pci_id\":null,"
+		    "\"card\":\"/dev/dri/card5\",\"render\":\"/dev/dri/renderD133\","
+		    "\"memory_regions\":[],\"gts\":[],\"name\":\"vsvm.0\"}");
+	/* card0, which libdrm described, is left as it was. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(devices, 0), "card")),
+			    "/dev/dri/card0");
+
+	unsetenv("XESVM_SYSFS");
+	snprintf(path, sizeof(path), "rm -r '%s'", sysfs);
+	assert_int_equal(system(path), 0);
+	xesvm_model_free(m);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
 static void test_gather_vm_gone_and_filter(void **state)
 {
 	struct fake f = { 0 };
@@ -1465,6 +1514,7 @@ int main(void)
 		cmocka_unit_test(test_stale_replies_and_draining),
 		cmocka_unit_test(test_garbage_datagram),
 		cmocka_unit_test(test_gather_everything),
+		cmocka_unit_test(test_gather_family_device_nodes),
 		cmocka_unit_test(test_gather_vm_gone_and_filter),
 		cmocka_unit_test(test_gather_error_is_reported),
 		cmocka_unit_test(test_mem_attr_set_request),
