@@ -334,7 +334,7 @@ int cmd_madvise(struct cli *cli, const struct cli_invocation *inv)
 			goto out;
 		}
 	}
-	cli_show_notes(cli, tg.m);
+	cli_show_notes(cli, tg.m, CLI_VM_VIEWS);
 	ret = madvise_report(cli, &tg, dry_run, change, before, after);
 out:
 	json_decref(all);
@@ -443,7 +443,7 @@ int cmd_migrate(struct cli *cli, const struct cli_invocation *inv)
 		goto out;
 	}
 	elapsed = monotonic_ns() - t0;
-	cli_show_notes(cli, tg.m);
+	cli_show_notes(cli, tg.m, CLI_VM_VIEWS);
 	ret = migrate_report(cli, &tg, to->code == DRM_SVM_MIGRATE_TARGET_PAGEMAP,
 			     pagemap_id, pagemap, &res, elapsed);
 	if (!ret && res.ranges_failed) {
@@ -488,7 +488,7 @@ int cmd_gc(struct cli *cli, const struct cli_invocation *inv)
 		ret = cli_status(cli, XESVM_E_SYSTEM);
 		goto out;
 	}
-	cli_show_notes(cli, tg.m);
+	cli_show_notes(cli, tg.m, CLI_VM_VIEWS);
 	if (cli->json) {
 		json_t *body = target_json(&tg);
 

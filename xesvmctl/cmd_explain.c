@@ -331,7 +331,7 @@ int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
 				"explain needs pid PID or vm ID: an address means nothing without its address space");
 		return XESVM_E_USAGE;
 	}
-	ret = show_begin(cli, inv, "vms", &s);
+	ret = show_begin(cli, inv, "vms", CLI_VM_VIEWS | XESVM_VIEW_EVENTS, &s);
 	if (ret)
 		return ret;
 	ret = vm_index_build(&ix, s.m, s.q, true, &cli->err);

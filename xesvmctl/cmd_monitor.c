@@ -383,7 +383,7 @@ int cmd_monitor(struct cli *cli, const struct cli_invocation *inv)
 		if (!ret)
 			ret = build_queries(cli, &mo);
 		if (!ret) {
-			cli_show_notes(cli, mo.m);
+			cli_show_notes(cli, mo.m, XESVM_VIEW_EVENTS);
 			ret = replay(&mo);
 		}
 	} else {

@@ -18,12 +18,12 @@
 
 /* Shows one flat collection as a table (or its JSON view). */
 static int show_collection(struct cli *cli, const struct cli_invocation *inv,
-			   const char *collection, const char *needs_view,
+			   const char *collection, const char *needs_view, unsigned int views,
 			   const struct table_column *cols, size_t ncols)
 {
 	const char *const view[] = { collection, NULL };
 	struct show s;
-	int ret = show_begin(cli, inv, needs_view, &s);
+	int ret = show_begin(cli, inv, needs_view, views, &s);
 
 	if (ret)
 		return ret;
@@ -96,7 +96,7 @@ int cmd_device_show(struct cli *cli, const struct cli_invocation *inv)
 		{ "MEMORY", false, col_regions, NULL, NULL },
 	};
 
-	return show_collection(cli, inv, "devices", NULL, cols, NCOLS(cols));
+	return show_collection(cli, inv, "devices", NULL, XESVM_VIEW_DEVICES, cols, NCOLS(cols));
 }
 
 /* ------------------------------------------------------------------ */
@@ -133,7 +133,7 @@ int cmd_client_show(struct cli *cli, const struct cli_invocation *inv)
 	char headers[2 * MAX_REGIONS][48];
 	size_t ncols = 5, nregions = 0;
 	struct show s;
-	int ret = show_begin(cli, inv, NULL, &s);
+	int ret = show_begin(cli, inv, NULL, XESVM_VIEW_CLIENTS, &s);
 
 	if (ret)
 		return ret;
@@ -201,7 +201,7 @@ int cmd_vma_show(struct cli *cli, const struct cli_invocation *inv)
 	};
 
 	memcpy(cols + 2, vma_attr_cols, sizeof(vma_attr_cols));
-	return show_collection(cli, inv, "vmas", "vmas", cols, NCOLS(cols));
+	return show_collection(cli, inv, "vmas", "vmas", XESVM_VIEW_VMAS, cols, NCOLS(cols));
 }
 
 /* ------------------------------------------------------------------ */
@@ -236,7 +236,7 @@ int cmd_range_show(struct cli *cli, const struct cli_invocation *inv)
 {
 	static const char *const view[] = { "ranges", NULL };
 	struct show s;
-	int ret = show_begin(cli, inv, "ranges", &s);
+	int ret = show_begin(cli, inv, "ranges", XESVM_VIEW_RANGES, &s);
 
 	if (ret)
 		return ret;
@@ -321,7 +321,8 @@ int cmd_pagemap_show(struct cli *cli, const struct cli_invocation *inv)
 		{ "CPU-DEFERRED", true, col_pagemap_stat, NULL, "cpu_faults_deferred" },
 	};
 
-	return show_collection(cli, inv, "pagemaps", "pagemaps", cols, NCOLS(cols));
+	return show_collection(cli, inv, "pagemaps", "pagemaps", XESVM_VIEW_PAGEMAPS, cols,
+			       NCOLS(cols));
 }
 
 /* ------------------------------------------------------------------ */
@@ -425,7 +426,8 @@ int cmd_vm_show(struct cli *cli, const struct cli_invocation *inv)
 	bool detail = cli_flag(inv, "detail");
 	struct vm_index ix;
 	struct show s;
-	int ret = show_begin(cli, inv, "vms", &s);
+	int ret = show_begin(cli, inv, "vms", XESVM_VIEW_VMS | XESVM_VIEW_VMAS | XESVM_VIEW_RANGES,
+			     &s);
 
 	if (ret)
 		return ret;

@@ -45,12 +45,12 @@ static int record_events(struct cli *cli, struct event_stream *es,
 	if (loss.overruns) {
 		char buf[64];
 
-		xesvm_model_note(m, "events: the event socket overran %" PRIu64 " time%s while recording%s",
+		xesvm_model_note_about(m, XESVM_VIEW_EVENTS, "events: the event socket overran %" PRIu64 " time%s while recording%s",
 				 loss.overruns, loss.overruns == 1 ? "" : "s",
 				 event_loss_text(&loss, buf, sizeof(buf)));
 	}
 	if (es->stop_signal)
-		xesvm_model_note(m, "events: recording stopped early by %s after %.1f of %g s",
+		xesvm_model_note_about(m, XESVM_VIEW_EVENTS, "events: recording stopped early by %s after %.1f of %g s",
 				 es->stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
 				 (monotonic_ns() - t0) / 1e9, seconds);
 	return XESVM_OK;
@@ -99,7 +99,7 @@ int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
 		event_stream_close(&es);
 	}
 	if (!ret) {
-		cli_show_notes(cli, m);
+		cli_show_notes(cli, m, XESVM_VIEW_ALL);
 		ret = xesvm_snapshot_save(m, path, gzip, &cli->err);
 	}
 	cli_put_model(m, owned);

@@ -367,7 +367,7 @@ static int watch_stats(struct cli *cli, const struct cli_invocation *inv,
 		xesvm_model_free(prev);
 		return ret;
 	}
-	cli_show_notes(cli, prev);
+	cli_show_notes(cli, prev, XESVM_VIEW_STATS);
 	/* No SA_RESTART: the signal must cut the sleep short. */
 	watch_stop = 0;
 	sigemptyset(&sa.sa_mask);
@@ -433,7 +433,7 @@ int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv)
 		return ret;
 	ret = cli_build_query(cli, inv, m, &q);
 	if (!ret) {
-		cli_show_notes(cli, m);
+		cli_show_notes(cli, m, XESVM_VIEW_STATS);
 		if (cli->format == CLI_FORMAT_JSON)
 			ret = cli_write_view(cli, m, view, q);
 		else if (cli->format == CLI_FORMAT_PROMETHEUS)

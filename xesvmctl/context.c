@@ -12,7 +12,7 @@
 #include "xesvmctl.h"
 
 
-void cli_show_notes(struct cli *cli, const struct xesvm_model *m)
+void cli_show_notes(struct cli *cli, const struct xesvm_model *m, unsigned int views)
 {
 	json_t *root = xesvm_model_root(m);
 	json_t *notes = json_object_get(root, "notes");
@@ -33,8 +33,10 @@ void cli_show_notes(struct cli *cli, const struct xesvm_model *m)
 	/* Notes are not errors: keep stderr JSON-only under -j unless -v. */
 	if (cli->json && !cli->verbose)
 		return;
+	/* The notes about what this command shows; -v: every note. */
 	json_array_foreach(notes, i, val)
-		if (json_is_string(val))
+		if (json_is_string(val) &&
+		    (cli->verbose || (xesvm_model_note_views(m, i) & views)))
 			fprintf(stderr, "xesvmctl: note: %s\n", json_string_value(val));
 }
 

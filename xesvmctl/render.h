@@ -129,8 +129,9 @@ void fmt_residency_sum(char *buf, size_t size, const struct residency_sum *sum,
 
 /*
  * The parts every view has in common: the model, the live-source check,
- * the query. @needs_view: a view ("vms", ...) the live system must
- * provide, NULL if the stock gatherers always do.
+ * the query, the notes about @views (enum xesvm_view_bit). @needs_view: a
+ * view ("vms", ...) the live system must provide, NULL if the stock
+ * gatherers always do.
  */
 struct show {
 	struct xesvm_model *m;
@@ -138,7 +139,7 @@ struct show {
 	struct xesvm_query *q;
 };
 int show_begin(struct cli *cli, const struct cli_invocation *inv,
-	       const char *needs_view, struct show *s);
+	       const char *needs_view, unsigned int views, struct show *s);
 int show_end(struct cli *cli, struct show *s, int ret);
 
 /* "vm 3 on card0  pid 4242 (svm-stream)  client 7  [START-END)" */

@@ -14,7 +14,7 @@
 #include "render.h"
 
 int show_begin(struct cli *cli, const struct cli_invocation *inv,
-		      const char *needs_view, struct show *s)
+	       const char *needs_view, unsigned int views, struct show *s)
 {
 	int ret;
 
@@ -49,7 +49,7 @@ int show_begin(struct cli *cli, const struct cli_invocation *inv,
 		cli_put_model(s->m, s->owned);
 		return ret;
 	}
-	cli_show_notes(cli, s->m);
+	cli_show_notes(cli, s->m, views);
 	return XESVM_OK;
 }
 

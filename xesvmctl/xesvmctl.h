@@ -213,11 +213,15 @@ int cli_run_batch(struct cli *cli);
  */
 int cli_get_model(struct cli *cli, struct xesvm_model **m, bool *owned);
 /*
- * Prints the model's notes (what could not be read and why) once per run,
- * and with -v where each view came from. Called by a command once it knows
- * it will produce output, so an error is not buried under notes.
+ * Prints the model's notes (what could not be read and why) about the
+ * views @views (enum xesvm_view_bit) once per run; with -v every note, and
+ * where each view came from. Called by a command once it knows it will
+ * produce output, so an error is not buried under notes.
  */
-void cli_show_notes(struct cli *cli, const struct xesvm_model *m);
+void cli_show_notes(struct cli *cli, const struct xesvm_model *m, unsigned int views);
+
+/* What the VM views (vm show, explain, madvise, migrate, gc) show of the model. */
+#define CLI_VM_VIEWS (XESVM_VIEW_VMS | XESVM_VIEW_VMAS | XESVM_VIEW_RANGES | XESVM_VIEW_PAGEMAPS)
 void cli_put_model(struct xesvm_model *m, bool owned);
 
 /* The status of the error recorded in cli->err, @fallback if none. */

@@ -22,6 +22,9 @@
 
 #include "xesvm.h"
 
+/* The views the SVM sources fill, and which their notes concern. */
+#define XESVM_SVM_VIEWS (XESVM_VIEW_VMS | XESVM_VIEW_VMAS | XESVM_VIEW_RANGES | XESVM_VIEW_PAGEMAPS)
+
 /* ------------------------------------------------------------------ */
 /* Devices                                                             */
 /* ------------------------------------------------------------------ */

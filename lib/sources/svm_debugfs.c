@@ -353,7 +353,7 @@ static void oom(struct file_state *f)
 static void left_out(struct file_state *f)
 {
 	if (f->noted < NOTED_LINES) {
-		xesvm_model_note(f->g->m, "%s line %u: %s: line left out", f->name, f->lineno,
+		xesvm_model_note_about(f->g->m, XESVM_SVM_VIEWS, "%s line %u: %s: line left out", f->name, f->lineno,
 				 f->why);
 		f->noted++;
 	} else {
@@ -700,7 +700,7 @@ static int file_end(struct file_state *f, struct xesvm_error *err)
 {
 	close_vm(f);
 	if (f->unnoted)
-		xesvm_model_note(f->g->m, "%s: %u more line%s left out", f->name, f->unnoted,
+		xesvm_model_note_about(f->g->m, XESVM_SVM_VIEWS, "%s: %u more line%s left out", f->name, f->unnoted,
 				 f->unnoted == 1 ? "" : "s");
 	if (f->oom) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
@@ -811,7 +811,7 @@ void xesvm_dbg_unreadable(struct xesvm_dbg *g, enum xesvm_dbg_file file, const c
 	}
 	if (e == ENOENT)
 		return;
-	xesvm_model_note(g->m, "%s: %s: the %s of client %" PRIu64 "'s VMs are left out", name,
+	xesvm_model_note_about(g->m, XESVM_SVM_VIEWS, "%s: %s: the %s of client %" PRIu64 "'s VMs are left out", name,
 			 unreadable_why(e), cf == CF_RANGES ? "SVM ranges" : "VMAs", client_id);
 }
 
@@ -890,7 +890,7 @@ int xesvm_dbg_finish(struct xesvm_dbg *g, struct xesvm_error *err)
 				continue;
 			/* Read (or found gone), and no header for the VM: it was destroyed. */
 			if (s->read && !s->failed && !s->seen) {
-				xesvm_model_note(g->m, "vm %" PRIu32 " of device %" PRIu32 " went away while it was read (dri/client-%" PRIu64 "/%s %s): the VM is left out",
+				xesvm_model_note_about(g->m, XESVM_SVM_VIEWS, "vm %" PRIu32 " of device %" PRIu32 " went away while it was read (dri/client-%" PRIu64 "/%s %s): the VM is left out",
 						 v->vm, v->minor, v->client_id,
 						 file_names[cf == CF_RANGES ? XESVM_DBG_RANGES :
 							    XESVM_DBG_MEM_ATTRS],
@@ -963,7 +963,7 @@ static int read_file(struct xesvm_dbg *g, enum xesvm_dbg_file file, const char *
 		enum client_file cf = client_file_of(file);
 		size_t i;
 
-		xesvm_model_note(g->m, "%s: %s after line %u: the lines after it are left out", path,
+		xesvm_model_note_about(g->m, XESVM_SVM_VIEWS, "%s: %s after line %u: the lines after it are left out", path,
 				 strerror(e), f.lineno);
 		/* VMs it did not reach are not known to be gone. */
 		for (i = 0; file != XESVM_DBG_VMS && file != XESVM_DBG_PAGEMAPS && i < g->nvms; i++)
@@ -987,7 +987,7 @@ static int read_device_file(struct xesvm_dbg *g, enum xesvm_dbg_file file, const
 	e = read_file(g, file, path, (uint64_t)minor, err);
 	if (e <= 0)
 		return e < 0 ? -1 : 1;
-	xesvm_model_note(g->m, "%s: %s: the %s of device %ld are left out", path,
+	xesvm_model_note_about(g->m, XESVM_SVM_VIEWS, "%s: %s: the %s of device %ld are left out", path,
 			 unreadable_why(e), file == XESVM_DBG_VMS ? "VMs" : "pagemaps", minor);
 	return 0;
 }
@@ -1178,7 +1178,7 @@ static int fill_svm_debugfs(struct xesvm_gathering *g, void *state, struct xesvm
 
 const struct xesvm_source xesvm_source_svm_debugfs = {
 	.name = "SVM debugfs files",
-	.fills = XESVM_VIEW_VMS | XESVM_VIEW_VMAS | XESVM_VIEW_RANGES | XESVM_VIEW_PAGEMAPS,
+	.fills = XESVM_SVM_VIEWS,
 	.open = open_svm_debugfs,
 	.fill = fill_svm_debugfs,
 };

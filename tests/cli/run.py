@@ -284,6 +284,8 @@ SNAPSHOT_CASES = [
     ('snap-vm-show', ['vm', 'show']),
     ('snap-vm-show-exact', ['-x', 'vm', 'show']),
     ('snap-vm-show-pid', ['vm', 'show', 'pid', '5170']),
+    # Notes: only those about the view asked (none here), all of them with -v.
+    ('snap-vm-show-verbose', ['-v', 'vm', 'show']),
     ('snap-vma-show', ['vma', 'show']),
     ('snap-vma-show-vm3-window', ['vma', 'show', 'vm', '3', 'addr', '0x7f3a00000000-0x7f3a40080000']),
     ('snap-range-show', ['range', 'show']),

@@ -469,7 +469,7 @@ static int add_devices(struct xesvm_nl *nl, struct xesvm_model *m, struct xesvm_
 		bool has_card, has_render;
 
 		if (!d->has_minor) {
-			xesvm_model_note(m, "drm-svm device %s (dev-id %" PRIu32 ") has no primary node: its VMs are left out",
+			xesvm_model_note_about(m, XESVM_SVM_VIEWS, "drm-svm device %s (dev-id %" PRIu32 ") has no primary node: its VMs are left out",
 					 d->name[0] ? d->name : "?", d->dev_id);
 			continue;
 		}
@@ -649,17 +649,17 @@ static enum vm_outcome gather_vm(struct xesvm_nl *nl, struct xesvm_model *m, jso
 		nlmsg_free(msg);
 		if (rc && vm_gone(derr.sys_errno)) {
 			json_decref(ctx.list);
-			xesvm_model_note(m, "%s: the VM is left out", derr.msg);
+			xesvm_model_note_about(m, XESVM_SVM_VIEWS, "%s: the VM is left out", derr.msg);
 			return VM_GONE;
 		}
 		if (rc && derr.sys_errno == EOPNOTSUPP) {
 			/* One note per device (primary minors are 0-63). */
 			if (!noted_no_attrs[minor % 64])
-				xesvm_model_note(m, "device %" PRIu32 " does not report memory attributes: its VMs have no VMAs in this view",
+				xesvm_model_note_about(m, XESVM_SVM_VIEWS, "device %" PRIu32 " does not report memory attributes: its VMs have no VMAs in this view",
 						 minor);
 			noted_no_attrs[minor % 64] = true;
 		} else if (rc && derr.sys_errno == EACCES) {
-			xesvm_model_note(m, "%s: its VMAs are left out", derr.msg);
+			xesvm_model_note_about(m, XESVM_SVM_VIEWS, "%s: its VMAs are left out", derr.msg);
 		} else if (rc) {
 			json_decref(ctx.list);
 			xesvm_error_set(err, derr.status, derr.sys_errno, "%s", derr.msg);
@@ -706,11 +706,11 @@ static enum vm_outcome gather_vm(struct xesvm_nl *nl, struct xesvm_model *m, jso
 		if (rc) {
 			m->range_count = range_base;
 			if (vm_gone(derr.sys_errno)) {
-				xesvm_model_note(m, "%s: the VM is left out", derr.msg);
+				xesvm_model_note_about(m, XESVM_SVM_VIEWS, "%s: the VM is left out", derr.msg);
 				return VM_GONE;
 			}
 			if (derr.sys_errno == EACCES) {
-				xesvm_model_note(m, "%s: its SVM ranges are left out", derr.msg);
+				xesvm_model_note_about(m, XESVM_SVM_VIEWS, "%s: its SVM ranges are left out", derr.msg);
 				return VM_OK;
 			}
 			xesvm_error_set(err, derr.status, derr.sys_errno, "%s", derr.msg);
@@ -754,10 +754,10 @@ static int gather_vms(struct xesvm_nl *nl, struct xesvm_model *m,
 	if (xesvm_nl_call(nl, msg, &call, err))
 		goto out;
 	if (ctx.unknown_dev)
-		xesvm_model_note(m, "%zu VM%s of a drm-svm device that appeared while gathering left out",
+		xesvm_model_note_about(m, XESVM_SVM_VIEWS, "%zu VM%s of a drm-svm device that appeared while gathering left out",
 				 ctx.unknown_dev, ctx.unknown_dev == 1 ? "" : "s");
 	if (!have_capability(CAP_SYS_PTRACE))
-		xesvm_model_note(m, "the kernel lists only the VMs of processes this user may ptrace-read (all of them with CAP_SYS_PTRACE, e.g. as root)");
+		xesvm_model_note_about(m, XESVM_SVM_VIEWS, "the kernel lists only the VMs of processes this user may ptrace-read (all of them with CAP_SYS_PTRACE, e.g. as root)");
 
 	first = json_array_size(vms);
 	/* Device by device, as the SVM debugfs files list them. */

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "objects_internal.h"
 #include "source.h"
 
 static int open_netlink(struct xesvm_gathering *g, void **state, struct xesvm_unavailable *why,
@@ -56,7 +57,7 @@ static void close_netlink(void *state)
 
 const struct xesvm_source xesvm_source_netlink = {
 	.name = "drm-svm netlink family",
-	.fills = XESVM_VIEW_VMS | XESVM_VIEW_VMAS | XESVM_VIEW_RANGES | XESVM_VIEW_PAGEMAPS,
+	.fills = XESVM_SVM_VIEWS,
 	.open = open_netlink,
 	.fill = fill_netlink,
 	.close = close_netlink,

@@ -331,6 +331,43 @@ out:
 	return rc;
 }
 
+/*
+ * Notes know the views they concern, so that a command prints only those
+ * about what it shows: without SVM files, the note about VMs and ranges
+ * does not concern the devices, and the privilege note about GT
+ * statistics concerns only them.
+ */
+static void test_notes_concern_their_views(void **state)
+{
+	const unsigned int svm = XESVM_VIEW_VMS | XESVM_VIEW_VMAS | XESVM_VIEW_RANGES |
+				 XESVM_VIEW_PAGEMAPS;
+	struct xesvm_model *m;
+	json_t *notes;
+
+	setenv("XESVM_SOURCE", "debugfs", 1);
+	m = gather_ok(GOOD_DEBUGFS, GOOD_PROC, false);
+	unsetenv("XESVM_SOURCE");
+	notes = collection(m, "notes");
+	assert_int_equal(json_array_size(notes), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(notes, 0)),
+			       "VMs, VMAs, SVM ranges and pagemaps omitted: XESVM_SOURCE=debugfs"));
+	assert_int_equal(xesvm_model_note_views(m, 0), svm);
+	xesvm_model_free(m);
+
+	m = xesvm_model_new();
+	assert_non_null(m);
+	xesvm_model_note_about(m, XESVM_VIEW_STATS, "1 GT statistics file is not readable");
+	xesvm_model_note(m, "about everything");
+	/* As a snapshot holds them: plain strings, the view named in front or none. */
+	json_array_append_new(collection(m, "notes"), json_string("events: only the last 5 recorded"));
+	json_array_append_new(collection(m, "notes"), json_string("eventsx: not a view"));
+	assert_int_equal(xesvm_model_note_views(m, 0), XESVM_VIEW_STATS);
+	assert_int_equal(xesvm_model_note_views(m, 1), XESVM_VIEW_ALL);
+	assert_int_equal(xesvm_model_note_views(m, 2), XESVM_VIEW_EVENTS);
+	assert_int_equal(xesvm_model_note_views(m, 3), XESVM_VIEW_ALL);
+	xesvm_model_free(m);
+}
+
 static void test_unreadable_stats_file(void **state)
 {
 	char dir[256], debugfs[512], path[600];
@@ -559,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_stats_read_error),
 		cmocka_unit_test(test_one_root_note),
 		cmocka_unit_test(test_unreadable_debugfs),
+		cmocka_unit_test(test_notes_concern_their_views),
 		cmocka_unit_test(test_stats_reset),
 		cmocka_unit_test(test_stats_reset_selector),
 		cmocka_unit_test(test_stats_reset_needs_root),
