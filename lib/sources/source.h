@@ -20,6 +20,10 @@
  * the SVM debugfs files) are consecutive rows. Views that no source could
  * fill get one note naming every reason, unless a source for them was
  * left out on purpose (a recorded tree has no netlink family to ask).
+ *
+ * Snapshot files (snapshot/) fill every view at once and are chosen by
+ * the user (-f), not by what the system has: xesvm_snapshot_load() reads
+ * them outside this table.
  */
 #ifndef XESVM_SOURCE_H
 #define XESVM_SOURCE_H
