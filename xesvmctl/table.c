@@ -190,30 +190,35 @@ size_t table_render(FILE *out, const struct table_column *cols, size_t ncols,
  * @size like snprintf()). snprintf() was most of the time of formatting a
  * million table rows.
  */
+/* The @n bytes at @s into @buf, NUL-terminated and cut to @size as snprintf() cuts. */
+static void copy_cut(char *buf, size_t size, const char *s, size_t n)
+{
+	if (!size)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 void fmt_uint(char *buf, size_t size, uint64_t v)
 {
 	char digits[21];
-	size_t i = sizeof(digits) - 1, n;
+	size_t i = sizeof(digits) - 1;
 
 	digits[i] = '\0';
 	do {
 		digits[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	n = sizeof(digits) - 1 - i;
-	if (!size)
-		return;
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, digits + i, n);
-	buf[n] = '\0';
+	copy_cut(buf, size, digits + i, sizeof(digits) - 1 - i);
 }
 
 void fmt_hex(char *buf, size_t size, uint64_t v)
 {
 	static const char xdigits[] = "0123456789abcdef";
 	char digits[19];
-	size_t i = sizeof(digits) - 1, n;
+	size_t i = sizeof(digits) - 1;
 
 	digits[i] = '\0';
 	do {
@@ -222,13 +227,7 @@ void fmt_hex(char *buf, size_t size, uint64_t v)
 	} while (v);
 	digits[--i] = 'x';
 	digits[--i] = '0';
-	n = sizeof(digits) - 1 - i;
-	if (!size)
-		return;
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, digits + i, n);
-	buf[n] = '\0';
+	copy_cut(buf, size, digits + i, sizeof(digits) - 1 - i);
 }
 
 /* Scales @v by powers of @base; whole multiples print without decimals. */

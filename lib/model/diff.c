@@ -310,15 +310,6 @@ static int cmp_range_key(const void *pa, const void *pb)
 	return 0;
 }
 
-static bool range_equal(const struct xesvm_range *a, const struct xesvm_range *b)
-{
-	return a->start == b->start && a->end == b->end &&
-	       a->notifier_start == b->notifier_start && a->notifier_end == b->notifier_end &&
-	       a->notifier_seq == b->notifier_seq && a->device == b->device &&
-	       a->vm == b->vm && a->pagemap == b->pagemap && a->flags == b->flags &&
-	       a->tile_present == b->tile_present && a->tile_invalidated == b->tile_invalidated;
-}
-
 static int cmp_range_index(const void *pa, const void *pb, void *ranges)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -379,7 +370,7 @@ static int diff_ranges(const struct xesvm_model *a, const struct xesvm_model *b,
 				goto oom;
 			j++;
 		} else {
-			if (!range_equal(ra, rb)) {
+			if (!xesvm_range_equal(ra, rb)) {
 				json_t *ja = xesvm_range_to_json(ra);
 				json_t *jb = xesvm_range_to_json(rb);
 				json_t *changes = ja && jb ? member_changes(ja, jb, NULL) : NULL;

@@ -55,6 +55,9 @@ struct xesvm_range_member {
 void xesvm_range_members(const struct xesvm_range *r,
 			 struct xesvm_range_member out[XESVM_RANGE_MEMBER_COUNT]);
 
+/* Every member of @a equals @b's (member by member: no padding compared). */
+bool xesvm_range_equal(const struct xesvm_range *a, const struct xesvm_range *b);
+
 /* Reserves room for @count more ranges (loader hint). */
 int xesvm_model_reserve_ranges(struct xesvm_model *m, size_t count);
 

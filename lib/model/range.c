@@ -58,6 +58,15 @@ const char *xesvm_residency_name(enum xesvm_residency res)
 	return residency_names[res];
 }
 
+bool xesvm_range_equal(const struct xesvm_range *a, const struct xesvm_range *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->notifier_start == b->notifier_start && a->notifier_end == b->notifier_end &&
+	       a->notifier_seq == b->notifier_seq && a->device == b->device &&
+	       a->vm == b->vm && a->pagemap == b->pagemap && a->flags == b->flags &&
+	       a->tile_present == b->tile_present && a->tile_invalidated == b->tile_invalidated;
+}
+
 static struct xesvm_range_member uint_member(const char *key, uint64_t value)
 {
 	return (struct xesvm_range_member){ .key = key, .type = XESVM_RANGE_MEMBER_UINT,

@@ -14,19 +14,11 @@
 
 #include <jansson.h>
 
+#include "model_internal.h"
 #include "range_scanner.h"
 #include "xesvm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static bool same_range(const struct xesvm_range *a, const struct xesvm_range *b)
-{
-	return a->start == b->start && a->end == b->end &&
-	       a->notifier_start == b->notifier_start && a->notifier_end == b->notifier_end &&
-	       a->notifier_seq == b->notifier_seq && a->device == b->device && a->vm == b->vm &&
-	       a->pagemap == b->pagemap && a->flags == b->flags &&
-	       a->tile_present == b->tile_present && a->tile_invalidated == b->tile_invalidated;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct xesvm_error err = { 0 };
 
 		if (!obj || (size_t)e.position != used || used > size ||
-		    xesvm_range_from_json(obj, &slow, &err) || !same_range(&fast, &slow))
+		    xesvm_range_from_json(obj, &slow, &err) || !xesvm_range_equal(&fast, &slow))
 			__builtin_trap();
 	} else if (obj && (size_t)e.position < size) {
 		/* MORE: the scanner stopped at the end of a text that held a whole value. */

@@ -260,22 +260,24 @@ static bool member_value(struct cursor *c, enum member m, struct xesvm_range *r,
  */
 #define KEY_LOOKAHEAD 20
 #define KEY_IS(p, lit) (!memcmp((p), "\"" lit "\"", sizeof(lit) + 1))
+/* The bytes of key @lit with its quotes when it is at @p, else 0. */
+#define KEY_AT(p, lit) (KEY_IS(p, lit) ? sizeof(lit) + 1 : 0)
 
 static inline size_t expected_key(const char *p, enum member m)
 {
 	switch (m) {
-	case M_DEVICE: return KEY_IS(p, "device") ? 8 : 0;
-	case M_VM: return KEY_IS(p, "vm") ? 4 : 0;
-	case M_START: return KEY_IS(p, "start") ? 7 : 0;
-	case M_END: return KEY_IS(p, "end") ? 5 : 0;
-	case M_NOTIFIER_START: return KEY_IS(p, "notifier_start") ? 16 : 0;
-	case M_NOTIFIER_END: return KEY_IS(p, "notifier_end") ? 14 : 0;
-	case M_NOTIFIER_SEQ: return KEY_IS(p, "notifier_seq") ? 14 : 0;
-	case M_FLAGS: return KEY_IS(p, "flags") ? 7 : 0;
-	case M_RESIDENCY: return KEY_IS(p, "residency") ? 11 : 0;
-	case M_PAGEMAP: return KEY_IS(p, "pagemap") ? 9 : 0;
-	case M_TILE_PRESENT: return KEY_IS(p, "tile_present") ? 14 : 0;
-	case M_TILE_INVALIDATED: return KEY_IS(p, "tile_invalidated") ? 18 : 0;
+	case M_DEVICE: return KEY_AT(p, "device");
+	case M_VM: return KEY_AT(p, "vm");
+	case M_START: return KEY_AT(p, "start");
+	case M_END: return KEY_AT(p, "end");
+	case M_NOTIFIER_START: return KEY_AT(p, "notifier_start");
+	case M_NOTIFIER_END: return KEY_AT(p, "notifier_end");
+	case M_NOTIFIER_SEQ: return KEY_AT(p, "notifier_seq");
+	case M_FLAGS: return KEY_AT(p, "flags");
+	case M_RESIDENCY: return KEY_AT(p, "residency");
+	case M_PAGEMAP: return KEY_AT(p, "pagemap");
+	case M_TILE_PRESENT: return KEY_AT(p, "tile_present");
+	case M_TILE_INVALIDATED: return KEY_AT(p, "tile_invalidated");
 	default: return 0;
 	}
 }

@@ -20,16 +20,8 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "model_internal.h"
 #include "range_scanner.h"
-
-static bool same_range(const struct xesvm_range *a, const struct xesvm_range *b)
-{
-	return a->start == b->start && a->end == b->end &&
-	       a->notifier_start == b->notifier_start && a->notifier_end == b->notifier_end &&
-	       a->notifier_seq == b->notifier_seq && a->device == b->device && a->vm == b->vm &&
-	       a->pagemap == b->pagemap && a->flags == b->flags &&
-	       a->tile_present == b->tile_present && a->tile_invalidated == b->tile_invalidated;
-}
 
 /* Loads @path both ways and fails the test where they differ; returns whether it loaded. */
 static bool load_both_ways(const char *path)
@@ -60,7 +52,7 @@ static bool load_both_ways(const char *path)
 		fail_msg("%s: %zu ranges with the scanner, %zu with jansson", path,
 			 xesvm_model_range_count(fast), xesvm_model_range_count(slow));
 	for (i = 0; i < xesvm_model_range_count(fast); i++)
-		if (!same_range(xesvm_model_range(fast, i), xesvm_model_range(slow, i)))
+		if (!xesvm_range_equal(xesvm_model_range(fast, i), xesvm_model_range(slow, i)))
 			fail_msg("%s: range %zu differs", path, i);
 	xesvm_model_free(fast);
 	xesvm_model_free(slow);
