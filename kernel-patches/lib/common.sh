@@ -47,10 +47,27 @@ tgit() {
 	git -C "$XESVM_TREE" "${id[@]}" "$@"
 }
 
-# The patch series in order (absolute paths), one per line.
+# The sub-series, in order: the directories of series/ (NN-name), one
+# absolute path per line. Each holds cover.txt (the description its cover
+# letter is written from) and its patches.
+series_dirs() {
+	[ -d "$SERIES_DIR" ] || return 0
+	find "$SERIES_DIR" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' | LC_ALL=C sort
+}
+
+# series_patches DIR: the patches of one sub-series in order (the cover
+# letter, 0000-cover-letter.patch, is not one).
+series_patches() {
+	find "$1" -maxdepth 1 -name '[0-9]*.patch' ! -name '0000-cover-letter.patch' \
+		-type f | LC_ALL=C sort
+}
+
+# Every patch of the series in order, one absolute path per line.
 series_files() {
-	[ -d "$PATCH_DIR" ] || return 0
-	find "$PATCH_DIR" -maxdepth 1 -name '*.patch' -type f | LC_ALL=C sort
+	local d
+	while IFS= read -r d; do
+		series_patches "$d"
+	done < <(series_dirs)
 }
 
 # now_s: seconds since the epoch (for step timings).
