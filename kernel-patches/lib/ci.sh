@@ -18,11 +18,33 @@ cmd_ci() {
 		log "ci: $name: $(($(now_s) - t0)) s$([ $rc -eq 0 ] || echo ", FAILED (status $rc)")"
 		return $rc
 	}
+	# add_summary NAME: add the step's last "NAME: N passed, N failed,
+	# N skipped" line of $out to the totals; a step without one failed.
+	add_summary() {
+		local line words=()
+		line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped\$" "$out" | tail -n 1 || true)
+		if [ -n "$line" ]; then
+			read -r -a words <<<"$line"
+			passed=$((passed + words[1]))
+			failed=$((failed + words[3]))
+			skipped=$((skipped + words[5]))
+		else
+			failed=$((failed + 1))
+		fi
+	}
 	local broken=""
-	for step in source tree config build; do
+	for step in source tree fixes-test config build; do
 		case $step in
 		source) ci_step source source >/dev/null || broken=source ;;
 		tree) ci_step tree tree --force || broken=tree ;;
+		# Before the build of the whole series: it builds the same
+		# configuration at the fixes' tag, so the full build after it
+		# only rebuilds what the rest of the series changes.
+		fixes-test)
+			out=$XESVM_WORK/ci-fixes-test.out
+			ci_step fixes-test fixes-test 2>&1 | tee "$out" || true
+			add_summary fixes-test
+			;;
 		config) ci_step config config || broken=config ;;
 		build) ci_step build build bzImage || broken=build ;;
 		esac
@@ -43,20 +65,6 @@ cmd_ci() {
 		elif [ "$(git -C "$XESVM_TREE" rev-list --count base..HEAD)" -gt 0 ]; then
 			failed=$((failed + 1)) # check died before recording anything
 		fi
-		# add_summary NAME: add the step's last "NAME: N passed, N failed,
-		# N skipped" line to the totals; a step without one failed.
-		add_summary() {
-			local line words=()
-			line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped\$" "$out" | tail -n 1 || true)
-			if [ -n "$line" ]; then
-				read -r -a words <<<"$line"
-				passed=$((passed + words[1]))
-				failed=$((failed + words[3]))
-				skipped=$((skipped + words[5]))
-			else
-				failed=$((failed + 1))
-			fi
-		}
 		# kunit: each KUnit case and each console log is one test.
 		out=$XESVM_WORK/ci-kunit.out
 		XESVM_KUNIT_NO_BUILD=1 ci_step kunit kunit 2>&1 | tee "$out" || true

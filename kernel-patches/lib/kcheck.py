@@ -36,11 +36,12 @@ TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 KTAP_LINE = re.compile(r'^\s*(KTAP version |TAP version |\d+\.\.\d+|ok |not ok |#)')
 
 
-# The guest init powers off with sysrq o; from then on devices (the 9p root
-# among them) go away and PID 1 may die of SIGBUS before QEMU exits, even
-# before 'reboot: Power down': what follows is not the health of the kernel
+# The guest init ends the run with sysrq b (reset; QEMU runs with
+# -no-reboot, so it exits) or, in older guests, sysrq o (power off); from
+# then on devices (the 9p root among them) go away and PID 1 may die of
+# SIGBUS before QEMU exits: what follows is not the health of the kernel
 # under test.
-POWER_DOWN = re.compile(r'sysrq: Power Off|reboot: Power down')
+POWER_DOWN = re.compile(r'sysrq: (Power Off|Resetting)|reboot: (Power down|Restarting system)')
 
 
 def find_splats(path, lines):
