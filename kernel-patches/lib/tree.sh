@@ -242,9 +242,9 @@ cmd_export() {
 		dir=$SERIES_DIR/$name
 		find "$dir" -maxdepth 1 -name '*.patch' -type f -delete
 		n=$(git -C "$XESVM_TREE" rev-list --count "$prev..$t")
-		# The cover letter carries the date of the sub-series' last
+		# The cover letter carries the author date of the sub-series' last
 		# commit, so that the same commits always give the same files.
-		tip_date=$(git -C "$XESVM_TREE" log -1 --format=%cD "$t")
+		tip_date=$(git -C "$XESVM_TREE" log -1 --format=%aD "$t")
 		git -C "$XESVM_TREE" branch -f "xesvm-export/$name" "$t" >/dev/null
 		git -C "$XESVM_TREE" config "branch.xesvm-export/$name.description" "$(cat "$dir/cover.txt")"
 		# Settings that change the output are pinned, so the same commits
