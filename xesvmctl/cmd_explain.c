@@ -121,21 +121,48 @@ done:
 	return result;
 }
 
+/*
+ * The pagemap with id @id. Pagemap ids are unique in the system since the
+ * kernel series' 7.3 port, but older snapshots numbered them per device:
+ * one of @device wins over one of another device.
+ */
 static json_t *find_pagemap(struct xesvm_model *m, uint64_t device, uint32_t id)
 {
-	json_t *p;
+	json_t *p, *found = NULL;
 	size_t i;
 
-	if (id == XESVM_PAGEMAP_NONE)
-		return NULL;
 	json_array_foreach(xesvm_model_array(m, "pagemaps"), i, p) {
 		uint64_t d, pid;
 
-		if (json_get_u64(p, "device", &d) && d == device &&
-		    json_get_u64(p, "id", &pid) && pid == id)
+		if (!json_get_u64(p, "id", &pid) || pid != id || !json_get_u64(p, "device", &d))
+			continue;
+		if (d == device)
 			return p;
+		if (!found)
+			found = p;
 	}
-	return NULL;
+	return found;
+}
+
+/* The pagemaps holding @r's pages, each once, in the order of its page sets. */
+static json_t *range_pagemaps(struct xesvm_model *m, const struct xesvm_range *r)
+{
+	json_t *out = json_array();
+
+	for (unsigned int i = 0; out && i < r->pages_described; i++) {
+		struct xesvm_range_pages p = xesvm_range_get_pages(r, i);
+		json_t *pm = p.pagemap == XESVM_PAGEMAP_NONE ? NULL :
+			     find_pagemap(m, r->device, p.pagemap);
+		size_t k;
+		json_t *seen;
+
+		json_array_foreach(out, k, seen)
+			if (seen == pm)
+				break;
+		if (pm && k == json_array_size(out))
+			json_array_append(out, pm);
+	}
+	return out;
 }
 
 /*
@@ -173,11 +200,11 @@ static json_t *explain_vm(struct cli *cli, struct show *s,
 
 	if (!cpu)
 		return NULL;
-	return json_pack("{s:O,s:O?,s:o?,s:O?,s:o,s:o}",
+	return json_pack("{s:O,s:O?,s:o?,s:o,s:o,s:o}",
 			 "vm", v->vm,
 			 "vma", vma ? vma->vma : NULL,
 			 "range", range ? xesvm_range_to_json(range) : NULL,
-			 "pagemap", range ? find_pagemap(s->m, v->device, range->pagemap) : NULL,
+			 "pagemaps", range ? range_pagemaps(s->m, range) : json_array(),
 			 "cpu_mapping", cpu,
 			 "events", events_at(cli, s->m, v, addr));
 }
@@ -288,8 +315,9 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 {
 	const struct vma_entry *vma = vm_index_find_vma(ix, v, addr);
 	const struct xesvm_range *range = vm_index_find_range(ix, v, addr);
-	json_t *pagemap = json_object_get(answer, "pagemap");
+	json_t *pagemap;
 	char text[64];
+	size_t i;
 
 	fmt_addr(text, sizeof(text), addr);
 	fprintf(out, "%s in ", text);
@@ -298,7 +326,7 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 		   "none of the VM's VMAs holds it", ro);
 	print_part(out, "SVM range", range, print_range_table,
 		   "none in the model (the GPU has not faulted it in, or it was collected)", ro);
-	if (json_is_object(pagemap)) {
+	json_array_foreach(json_object_get(answer, "pagemaps"), i, pagemap) {
 		char name[64], region[64], size[32];
 		uint64_t id = 0;
 

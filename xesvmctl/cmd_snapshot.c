@@ -122,10 +122,17 @@ static bool is_address_key(const char *key)
 	       strcmp(key, "notifier_start") == 0 || strcmp(key, "notifier_end") == 0;
 }
 
-/* A scalar (or array of scalars) as text: hex addresses, "-" for null. */
+/* Text of a value in a diff line: room for a range's four page sets. */
+#define DIFF_VALUE_MAX 1024
+
+/*
+ * A value as text: hex addresses, "-" for null, arrays joined by ",", an
+ * object (a range's page set) as "{device 0, flags has_dma_mapping, ...}".
+ */
 static void fmt_value(char *buf, size_t size, const char *key, const json_t *v)
 {
 	size_t used = 0, i;
+	const char *member_key;
 	json_t *item;
 
 	switch (json_typeof(v)) {
@@ -141,7 +148,7 @@ static void fmt_value(char *buf, size_t size, const char *key, const json_t *v)
 	case JSON_ARRAY:
 		buf[0] = '\0';
 		json_array_foreach(v, i, item) {
-			char one[64];
+			char one[DIFF_VALUE_MAX];
 
 			fmt_value(one, sizeof(one), key, item);
 			cell_appendf(buf, size, &used, ",", "%s", one);
@@ -149,6 +156,18 @@ static void fmt_value(char *buf, size_t size, const char *key, const json_t *v)
 		if (!buf[0])
 			snprintf(buf, size, "-");
 		break;
+	case JSON_OBJECT: {
+		char members[DIFF_VALUE_MAX] = "";
+
+		json_object_foreach((json_t *)v, member_key, item) {
+			char one[DIFF_VALUE_MAX];
+
+			fmt_value(one, sizeof(one), member_key, item);
+			cell_appendf(members, sizeof(members), &used, ", ", "%s %s", member_key, one);
+		}
+		snprintf(buf, size, "{%s}", members);
+		break;
+	}
 	case JSON_TRUE:
 	case JSON_FALSE:
 		snprintf(buf, size, "%s", json_is_true(v) ? "true" : "false");
@@ -170,7 +189,7 @@ static void print_object_line(FILE *out, const json_t *obj)
 	bool first = true;
 
 	json_object_foreach((json_t *)obj, key, v) {
-		char text[TABLE_CELL_MAX];
+		char text[DIFF_VALUE_MAX];
 
 		if (json_is_object(v))
 			continue;	/* nested detail: see -j */
@@ -262,7 +281,7 @@ static void print_changes(FILE *out, const json_t *entry)
 	print_object_line(out, json_object_get(entry, "key"));
 	fputc('\n', out);
 	json_object_foreach(changes, key, v) {
-		char before[TABLE_CELL_MAX], after[TABLE_CELL_MAX];
+		char before[DIFF_VALUE_MAX], after[DIFF_VALUE_MAX];
 
 		fmt_value(before, sizeof(before), key, json_object_get(v, "before"));
 		fmt_value(after, sizeof(after), key, json_object_get(v, "after"));

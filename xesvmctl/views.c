@@ -128,6 +128,38 @@ static void fmt_range_flags(char *buf, size_t size, uint32_t flags)
 		fmt_text(buf, size, "-");
 }
 
+/*
+ * "1,2": the pagemaps holding the range's pages, each once, in the order
+ * of its page sets (a page set per device that maps it); "-" for none.
+ */
+static void fmt_range_pagemaps(char *buf, size_t size, const struct xesvm_range *r)
+{
+	uint32_t seen[XESVM_RANGE_PAGES_MAX];
+	size_t used = 0, nseen = 0, k;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < r->pages_described; i++) {
+		struct xesvm_range_pages p = xesvm_range_get_pages(r, i);
+
+		if (p.pagemap == XESVM_PAGEMAP_NONE)
+			continue;
+		for (k = 0; k < nseen && seen[k] != p.pagemap; k++)
+			;
+		if (k < nseen)
+			continue;
+		seen[nseen++] = p.pagemap;
+		/* The common case, one pagemap, by hand: this runs for a million rows. */
+		if (!used) {
+			fmt_uint(buf, size, p.pagemap);
+			used = strlen(buf);
+		} else {
+			cell_appendf(buf, size, &used, ",", "%" PRIu32, p.pagemap);
+		}
+	}
+	if (!used)
+		fmt_text(buf, size, "-");
+}
+
 enum range_field { RF_DEV, RF_VM, RF_START, RF_END, RF_SIZE, RF_RES,
 		   RF_PAGEMAP, RF_FLAGS, RF_PRESENT, RF_INVAL };
 
@@ -157,10 +189,7 @@ static void col_range(const void *row, const struct table_column *col,
 		fmt_text(buf, size, xesvm_residency_name(xesvm_range_residency(r)));
 		break;
 	case RF_PAGEMAP:
-		if (r->pagemap == XESVM_PAGEMAP_NONE)
-			fmt_text(buf, size, "-");
-		else
-			fmt_uint(buf, size, r->pagemap);
+		fmt_range_pagemaps(buf, size, r);
 		break;
 	case RF_FLAGS:
 		fmt_range_flags(buf, size, r->flags);

@@ -10,9 +10,10 @@
  *
  * Representation: every collection except SVM ranges is a jansson tree
  * (small: tens to thousands of objects). Ranges can number in the millions,
- * so they are kept as a packed array of struct xesvm_range and converted to
- * JSON one at a time when written (xesvm_range_to_json() is the only
- * mapping in either direction, together with xesvm_range_from_json()).
+ * so they are kept as a packed array of struct xesvm_range (with their page
+ * sets) and converted to JSON one at a time when written
+ * (xesvm_range_to_json() is the only mapping in either direction, together
+ * with xesvm_range_from_json()).
  */
 #ifndef XESVM_H
 #define XESVM_H
@@ -28,8 +29,13 @@
 extern "C" {
 #endif
 
-/* Version of the JSON model; bumped on any incompatible key change. */
-#define XESVM_SCHEMA_VERSION 1
+/*
+ * Version of the JSON model; bumped on any incompatible key change (the
+ * history is in xesvm-json(7)). Snapshots of every version from
+ * XESVM_SCHEMA_VERSION_OLDEST on load, converted to this one.
+ */
+#define XESVM_SCHEMA_VERSION 2
+#define XESVM_SCHEMA_VERSION_OLDEST 1
 
 const char *xesvm_version(void);
 
@@ -64,7 +70,12 @@ void xesvm_error_set(struct xesvm_error *err, enum xesvm_status status,
 /* SVM ranges: the one large collection, held packed                    */
 /* ------------------------------------------------------------------ */
 
-/* Bits of struct xesvm_range.flags: drm_gpusvm_pages_flags plus provider state. */
+/*
+ * Bits of struct xesvm_range.flags and struct xesvm_range_pages.flags. A
+ * range has its own (migrate_devmem, unmapped, partial_unmap, gc_pending)
+ * and every flag of any of its page sets; a page set has only those of
+ * XESVM_RANGE_PAGES_FLAGS.
+ */
 enum xesvm_range_flag {
 	XESVM_RANGE_MIGRATE_DEVMEM = 1u << 0,
 	XESVM_RANGE_UNMAPPED = 1u << 1,
@@ -76,24 +87,76 @@ enum xesvm_range_flag {
 };
 #define XESVM_RANGE_FLAG_COUNT 7
 
+/* The flags a page set can have: the state of one device's pages. */
+#define XESVM_RANGE_PAGES_FLAGS (XESVM_RANGE_UNMAPPED | XESVM_RANGE_HAS_DEVMEM_PAGES | \
+				 XESVM_RANGE_HAS_DMA_MAPPING | XESVM_RANGE_STALE)
+
 /* JSON/human name of flag bit @bit ("migrate_devmem", ...), NULL past the end. */
 const char *xesvm_range_flag_name(unsigned int bit);
 
-#define XESVM_PAGEMAP_NONE UINT32_MAX
+#define XESVM_PAGEMAP_NONE UINT32_MAX		/* not in device memory */
+#define XESVM_DEVICE_NONE UINT32_MAX		/* no device owns the pages' DMA mappings */
+#define XESVM_NOTIFIER_SEQ_NONE UINT64_MAX	/* the pages were never collected */
 
+/* The kernel describes at most this many page sets of a range (drm-svm, debugfs). */
+#define XESVM_RANGE_PAGES_MAX 4
+
+/*
+ * One device's pages of a range: a struct drm_gpusvm_pages of the driver.
+ * Since Linux 7.3 a driver keeps one per range, or one per device that
+ * maps the range (several GPUs sharing a process's address space).
+ */
+struct xesvm_range_pages {
+	uint64_t notifier_seq;	/* MMU notifier sequence of the last get-pages, or _NONE */
+	uint32_t device;	/* DRM primary minor owning their DMA mappings, or _NONE */
+	uint32_t pagemap;	/* pagemap id holding them in device memory, or _NONE */
+	uint32_t flags;		/* XESVM_RANGE_PAGES_FLAGS bits */
+};
+
+/*
+ * A range as the model keeps it: packed, since there can be millions.
+ * Nearly every range has one page set, which lives in the range itself;
+ * a range with several keeps them aside (in the model's storage once the
+ * range is in a model). Read the page sets with xesvm_range_get_pages(),
+ * give them with xesvm_range_set_pages(): the members after "flags" are
+ * theirs.
+ */
 struct xesvm_range {
 	uint64_t start;			/* [start, end), CPU virtual address */
 	uint64_t end;
 	uint64_t notifier_start;	/* MMU interval notifier holding it */
 	uint64_t notifier_end;
-	uint64_t notifier_seq;
 	uint32_t device;		/* DRM primary minor of the device */
 	uint32_t vm;			/* VM handle (xe: ASID) */
-	uint32_t pagemap;		/* pagemap id or XESVM_PAGEMAP_NONE */
-	uint32_t flags;			/* enum xesvm_range_flag bits */
+	uint32_t pages_count;		/* page sets the driver keeps for it */
 	uint32_t tile_present;		/* driver extras: tile bitmasks */
 	uint32_t tile_invalidated;
+	uint16_t flags;			/* enum xesvm_range_flag bits */
+	uint8_t pages_described;	/* page sets described (at most _PAGES_MAX, pages_count) */
+	uint8_t one_flags;		/* the only page set's flags, when pages_described is 1 */
+	union {
+		struct {		/* pages_described 1: the page set itself */
+			uint64_t notifier_seq;
+			uint32_t device;
+			uint32_t pagemap;
+		} one;
+		/* pages_described > 1: all of them, in the model's storage (or the caller's) */
+		const struct xesvm_range_pages *several;
+	} pages;
 };
+
+/* Page set @i (below r->pages_described) of @r. */
+struct xesvm_range_pages xesvm_range_get_pages(const struct xesvm_range *r, unsigned int i);
+
+/*
+ * Gives @r the @n described page sets @sets. One is copied into @r;
+ * several stay where they are, and @r points at them, until
+ * xesvm_model_add_range() copies them into the model: @sets must live
+ * until then. -EINVAL (and @r unchanged) for more than
+ * XESVM_RANGE_PAGES_MAX or a flag outside XESVM_RANGE_PAGES_FLAGS.
+ */
+int xesvm_range_set_pages(struct xesvm_range *r, const struct xesvm_range_pages *sets,
+			  unsigned int n);
 
 /* Where the pages of a range live, derived from its flags. */
 enum xesvm_residency {
@@ -101,12 +164,20 @@ enum xesvm_residency {
 	XESVM_RES_SYSTEM,	/* DMA-mapped system pages */
 	XESVM_RES_DEVICE,	/* device-private pages of a pagemap */
 };
+/* Of the range: "device" when any of its page sets has device pages. */
 enum xesvm_residency xesvm_range_residency(const struct xesvm_range *r);
+/* Of one page set. */
+enum xesvm_residency xesvm_range_pages_residency(const struct xesvm_range_pages *p);
 const char *xesvm_residency_name(enum xesvm_residency res); /* "none", "system", "device" */
 
-/* The only range <-> JSON mapping (keys in xesvm-json(7)). */
+/*
+ * The only range <-> JSON mapping (keys in xesvm-json(7)). From JSON, @r
+ * gets the page sets in @sets (xesvm_range_set_pages()): keep @sets until
+ * the range is added to a model.
+ */
 json_t *xesvm_range_to_json(const struct xesvm_range *r);
 int xesvm_range_from_json(const json_t *obj, struct xesvm_range *r,
+			  struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX],
 			  struct xesvm_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -132,6 +203,12 @@ json_t *xesvm_model_root(const struct xesvm_model *m);
 /* Borrowed top-level array @key, created empty if missing. */
 json_t *xesvm_model_array(struct xesvm_model *m, const char *key);
 
+/*
+ * Copies @r and its page sets into @m. 0, -ENOMEM, or -EINVAL for a range
+ * the JSON of xesvm-json(7) cannot hold (a value above INT64_MAX, end not
+ * above start, an unknown flag, more page sets described than counted or
+ * than XESVM_RANGE_PAGES_MAX, a page set flag the range's flags lack).
+ */
 int xesvm_model_add_range(struct xesvm_model *m, const struct xesvm_range *r);
 size_t xesvm_model_range_count(const struct xesvm_model *m);
 const struct xesvm_range *xesvm_model_range(const struct xesvm_model *m,

@@ -7,10 +7,13 @@
  * devices by minor, clients by device+client_id, VMs by device+vm, VMAs and
  * ranges by device+vm+start, pagemaps by device+id. Both sides are sorted
  * by key and merged, O(n log n); ranges are compared in their packed form
- * and only the few that differ are turned into JSON.
+ * and only the few that differ are turned into JSON. A range's page sets
+ * are compared per device: the pages one device has of it before and after.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -345,6 +348,127 @@ static uint32_t *ranges_in_key_order(const struct xesvm_model *m)
 	return order;
 }
 
+/* changes[@key] = {"before": @before, "after": @after}; takes both (NULL: out of memory). */
+static int add_change(json_t *changes, const char *key, json_t *before, json_t *after)
+{
+	json_t *c = json_object();
+	int rc = !c || !before || !after || json_object_set(c, "before", before) ||
+		 json_object_set(c, "after", after) || json_object_set(changes, key, c);
+
+	json_decref(c);
+	json_decref(before);
+	json_decref(after);
+	return rc ? -1 : 0;
+}
+
+static bool same_member(const struct xesvm_range_member *a, const struct xesvm_range_member *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == XESVM_RANGE_MEMBER_STRING)
+		return !strcmp(a->string, b->string);
+	return a->uint == b->uint;
+}
+
+/*
+ * "pages[device=D]": how a change names the page set of device D (null: of
+ * no device). Page sets are paired by device; should a range have several
+ * of one device, the second is "pages[device=D#2]", and so on.
+ */
+static void page_set_label(char *buf, size_t size, const struct xesvm_range_pages *sets,
+			   unsigned int index)
+{
+	unsigned int nth = 1, k;
+	int n;
+
+	for (k = 0; k < index; k++)
+		nth += sets[k].device == sets[index].device;
+	if (sets[index].device == XESVM_DEVICE_NONE)
+		n = snprintf(buf, size, "pages[device=null");
+	else
+		n = snprintf(buf, size, "pages[device=%" PRIu32, sets[index].device);
+	if (nth > 1)
+		snprintf(buf + n, size - (size_t)n, "#%u]", nth);
+	else
+		snprintf(buf + n, size - (size_t)n, "]");
+}
+
+/*
+ * The page sets of a range in both models, device by device: a set on
+ * both sides adds "pages[device=D].KEY" for each member that differs, a
+ * set on one side only "pages[device=D]" with null on the other.
+ */
+static int page_set_changes(json_t *changes, const struct xesvm_range *a,
+			    const struct xesvm_range *b)
+{
+	struct xesvm_range_pages pa[XESVM_RANGE_PAGES_MAX], pb[XESVM_RANGE_PAGES_MAX];
+	bool paired[XESVM_RANGE_PAGES_MAX] = { false };
+	unsigned int na = a->pages_described, nb = b->pages_described, i, j, k;
+	char label[64], key[96];
+
+	for (i = 0; i < na; i++)
+		pa[i] = xesvm_range_get_pages(a, i);
+	for (j = 0; j < nb; j++)
+		pb[j] = xesvm_range_get_pages(b, j);
+	for (i = 0; i < na; i++) {
+		struct xesvm_range_member ma[XESVM_RANGE_PAGES_MEMBER_COUNT];
+		struct xesvm_range_member mb[XESVM_RANGE_PAGES_MEMBER_COUNT];
+
+		for (j = 0; j < nb && (paired[j] || pb[j].device != pa[i].device); j++)
+			;
+		page_set_label(label, sizeof(label), pa, i);
+		if (j == nb) {
+			if (add_change(changes, label, xesvm_range_pages_to_json(&pa[i]), json_null()))
+				return -1;
+			continue;
+		}
+		paired[j] = true;
+		xesvm_range_pages_members(&pa[i], ma);
+		xesvm_range_pages_members(&pb[j], mb);
+		for (k = 0; k < XESVM_RANGE_PAGES_MEMBER_COUNT; k++) {
+			if (same_member(&ma[k], &mb[k]))
+				continue;
+			snprintf(key, sizeof(key), "%s.%s", label, ma[k].key);
+			if (add_change(changes, key, xesvm_range_member_json(&ma[k]),
+				       xesvm_range_member_json(&mb[k])))
+				return -1;
+		}
+	}
+	for (j = 0; j < nb; j++) {
+		if (paired[j])
+			continue;
+		page_set_label(label, sizeof(label), pb, j);
+		if (add_change(changes, label, json_null(), xesvm_range_pages_to_json(&pb[j])))
+			return -1;
+	}
+	return 0;
+}
+
+/* {KEY: {"before", "after"}} of two ranges with the same key, in the order of their members. */
+static json_t *range_changes(const struct xesvm_range *a, const struct xesvm_range *b)
+{
+	struct xesvm_range_member ma[XESVM_RANGE_MEMBER_COUNT], mb[XESVM_RANGE_MEMBER_COUNT];
+	json_t *changes = json_object();
+	size_t i;
+
+	xesvm_range_members(a, ma);
+	xesvm_range_members(b, mb);
+	for (i = 0; changes && i < XESVM_RANGE_MEMBER_COUNT; i++) {
+		int rc = 0;
+
+		if (ma[i].type == XESVM_RANGE_MEMBER_PAGES)
+			rc = page_set_changes(changes, a, b);
+		else if (!same_member(&ma[i], &mb[i]))
+			rc = add_change(changes, ma[i].key, xesvm_range_member_json(&ma[i]),
+					xesvm_range_member_json(&mb[i]));
+		if (rc) {
+			json_decref(changes);
+			return NULL;
+		}
+	}
+	return changes;
+}
+
 static int diff_ranges(const struct xesvm_model *a, const struct xesvm_model *b,
 		       json_t *result, struct xesvm_error *err)
 {
@@ -371,17 +495,13 @@ static int diff_ranges(const struct xesvm_model *a, const struct xesvm_model *b,
 			j++;
 		} else {
 			if (!xesvm_range_equal(ra, rb)) {
-				json_t *ja = xesvm_range_to_json(ra);
-				json_t *jb = xesvm_range_to_json(rb);
-				json_t *changes = ja && jb ? member_changes(ja, jb, NULL) : NULL;
+				json_t *changes = range_changes(ra, rb);
 				json_t *entry = changes ? json_pack("{s:{s:I, s:I, s:I}, s:o}", "key",
 						"device", (json_int_t)ra->device,
 						"vm", (json_int_t)ra->vm,
 						"start", (json_int_t)ra->start,
 						"changes", changes) : NULL;
 
-				json_decref(ja);
-				json_decref(jb);
 				if (!entry || json_array_append_new(changed, entry))
 					goto oom;
 			}

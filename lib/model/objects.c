@@ -244,7 +244,7 @@ json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v)
 	    !put(vm, "num_ranges", j_opt(&v->ranges)) ||
 	    !put(vm, "gpusvm_id", j_opt(&v->gpusvm_id)) ||
 	    !put(vm, "notifiers", j_opt(&v->notifiers)) ||
-	    !put(vm, "devmem_ranges", j_opt(&v->devmem_ranges)) ||
+	    !put(vm, "devmem_pages", j_opt(&v->devmem_pages)) ||
 	    !put(vm, "generation", j_opt(&v->generation)))
 		return NULL;
 	return vm;

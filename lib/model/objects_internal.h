@@ -104,7 +104,7 @@ struct xesvm_svm_vm {
 	size_t comm_len;
 	struct xesvm_svm_opt client_id;
 	uint64_t start, end;	/* <= INT64_MAX */
-	struct xesvm_svm_opt ranges, gpusvm_id, notifiers, devmem_ranges, generation;
+	struct xesvm_svm_opt ranges, gpusvm_id, notifiers, devmem_pages, generation;
 };
 
 /* A "vms" object (xesvm-json(7)); "num_vmas" is null until VMAs are read. */

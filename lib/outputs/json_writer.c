@@ -178,27 +178,70 @@ static int put_quoted(struct writer *w, const char *s)
 	return put(w, "\"", 1) || put_str(w, s) || put(w, "\"", 1);
 }
 
-/*
- * A range object straight from its members (xesvm_range_members()), as
- * jansson would dump xesvm_range_to_json() of it, but without building
- * jansson objects (a third of the time of `range show` went there) or
- * jansson's per-call setup (its loop detection formats and hashes a
- * pointer for every object and array). Keys and strings are the model's
- * names, which need no escaping. test_writer_equals_jansson_dump pins the
- * output to jansson's, byte for byte.
- */
-static int put_range(struct writer *w, const struct xesvm_range *r, int depth)
+/* A flag array as xesvm_range_to_json() makes it: bits without a name are left out. */
+static int put_flags(struct writer *w, uint64_t flags, int depth)
 {
-	struct xesvm_range_member members[XESVM_RANGE_MEMBER_COUNT];
-	const char *colon = w->pretty ? ": " : ":";
 	unsigned int bit;
-	bool first;
+	bool first = true;
+
+	if (!(flags & ((1u << XESVM_RANGE_FLAG_COUNT) - 1)))
+		return put(w, "[]", 2);
+	if (put(w, "[", 1))
+		return -1;
+	for (bit = 0; bit < XESVM_RANGE_FLAG_COUNT; bit++) {
+		if (!(flags & (1u << bit)))
+			continue;
+		if ((!first && put(w, ",", 1)) || put_newline(w, depth + 1) ||
+		    put_quoted(w, xesvm_range_flag_name(bit)))
+			return -1;
+		first = false;
+	}
+	return put_newline(w, depth) || put(w, "]", 1);
+}
+
+static int put_members(struct writer *w, const struct xesvm_range_member *members,
+		       size_t count, int depth);
+
+/* A range's page sets, an array of objects. */
+static int put_page_sets(struct writer *w, const struct xesvm_range *r, int depth)
+{
+	struct xesvm_range_member members[XESVM_RANGE_PAGES_MEMBER_COUNT];
+	unsigned int i;
+
+	if (!r->pages_described)
+		return put(w, "[]", 2);
+	if (put(w, "[", 1))
+		return -1;
+	for (i = 0; i < r->pages_described; i++) {
+		struct xesvm_range_pages p = xesvm_range_get_pages(r, i);
+
+		xesvm_range_pages_members(&p, members);
+		if ((i && put(w, ",", 1)) || put_newline(w, depth + 1) ||
+		    put_members(w, members, XESVM_RANGE_PAGES_MEMBER_COUNT, depth + 1))
+			return -1;
+	}
+	return put_newline(w, depth) || put(w, "]", 1);
+}
+
+/*
+ * A range object (or one of its page sets) straight from its members
+ * (xesvm_range_members()), as jansson would dump xesvm_range_to_json() of
+ * it, but without building jansson objects (a third of the time of `range
+ * show` went there) or jansson's per-call setup (its loop detection
+ * formats and hashes a pointer for every object and array). Keys and
+ * strings are the model's names, which need no escaping.
+ * test_writer_equals_jansson_dump pins the output to jansson's, byte for
+ * byte.
+ */
+static int put_members(struct writer *w, const struct xesvm_range_member *members,
+		       size_t count, int depth)
+{
+	const char *colon = w->pretty ? ": " : ":";
 	size_t i;
 
-	xesvm_range_members(r, members);
 	if (put(w, "{", 1))
 		return -1;
-	for (i = 0; i < XESVM_RANGE_MEMBER_COUNT; i++) {
+	for (i = 0; i < count; i++) {
 		const struct xesvm_range_member *mb = &members[i];
 
 		if ((i && put(w, ",", 1)) || put_newline(w, depth + 1) ||
@@ -222,28 +265,24 @@ static int put_range(struct writer *w, const struct xesvm_range *r, int depth)
 				return -1;
 			break;
 		case XESVM_RANGE_MEMBER_FLAGS:
-			/* As xesvm_range_to_json(): bits without a name are left out. */
-			if (!(mb->uint & ((1u << XESVM_RANGE_FLAG_COUNT) - 1))) {
-				if (put(w, "[]", 2))
-					return -1;
-				break;
-			}
-			if (put(w, "[", 1))
+			if (put_flags(w, mb->uint, depth + 1))
 				return -1;
-			for (bit = 0, first = true; bit < XESVM_RANGE_FLAG_COUNT; bit++) {
-				if (!(mb->uint & (1u << bit)))
-					continue;
-				if ((!first && put(w, ",", 1)) || put_newline(w, depth + 2) ||
-				    put_quoted(w, xesvm_range_flag_name(bit)))
-					return -1;
-				first = false;
-			}
-			if (put_newline(w, depth + 1) || put(w, "]", 1))
+			break;
+		case XESVM_RANGE_MEMBER_PAGES:
+			if (put_page_sets(w, mb->range, depth + 1))
 				return -1;
 			break;
 		}
 	}
 	return put_newline(w, depth) || put(w, "}", 1);
+}
+
+static int put_range(struct writer *w, const struct xesvm_range *r, int depth)
+{
+	struct xesvm_range_member members[XESVM_RANGE_MEMBER_COUNT];
+
+	xesvm_range_members(r, members);
+	return put_members(w, members, XESVM_RANGE_MEMBER_COUNT, depth);
 }
 
 static int put_ranges(struct writer *w, const struct xesvm_model *m,

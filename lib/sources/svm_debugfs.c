@@ -402,7 +402,7 @@ static bool vm_line(struct file_state *f, const char *s, size_t n)
 	if (!dec_opt(f, "client", &val[CLIENT], &v.client_id) ||
 	    !dec_opt(f, "notifiers", &val[NOTIFIERS], &v.notifiers) ||
 	    !dec_opt(f, "ranges", &val[RANGES], &v.ranges) ||
-	    !dec_opt(f, "devmem_ranges", &val[DEVMEM], &v.devmem_ranges) ||
+	    !dec_opt(f, "devmem_ranges", &val[DEVMEM], &v.devmem_pages) ||
 	    !dec_opt(f, "generation", &val[GEN], &v.generation))
 		return false;
 	if (v.end <= v.start)
@@ -545,6 +545,9 @@ static bool range_line(struct file_state *f, struct dbg_vm *v, const char *s, si
 		[REFS] = { .key = "refs" }, [PAGEMAP] = { .key = "pagemap" }, [FLAGS] = { .key = "flags" },
 	};
 	struct xesvm_range r = { .device = v->minor, .vm = v->vm };
+	struct xesvm_range_pages set = { .device = v->minor,
+					 .notifier_seq = XESVM_NOTIFIER_SEQ_NONE };
+	uint32_t flags = 0;
 	char ex[XESVM_EXCERPT_SIZE], ex2[XESVM_EXCERPT_SIZE];
 	struct val val[NF], lead;
 	uint64_t x;
@@ -558,14 +561,14 @@ static bool range_line(struct file_state *f, struct dbg_vm *v, const char *s, si
 		return bad(f, "size=%" PRIu64 " is not end - start", x);
 	if (!window(f, "notifier=", &val[NOTIFIER], &r.notifier_start, &r.notifier_end))
 		return false;
-	/* "-": the pages were never taken; 0 in the model, as from netlink. */
+	/* "-": the pages were never taken, as from netlink. */
 	if (!(val[SEQ].n == 1 && val[SEQ].s[0] == '-') &&
-	    !dec(f, "seq", &val[SEQ], INT64_MAX, &r.notifier_seq))
+	    !dec(f, "seq", &val[SEQ], INT64_MAX, &set.notifier_seq))
 		return false;
 	if (!dec(f, "refs", &val[REFS], UINT32_MAX, &x) ||
 	    !dec(f, "pagemap", &val[PAGEMAP], UINT32_MAX - 1, &x))
 		return false;
-	r.pagemap = x ? (uint32_t)x : XESVM_PAGEMAP_NONE;
+	set.pagemap = x ? (uint32_t)x : XESVM_PAGEMAP_NONE;
 	if (!(val[FLAGS].n == 1 && val[FLAGS].s[0] == '-')) {
 		const char *p = val[FLAGS].s, *end = p + val[FLAGS].n;
 
@@ -583,15 +586,19 @@ static bool range_line(struct file_state *f, struct dbg_vm *v, const char *s, si
 				return bad(f, "flags=%s: \"%s\" is not a range flag",
 					   xesvm_excerpt(val[FLAGS].s, val[FLAGS].n, ex, sizeof(ex)),
 					   xesvm_excerpt(p, len, ex2, sizeof(ex2)));
-			if (r.flags & xesvm_svm_range_flags[i].model)
+			if (flags & xesvm_svm_range_flags[i].model)
 				return bad(f, "flags=%s names a flag twice",
 					   xesvm_excerpt(val[FLAGS].s, val[FLAGS].n, ex, sizeof(ex)));
-			r.flags |= xesvm_svm_range_flags[i].model;
+			flags |= xesvm_svm_range_flags[i].model;
 			if (!comma)
 				break;
 			p = comma + 1;
 		}
 	}
+	r.flags = (uint16_t)flags;
+	set.flags = flags & XESVM_RANGE_PAGES_FLAGS;
+	r.pages_count = 1;
+	xesvm_range_set_pages(&r, &set, 1);
 	/* The ranges meeting the window, as the family's range-get gives them. */
 	if (v->windowed && (r.end <= v->wstart || r.start >= v->wend))
 		return true;

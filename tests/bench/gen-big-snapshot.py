@@ -4,9 +4,12 @@
 
 Deterministic (fixed seed): the same arguments always give the same file,
 so figures from different runs and machines compare like for like.
+Schema version 2: each range has its page set on its own device, and one
+in 50 a second one, of the other device, as a range two GPUs map.
 --later N writes the same process a while later, for `diff`: N ranges
-changed flags (and so residency), N/2 are gone, N/2 new ones follow the
-last range of their VM, and the GT counter and capture time moved on.
+changed flags (and so residency and the flags of their page sets), N/2
+are gone, N/2 new ones follow the last range of their VM, and the GT
+counter and capture time moved on.
 Usage: gen-big-snapshot.py [--ranges N] [--seed S] [--later N] OUTPUT
 """
 import argparse
@@ -15,6 +18,8 @@ import random
 
 FLAG_ORDER = ["migrate_devmem", "unmapped", "partial_unmap", "has_devmem_pages",
               "has_dma_mapping", "gc_pending"]
+# The flags a page set has of its range's (xesvm-json(7), RANGES).
+PAGE_FLAGS = ["unmapped", "has_devmem_pages", "has_dma_mapping"]
 NOTIFIER = 512 << 20
 SIZES = [4 << 10, 64 << 10, 2 << 20]
 
@@ -44,9 +49,9 @@ def main():
 
     n_vms = 4
     head = {
-        "schema_version": 1, "generator": "gen-big-snapshot.py",
+        "schema_version": 2, "generator": "gen-big-snapshot.py",
         "captured_at": "2026-11-21T12:05:00Z" if args.later else "2026-11-21T12:00:00Z",
-        "host": {"hostname": "bench", "kernel": "7.2.13-amd64"},
+        "host": {"hostname": "bench", "kernel": "7.3.4-amd64"},
         "sources": {"ranges": "synthetic"}, "notes": [],
         "devices": [{"minor": m, "driver": "xe", "pci_bdf": "0000:%02x:00.0" % (0x3a + m),
                      "pci_id": "8086:0bd5", "card": "/dev/dri/card%d" % m,
@@ -77,17 +82,26 @@ def main():
         seq = 1
         first = True
 
-        def write_range(v, start, size, bits, seq, tiles):
+        def page_set(device, flags, seq):
+            page_flags = [f for f in flags if f in PAGE_FLAGS]
+            return ('{"device":%d,"flags":%s,"pagemap":%s,"notifier_seq":%d}'
+                    % (device, json.dumps(page_flags, separators=(",", ":")),
+                       device if "has_devmem_pages" in page_flags else "null", seq))
+
+        def write_range(v, start, size, bits, seq, tiles, shared):
             nonlocal first
             flags = [f for b, f in enumerate(FLAG_ORDER) if bits & (1 << b)]
             res = residency(flags)
             ns = start // NOTIFIER * NOTIFIER
+            sets = [page_set(v % 2, flags, seq)]
+            if shared:  # the other device maps it too, from system memory
+                sets.append(page_set(1 - v % 2, [f for f in flags if f != "has_devmem_pages"], seq))
             out.write('%s{"device":%d,"vm":%d,"start":%d,"end":%d,"notifier_start":%d,'
-                      '"notifier_end":%d,"notifier_seq":%d,"flags":%s,"residency":"%s",'
-                      '"pagemap":%s,"tile_present":%d,"tile_invalidated":%d}\n'
+                      '"notifier_end":%d,"flags":%s,"residency":"%s","pages_count":%d,'
+                      '"pages":[%s],"tile_present":%d,"tile_invalidated":%d}\n'
                       % ("" if first else ",", v % 2, v + 1, start, start + size, ns, ns + NOTIFIER,
-                         seq, json.dumps(flags, separators=(",", ":")), res,
-                         "0" if res == "device" else "null", tiles[0], tiles[1]))
+                         json.dumps(flags, separators=(",", ":")), res, len(sets),
+                         ",".join(sets), tiles[0], tiles[1]))
             first = False
 
         for i in range(args.ranges):
@@ -98,15 +112,16 @@ def main():
             bits = rnd.randrange(64)
             seq += 2
             tiles = (rnd.randrange(4), rnd.randrange(2))
+            shared = rnd.randrange(50) == 0
             if i in gone:
                 continue
             if i in changed:
                 bits ^= 1 << later.randrange(len(FLAG_ORDER))
-            write_range(v, start, size, bits, seq, tiles)
+            write_range(v, start, size, bits, seq, tiles, shared)
         for i in range(args.later // 2):
             v = i % n_vms
             write_range(v, addr[v] + i // n_vms * (2 << 20), 2 << 20, later.randrange(64), seq + 2 * i,
-                        (later.randrange(4), later.randrange(2)))
+                        (later.randrange(4), later.randrange(2)), False)
         out.write("],")
         out.write(json.dumps(tail, separators=(",", ":"))[1:])
         out.write("\n")

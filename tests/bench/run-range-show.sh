@@ -25,8 +25,9 @@ runs=${2:-3}
 ranges=${3:-1000000}
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${BENCH_DIR:-/tmp/xesvm-bench}
-big=$dir/big-$ranges.json
-later=$dir/big-later-$ranges.json
+# Named by schema version: a file of an older generator is not reused.
+big=$dir/big-v2-$ranges.json
+later=$dir/big-v2-later-$ranges.json
 xesvmctl=$build/xesvmctl/xesvmctl
 baseline=${BASELINE:-}
 

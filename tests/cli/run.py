@@ -23,6 +23,8 @@ import tempfile
 import time
 
 VALGRIND_STATUS = 99
+# The schema version xesvmctl writes (xesvm-json(7)); the example snapshots are of version 1.
+SCHEMA_VERSION = 2
 
 
 class Runner:
@@ -42,6 +44,8 @@ class Runner:
         self.skipped = []
         self.snap = os.path.join(self.data, 'snapshots', 'example.json')
         self.snap_after = os.path.join(self.data, 'snapshots', 'example-after.json')
+        self.snap_pages = os.path.join(self.data, 'snapshots', 'example-pages.json')
+        self.proc_example = os.path.join(self.data, 'proc-example')
         self.debugfs = os.path.join(self.data, 'debugfs-xe-2gt')
         # The SVM debugfs files of a kernel without the drm-svm family.
         self.svm_debugfs = os.path.join(self.data, 'debugfs-svm')
@@ -338,6 +342,16 @@ TREE_CASES = [
     ('tree-stats-prometheus', ['stats', 'show', 'format', 'prometheus']),
 ]
 
+# A snapshot of schema version 2 whose ranges have page sets of several
+# devices (tests/data/snapshots/example-pages.json), with a /proc that lacks
+# its process (the output does not depend on the machine it runs on).
+PAGES_CASES = [
+    ('pages-range-show', ['range', 'show']),
+    ('pages-range-show.json', ['-j', 'range', 'show', 'addr', '0x7f5000200000+4M']),
+    ('pages-vm-show', ['vm', 'show']),
+    ('pages-vm-show.json', ['-j', 'vm', 'show']),
+]
+
 # The SVM debugfs files (tests/data/debugfs-svm): the VM views without the
 # drm-svm family, a recorded tree (with --proc proc-xe-2gt).
 SVM_TREE_CASES = [
@@ -366,7 +380,8 @@ def group_golden(r):
                     doc = json.loads(out)
                 except ValueError as e:
                     raise Failure('not one JSON document: %s' % e)
-                expect(doc.get('schema_version') == 1, 'no schema_version 1')
+                expect(doc.get('schema_version') == SCHEMA_VERSION,
+                       'no schema_version %d' % SCHEMA_VERSION)
             if 'prometheus' in name:
                 expect_prometheus(r, out)
             r.golden_check(name, out)
@@ -375,6 +390,8 @@ def group_golden(r):
 
     for name, args in SNAPSHOT_CASES + JSON_CASES:
         golden_run(name, args, ['-f', r.snap])
+    for name, args in PAGES_CASES:
+        golden_run(name, args, ['-f', r.snap_pages, '--proc', r.proc_example])
     tree = ['--debugfs', r.debugfs, '--proc', r.proc]
     for name, args in TREE_CASES:
         golden_run(name, args, tree)
@@ -472,7 +489,7 @@ def group_golden(r):
         expect(m['dry_run'] is True and m['change'] == {'atomic_access': 'global'}, m)
         view = os.path.join(r.tmp, 'after.json')
         with open(view, 'w') as f:
-            json.dump({'schema_version': 1, 'vmas': m['after']}, f)
+            json.dump({'schema_version': SCHEMA_VERSION, 'vmas': m['after']}, f)
         rc, out3, err3 = r.run(['-f', view, 'vma', 'show'])
         expect_rc(rc, 0, out3, err3)
     r.case('golden/madvise-dry-run-roundtrip', madvise_dry_run_matches_show)
@@ -605,7 +622,8 @@ def group_golden(r):
     def version():
         rc, out, err = r.run(['-V'])
         expect_rc(rc, 0, out, err)
-        expect(re.fullmatch(r'xesvmctl \d+\.\d+\.\d+ \(libxesvm \d+\.\d+\.\d+, JSON schema 1\)\n', out),
+        expect(re.fullmatch(r'xesvmctl \d+\.\d+\.\d+ \(libxesvm \d+\.\d+\.\d+, JSON schema %d\)\n'
+                            % SCHEMA_VERSION, out),
                'version line %r' % out)
     r.case('golden/version', version)
 
@@ -640,7 +658,7 @@ def group_golden(r):
         rc, out, err = r.run(tree + ['snapshot'])
         expect_rc(rc, 0, out, err)
         doc = json.loads(out)
-        expect(doc['schema_version'] == 1 and doc['sources']['stats'] == 'debugfs',
+        expect(doc['schema_version'] == SCHEMA_VERSION and doc['sources']['stats'] == 'debugfs',
                'snapshot to stdout lacks schema/sources')
         rc, out2, err = r.run(['-f', '-', '-j', 'stats'], stdin=out.encode())
         expect(rc == 0 and out2 == live, 'snapshot from stdin differs')
@@ -766,11 +784,11 @@ def group_errors(r):
     with open(malformed, 'w') as f:
         f.write('{"schema_version": 1, "devices": [{"minor": 0,\n')
     with open(future, 'w') as f:
-        f.write('{"schema_version": 2, "devices": []}\n')
+        f.write('{"schema_version": 3, "devices": []}\n')
     with open(notjson, 'wb') as f:
         f.write(b'\x00\x01garbage\xff')
     err_case('snapshot-malformed', ['-f', malformed, 'device', 'show'], 1, r'malformed\.json: .*line')
-    err_case('snapshot-future', ['-f', future, 'vm', 'show'], 1, r'future\.json: .*schema_version 2 is newer')
+    err_case('snapshot-future', ['-f', future, 'vm', 'show'], 1, r'future\.json: .*schema_version 3 is newer')
     err_case('snapshot-garbage', ['-f', notjson, 'range', 'show'], 1, r'notjson\.json')
     err_case('snapshot-missing', ['-f', os.path.join(r.tmp, 'nope.json'), 'device', 'show'], 1,
              r'nope\.json: .*No such file')
@@ -1146,7 +1164,8 @@ def group_batch(r):
         rc, out, err = r.run(['-j'] + snap + ['-b', '-'], stdin=b'device show\nvma show vm 3\n')
         expect_rc(rc, 0, out, err)
         docs = out.splitlines()
-        expect(len(docs) == 2 and all(json.loads(d)['schema_version'] == 1 for d in docs),
+        expect(len(docs) == 2 and all(json.loads(d)['schema_version'] == SCHEMA_VERSION
+                                      for d in docs),
                'want two JSON documents, one per line: %r' % out[:300])
         expect(out == individual('device show', 'vma show vm 3', json_mode=True), 'differs')
     r.case('batch/stdin-json', batch_stdin_json)

@@ -53,6 +53,16 @@ static void check_json(int rc, json_t *obj, const struct xesvm_error *err)
 	json_decref(obj);
 }
 
+/* A decoded range is one the model takes (xesvm_model_add_range()). */
+static bool range_fits_model(const struct xesvm_range *r)
+{
+	struct xesvm_model *m = xesvm_model_new();
+	bool fits = m && xesvm_model_add_range(m, r) == 0;
+
+	xesvm_model_free(m);
+	return fits;
+}
+
 static void decode_all(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap *map,
 		       const struct nlmsghdr *req)
 {
@@ -84,8 +94,7 @@ static void decode_all(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 
 	memset(&err, 0, sizeof(err));
 	rc = xesvm_nl_decode_range(nlh, map, &r, &err);
-	if (rc == 0 && (r.end <= r.start || r.start > INT64_MAX || r.end > INT64_MAX ||
-			(r.flags >> XESVM_RANGE_FLAG_COUNT) || err.status != XESVM_OK))
+	if (rc == 0 && (!range_fits_model(&r) || err.status != XESVM_OK))
 		__builtin_trap();
 	if (rc && rc != XESVM_NL_UNKNOWN_DEV)
 		check_error(rc, &err);

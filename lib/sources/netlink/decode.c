@@ -545,7 +545,7 @@ int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_RANGES, &v.ranges) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GPUSVM_ID, &v.gpusvm_id) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_NOTIFIERS, &v.notifiers) ||
-	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DEVMEM_RANGES, &v.devmem_ranges) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DEVMEM_RANGES, &v.devmem_pages) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GENERATION, &v.generation))
 		return -1;
 	*out = xesvm_svm_vm_json(&v);
@@ -561,7 +561,8 @@ int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 			  struct xesvm_error *err)
 {
 	struct xesvm_range r = { 0 };
-	uint32_t kflags, minor;
+	struct xesvm_range_pages set = { .notifier_seq = XESVM_NOTIFIER_SEQ_NONE };
+	uint32_t kflags, minor, flags = 0;
 	struct dec d;
 	size_t i;
 	int rc;
@@ -581,9 +582,9 @@ int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_START, &r.notifier_start) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_END, &r.notifier_end))
 		return -1;
-	/* Absent when the range's pages were never taken: 0 in the model. */
+	/* Absent when the range's pages were never taken. */
 	if (d.tb[DRM_SVM_A_RANGE_NOTIFIER_SEQ] &&
-	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_SEQ, &r.notifier_seq))
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_SEQ, &set.notifier_seq))
 		return -1;
 	if (r.end <= r.start) {
 		fail(&d, "range end 0x%" PRIx64 " is not above its start 0x%" PRIx64, r.end, r.start);
@@ -592,21 +593,27 @@ int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 	kflags = get_u32(&d, DRM_SVM_A_RANGE_FLAGS);
 	for (i = 0; i < xesvm_svm_range_flag_count; i++)
 		if (kflags & xesvm_svm_range_flags[i].uapi) {
-			r.flags |= xesvm_svm_range_flags[i].model;
+			flags |= xesvm_svm_range_flags[i].model;
 			kflags &= ~xesvm_svm_range_flags[i].uapi;
 		}
 	if (kflags) {
 		fail(&d, "attribute flags: unknown bits 0x%" PRIx32, kflags);
 		return -1;
 	}
-	r.pagemap = XESVM_PAGEMAP_NONE;
+	r.flags = (uint16_t)flags;
+	set.pagemap = XESVM_PAGEMAP_NONE;
 	if (d.tb[DRM_SVM_A_RANGE_PAGEMAP_ID]) {
-		r.pagemap = get_u32(&d, DRM_SVM_A_RANGE_PAGEMAP_ID);
-		if (r.pagemap == XESVM_PAGEMAP_NONE) {
-			fail(&d, "attribute pagemap-id: %" PRIu32 " is not a valid id", r.pagemap);
+		set.pagemap = get_u32(&d, DRM_SVM_A_RANGE_PAGEMAP_ID);
+		if (set.pagemap == XESVM_PAGEMAP_NONE) {
+			fail(&d, "attribute pagemap-id: %" PRIu32 " is not a valid id", set.pagemap);
 			return -1;
 		}
 	}
+	/* A range of this uAPI has its pages, on its own device. */
+	set.device = r.device;
+	set.flags = flags & XESVM_RANGE_PAGES_FLAGS;
+	r.pages_count = 1;
+	xesvm_range_set_pages(&r, &set, 1);
 	/*
 	 * driver-flags and driver-data are the provider's own (xe: tile
 	 * masks); no provider documents their layout in the family yet, so

@@ -2,10 +2,15 @@
 /*
  * One "ranges" element into a struct xesvm_range without jansson
  * (range_scanner.h). A million ranges are most of a large snapshot's
- * bytes; jansson builds, hashes and frees fourteen values for each, about
- * 7 s for a million where this takes a fraction of a second. Anything this
+ * bytes; jansson builds, hashes and frees twenty values for each, seconds
+ * for a million where this takes a fraction of a second. Anything this
  * scanner does not read exactly as jansson would goes back to jansson
  * (XESVM_SCAN_OTHER), which stays the one reader that words errors.
+ *
+ * It reads ranges of schema version 2 (page sets in "pages") and of
+ * version 1 ("notifier_seq" and "pagemap" of the range itself, which
+ * xesvm_range_pages_from_v1() turns into its page set, as the jansson
+ * path does).
  *
  * The text ends with a NUL byte at @end: every loop stops at a byte it
  * does not expect, and NUL is one, so no loop checks the bounds itself;
@@ -15,12 +20,15 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "model_internal.h"
 #include "range_scanner.h"
 
-/* The members, as bits of what was seen, in xesvm-json(7)'s order. */
+/* The members of a range of either version, as bits of what was seen. */
 enum member {
-	M_DEVICE, M_VM, M_START, M_END, M_NOTIFIER_START, M_NOTIFIER_END, M_NOTIFIER_SEQ,
-	M_FLAGS, M_RESIDENCY, M_PAGEMAP, M_TILE_PRESENT, M_TILE_INVALIDATED, M_COUNT,
+	M_DEVICE, M_VM, M_START, M_END, M_NOTIFIER_START, M_NOTIFIER_END, M_FLAGS,
+	M_RESIDENCY, M_PAGES_COUNT, M_PAGES, M_TILE_PRESENT, M_TILE_INVALIDATED,
+	M_NOTIFIER_SEQ, M_PAGEMAP,	/* version 1 only */
+	M_COUNT,
 };
 
 static const struct {
@@ -34,14 +42,48 @@ static const struct {
 	[M_END] = { "end", 3, INT64_MAX },
 	[M_NOTIFIER_START] = { "notifier_start", 14, INT64_MAX },
 	[M_NOTIFIER_END] = { "notifier_end", 12, INT64_MAX },
-	[M_NOTIFIER_SEQ] = { "notifier_seq", 12, INT64_MAX },
 	[M_FLAGS] = { "flags", 5, 0 },
 	[M_RESIDENCY] = { "residency", 9, 0 },
-	/* UINT32_MAX itself is the "none" marker, so it is not a valid id. */
-	[M_PAGEMAP] = { "pagemap", 7, UINT32_MAX - 1 },
+	[M_PAGES_COUNT] = { "pages_count", 11, UINT32_MAX },
+	[M_PAGES] = { "pages", 5, 0 },
 	[M_TILE_PRESENT] = { "tile_present", 12, UINT32_MAX },
 	[M_TILE_INVALIDATED] = { "tile_invalidated", 16, UINT32_MAX },
+	[M_NOTIFIER_SEQ] = { "notifier_seq", 12, INT64_MAX },
+	/* UINT32_MAX itself is the "none" marker, so it is not a valid id. */
+	[M_PAGEMAP] = { "pagemap", 7, UINT32_MAX - 1 },
 };
+
+/* The members of each version, and the one writers put after each (xesvm-json(7)). */
+#define BIT(m) (1u << (m))
+static const unsigned int version_members[XESVM_SCHEMA_VERSION + 1] = {
+	[1] = BIT(M_DEVICE) | BIT(M_VM) | BIT(M_START) | BIT(M_END) | BIT(M_NOTIFIER_START) |
+	      BIT(M_NOTIFIER_END) | BIT(M_NOTIFIER_SEQ) | BIT(M_FLAGS) | BIT(M_RESIDENCY) |
+	      BIT(M_PAGEMAP) | BIT(M_TILE_PRESENT) | BIT(M_TILE_INVALIDATED),
+	[2] = BIT(M_DEVICE) | BIT(M_VM) | BIT(M_START) | BIT(M_END) | BIT(M_NOTIFIER_START) |
+	      BIT(M_NOTIFIER_END) | BIT(M_FLAGS) | BIT(M_RESIDENCY) | BIT(M_PAGES_COUNT) |
+	      BIT(M_PAGES) | BIT(M_TILE_PRESENT) | BIT(M_TILE_INVALIDATED),
+};
+static const enum member next_member[XESVM_SCHEMA_VERSION + 1][M_COUNT] = {
+	[1] = {
+		[M_DEVICE] = M_VM, [M_VM] = M_START, [M_START] = M_END,
+		[M_END] = M_NOTIFIER_START, [M_NOTIFIER_START] = M_NOTIFIER_END,
+		[M_NOTIFIER_END] = M_NOTIFIER_SEQ, [M_NOTIFIER_SEQ] = M_FLAGS,
+		[M_FLAGS] = M_RESIDENCY, [M_RESIDENCY] = M_PAGEMAP, [M_PAGEMAP] = M_TILE_PRESENT,
+		[M_TILE_PRESENT] = M_TILE_INVALIDATED, [M_TILE_INVALIDATED] = M_COUNT,
+		[M_PAGES_COUNT] = M_COUNT, [M_PAGES] = M_COUNT,
+	},
+	[2] = {
+		[M_DEVICE] = M_VM, [M_VM] = M_START, [M_START] = M_END,
+		[M_END] = M_NOTIFIER_START, [M_NOTIFIER_START] = M_NOTIFIER_END,
+		[M_NOTIFIER_END] = M_FLAGS, [M_FLAGS] = M_RESIDENCY,
+		[M_RESIDENCY] = M_PAGES_COUNT, [M_PAGES_COUNT] = M_PAGES, [M_PAGES] = M_TILE_PRESENT,
+		[M_TILE_PRESENT] = M_TILE_INVALIDATED, [M_TILE_INVALIDATED] = M_COUNT,
+		[M_NOTIFIER_SEQ] = M_COUNT, [M_PAGEMAP] = M_COUNT,
+	},
+};
+
+/* The members of a page set, in their order. */
+enum page_member { P_DEVICE, P_FLAGS, P_PAGEMAP, P_NOTIFIER_SEQ, P_COUNT };
 
 struct cursor {
 	const char *p;
@@ -85,8 +127,11 @@ static inline bool plain_string(struct cursor *c, const char **s, size_t *n)
 {
 	const char *p;
 
-	if (*c->p != '"')
+	if (*c->p != '"') {
+		if (c->p == c->end)
+			c->more = true;
 		return false;
+	}
 	p = ++c->p;
 	while ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
 		p++;
@@ -142,7 +187,26 @@ static inline bool integer(struct cursor *c, uint64_t max, uint64_t *out)
 	return true;
 }
 
-static bool flags(struct cursor *c, uint32_t *out)
+/* null (*@out = @none) or an integer of 0..@max. */
+static inline bool integer_or_null(struct cursor *c, uint64_t max, uint64_t none, uint64_t *out)
+{
+	size_t i;
+
+	if (*c->p != 'n')
+		return integer(c, max, out);
+	for (i = 1; i < 4; i++)
+		if (c->p[i] != "null"[i]) {
+			if (c->p + i == c->end)
+				c->more = true;
+			return false;
+		}
+	c->p += 4;
+	*out = none;
+	return value_ends(c);
+}
+
+/* An array of flag names, each once, all of them among @allowed. */
+static bool flags(struct cursor *c, uint32_t allowed, uint32_t *out)
 {
 	uint32_t bits = 0;
 
@@ -169,8 +233,8 @@ static bool flags(struct cursor *c, uint32_t *out)
 			if (n && name[0] == s[0] && same_bytes(name, s, n) && !name[n])
 				break;
 		}
-		/* An unknown flag, or one given twice: an error jansson's path words. */
-		if (bit == XESVM_RANGE_FLAG_COUNT || (bits & (1u << bit)))
+		/* Unknown, not allowed here, or given twice: an error jansson's path words. */
+		if (bit == XESVM_RANGE_FLAG_COUNT || !(allowed & (1u << bit)) || (bits & (1u << bit)))
 			return false;
 		bits |= 1u << bit;
 		skip_ws(c);
@@ -194,10 +258,11 @@ static inline enum member member_of(const char *key, size_t n)
 	switch (n) {
 	case 2: m = M_VM; break;
 	case 3: m = M_END; break;
-	case 5: m = key[0] == 's' ? M_START : M_FLAGS; break;
+	case 5: m = key[0] == 's' ? M_START : key[0] == 'f' ? M_FLAGS : M_PAGES; break;
 	case 6: m = M_DEVICE; break;
 	case 7: m = M_PAGEMAP; break;
 	case 9: m = M_RESIDENCY; break;
+	case 11: m = M_PAGES_COUNT; break;
 	case 12:
 		m = key[0] == 't' ? M_TILE_PRESENT : key[9] == 'e' ? M_NOTIFIER_END : M_NOTIFIER_SEQ;
 		break;
@@ -208,46 +273,6 @@ static inline enum member member_of(const char *key, size_t n)
 	if (m == M_COUNT || members[m].len != n || !same_bytes(members[m].key, key, n))
 		return M_COUNT;
 	return m;
-}
-
-static bool member_value(struct cursor *c, enum member m, struct xesvm_range *r,
-			 const char **residency, size_t *residency_len)
-{
-	uint64_t v = 0;
-
-	switch (m) {
-	case M_FLAGS:
-		return flags(c, &r->flags);
-	case M_RESIDENCY:
-		return plain_string(c, residency, residency_len);
-	case M_PAGEMAP:
-		if (same_bytes(c->p, "null", 4)) {
-			c->p += 4;
-			r->pagemap = XESVM_PAGEMAP_NONE;
-			return value_ends(c);
-		}
-		if (!integer(c, members[m].max, &v))
-			return false;
-		r->pagemap = (uint32_t)v;
-		return true;
-	default:
-		if (!integer(c, members[m].max, &v))
-			return false;
-		break;
-	}
-	switch (m) {
-	case M_DEVICE: r->device = (uint32_t)v; break;
-	case M_VM: r->vm = (uint32_t)v; break;
-	case M_START: r->start = v; break;
-	case M_END: r->end = v; break;
-	case M_NOTIFIER_START: r->notifier_start = v; break;
-	case M_NOTIFIER_END: r->notifier_end = v; break;
-	case M_NOTIFIER_SEQ: r->notifier_seq = v; break;
-	case M_TILE_PRESENT: r->tile_present = (uint32_t)v; break;
-	case M_TILE_INVALIDATED: r->tile_invalidated = (uint32_t)v; break;
-	default: break;
-	}
-	return true;
 }
 
 /*
@@ -272,84 +297,285 @@ static inline size_t expected_key(const char *p, enum member m)
 	case M_END: return KEY_AT(p, "end");
 	case M_NOTIFIER_START: return KEY_AT(p, "notifier_start");
 	case M_NOTIFIER_END: return KEY_AT(p, "notifier_end");
-	case M_NOTIFIER_SEQ: return KEY_AT(p, "notifier_seq");
 	case M_FLAGS: return KEY_AT(p, "flags");
 	case M_RESIDENCY: return KEY_AT(p, "residency");
-	case M_PAGEMAP: return KEY_AT(p, "pagemap");
+	case M_PAGES_COUNT: return KEY_AT(p, "pages_count");
+	case M_PAGES: return KEY_AT(p, "pages");
 	case M_TILE_PRESENT: return KEY_AT(p, "tile_present");
 	case M_TILE_INVALIDATED: return KEY_AT(p, "tile_invalidated");
+	case M_NOTIFIER_SEQ: return KEY_AT(p, "notifier_seq");
+	case M_PAGEMAP: return KEY_AT(p, "pagemap");
 	default: return 0;
 	}
 }
 
-static enum xesvm_scan_result scan(struct cursor *c, struct xesvm_range *r)
+static inline size_t expected_page_key(const char *p, enum page_member m)
 {
-	const char *residency = NULL;
-	size_t residency_len = 0;
+	switch (m) {
+	case P_DEVICE: return KEY_AT(p, "device");
+	case P_FLAGS: return KEY_AT(p, "flags");
+	case P_PAGEMAP: return KEY_AT(p, "pagemap");
+	case P_NOTIFIER_SEQ: return KEY_AT(p, "notifier_seq");
+	default: return 0;
+	}
+}
+
+static inline enum page_member page_member_of(const char *key, size_t n)
+{
+	static const char *const keys[P_COUNT] = { "device", "flags", "pagemap", "notifier_seq" };
+	enum page_member m;
+
+	for (m = P_DEVICE; m < P_COUNT; m++)
+		if (strlen(keys[m]) == n && same_bytes(keys[m], key, n))
+			break;
+	return m;
+}
+
+/*
+ * The key of the next member of an object: the one @expected when it is
+ * there (*@key_len 0), else any plain string. ':' and the whitespace
+ * around the key are read too.
+ */
+static inline bool key_then_colon(struct cursor *c, size_t expected, const char **key,
+				  size_t *key_len)
+{
+	skip_ws(c);
+	if (expected) {
+		c->p += expected;
+		*key_len = 0;
+	} else if (!plain_string(c, key, key_len)) {
+		return false;
+	}
+	skip_ws(c);
+	if (*c->p != ':')
+		return false;
+	c->p++;
+	skip_ws(c);
+	return true;
+}
+
+/* After a member's value: ',' (true, *@done false) or '}' (true, *@done true). */
+static inline bool member_ends(struct cursor *c, bool *done)
+{
+	skip_ws(c);
+	if (*c->p == '}') {
+		c->p++;
+		*done = true;
+		return true;
+	}
+	if (*c->p != ',')
+		return false;
+	c->p++;
+	*done = false;
+	return true;
+}
+
+/* One page set object: its four members, each once. */
+static bool page_set(struct cursor *c, struct xesvm_range_pages *p)
+{
+	enum page_member next = P_DEVICE;
 	unsigned int seen = 0;
+	bool done = false;
+	uint64_t v;
+
+	if (*c->p != '{')
+		return false;
+	c->p++;
+	while (!done) {
+		enum page_member m;
+		const char *key = NULL;
+		size_t n, expected;
+
+		skip_ws(c);
+		expected = c->end - c->p >= KEY_LOOKAHEAD ? expected_page_key(c->p, next) : 0;
+		if (!key_then_colon(c, expected, &key, &n))
+			return false;
+		m = expected ? next : page_member_of(key, n);
+		/* Unknown keys (ignored by jansson's path) and duplicates (refused): jansson's business. */
+		if (m == P_COUNT || (seen & (1u << m)))
+			return false;
+		seen |= 1u << m;
+		next = (enum page_member)(m + 1);
+		switch (m) {
+		case P_DEVICE:
+			if (!integer_or_null(c, UINT32_MAX - 1, XESVM_DEVICE_NONE, &v))
+				return false;
+			p->device = (uint32_t)v;
+			break;
+		case P_FLAGS:
+			if (!flags(c, XESVM_RANGE_PAGES_FLAGS, &p->flags))
+				return false;
+			break;
+		case P_PAGEMAP:
+			if (!integer_or_null(c, UINT32_MAX - 1, XESVM_PAGEMAP_NONE, &v))
+				return false;
+			p->pagemap = (uint32_t)v;
+			break;
+		default:
+			if (!integer_or_null(c, INT64_MAX, XESVM_NOTIFIER_SEQ_NONE, &p->notifier_seq))
+				return false;
+			break;
+		}
+		if (!member_ends(c, &done))
+			return false;
+	}
+	return seen == (1u << P_COUNT) - 1;
+}
+
+/* The "pages" array: at most XESVM_RANGE_PAGES_MAX page sets. */
+static bool page_sets(struct cursor *c, struct xesvm_range_pages *sets, unsigned int *n)
+{
+	*n = 0;
+	if (*c->p != '[')
+		return false;
+	c->p++;
+	skip_ws(c);
+	if (*c->p == ']') {
+		c->p++;
+		return true;
+	}
+	for (;;) {
+		if (*n == XESVM_RANGE_PAGES_MAX || !page_set(c, &sets[*n]))
+			return false;
+		(*n)++;
+		skip_ws(c);
+		if (*c->p == ']') {
+			c->p++;
+			return true;
+		}
+		if (*c->p != ',')
+			return false;
+		c->p++;
+		skip_ws(c);
+	}
+}
+
+/* What one range holds while it is read. */
+struct scanned {
+	struct xesvm_range r;
+	uint32_t flags;
+	uint64_t v1_seq;
+	uint32_t v1_pagemap;
+	unsigned int nsets;
+	const char *residency;
+	size_t residency_len;
+};
+
+static bool member_value(struct cursor *c, enum member m, struct scanned *s,
+			 struct xesvm_range_pages *sets)
+{
+	uint64_t v = 0;
+
+	switch (m) {
+	case M_FLAGS:
+		return flags(c, (1u << XESVM_RANGE_FLAG_COUNT) - 1, &s->flags);
+	case M_RESIDENCY:
+		return plain_string(c, &s->residency, &s->residency_len);
+	case M_PAGES:
+		return page_sets(c, sets, &s->nsets);
+	case M_PAGEMAP:
+		if (!integer_or_null(c, members[m].max, XESVM_PAGEMAP_NONE, &v))
+			return false;
+		s->v1_pagemap = (uint32_t)v;
+		return true;
+	default:
+		if (!integer(c, members[m].max, &v))
+			return false;
+		break;
+	}
+	switch (m) {
+	case M_DEVICE: s->r.device = (uint32_t)v; break;
+	case M_VM: s->r.vm = (uint32_t)v; break;
+	case M_START: s->r.start = v; break;
+	case M_END: s->r.end = v; break;
+	case M_NOTIFIER_START: s->r.notifier_start = v; break;
+	case M_NOTIFIER_END: s->r.notifier_end = v; break;
+	case M_PAGES_COUNT: s->r.pages_count = (uint32_t)v; break;
+	case M_TILE_PRESENT: s->r.tile_present = (uint32_t)v; break;
+	case M_TILE_INVALIDATED: s->r.tile_invalidated = (uint32_t)v; break;
+	case M_NOTIFIER_SEQ: s->v1_seq = v; break;
+	default: break;
+	}
+	return true;
+}
+
+/* What xesvm_range_from_json_version() checks once every member is read. */
+static bool consistent(struct scanned *s, int version, struct xesvm_range_pages *sets)
+{
+	const char *want;
+	unsigned int i;
+
+	if (s->r.end <= s->r.start)
+		return false;
+	s->r.flags = (uint16_t)s->flags;
+	if (version == 1) {
+		xesvm_range_pages_from_v1(&s->r, s->v1_seq, s->v1_pagemap);
+	} else {
+		if (s->nsets > s->r.pages_count)
+			return false;
+		for (i = 0; i < s->nsets; i++)
+			if (sets[i].flags & ~s->flags)
+				return false;
+		if (xesvm_range_set_pages(&s->r, sets, s->nsets))
+			return false;
+	}
+	/* "residency" must say what the flags say; else jansson's path explains. */
+	want = xesvm_residency_name(xesvm_range_residency(&s->r));
+	return strlen(want) == s->residency_len && same_bytes(want, s->residency, s->residency_len);
+}
+
+static enum xesvm_scan_result scan(struct cursor *c, int version, struct scanned *s,
+				   struct xesvm_range_pages *sets)
+{
 	enum member next = M_DEVICE;
+	unsigned int seen = 0;
+	bool done = false;
 
 	if (*c->p != '{')
 		return XESVM_SCAN_OTHER;
 	c->p++;
-	for (;;) {
-		const char *key;
+	while (!done) {
+		const char *key = NULL;
+		size_t n, expected;
 		enum member m;
-		size_t n;
 
 		skip_ws(c);
-		if (c->end - c->p >= KEY_LOOKAHEAD && (n = expected_key(c->p, next))) {
-			m = next;
-			c->p += n;
-		} else {
-			if (!plain_string(c, &key, &n))
-				return XESVM_SCAN_OTHER;
-			m = member_of(key, n);
-		}
-		next = (enum member)(m + 1);
-		/* Unknown keys (ignored by jansson's path) and duplicates (refused): jansson's business. */
-		if (m == M_COUNT || (seen & (1u << m)))
+		expected = c->end - c->p >= KEY_LOOKAHEAD ? expected_key(c->p, next) : 0;
+		if (!key_then_colon(c, expected, &key, &n))
 			return XESVM_SCAN_OTHER;
-		seen |= 1u << m;
-		skip_ws(c);
-		if (*c->p != ':')
+		m = expected ? next : member_of(key, n);
+		/*
+		 * Unknown keys (ignored by jansson's path; so are the keys of the
+		 * other version) and duplicates (refused): jansson's business.
+		 */
+		if (m == M_COUNT || !(version_members[version] & BIT(m)) || (seen & BIT(m)))
 			return XESVM_SCAN_OTHER;
-		c->p++;
-		skip_ws(c);
-		if (!member_value(c, m, r, &residency, &residency_len))
+		seen |= BIT(m);
+		next = next_member[version][m];
+		if (!member_value(c, m, s, sets) || !member_ends(c, &done))
 			return XESVM_SCAN_OTHER;
-		skip_ws(c);
-		if (*c->p == '}')
-			break;
-		if (*c->p != ',')
-			return XESVM_SCAN_OTHER;
-		c->p++;
 	}
-	c->p++;
-	if (seen != (1u << M_COUNT) - 1 || r->end <= r->start ||
-	    (r->flags >> XESVM_RANGE_FLAG_COUNT))
+	if (seen != version_members[version] || !consistent(s, version, sets))
 		return XESVM_SCAN_OTHER;
-	/* "residency" must say what the flags say; else jansson's path explains. */
-	{
-		const char *want = xesvm_residency_name(xesvm_range_residency(r));
-
-		if (strlen(want) != residency_len || !same_bytes(want, residency, residency_len))
-			return XESVM_SCAN_OTHER;
-	}
 	return XESVM_SCAN_OK;
 }
 
 bool xesvm_range_scanner_enabled = true;
 
-enum xesvm_scan_result xesvm_scan_range(const char *text, const char *end,
-					struct xesvm_range *r, size_t *used)
+enum xesvm_scan_result xesvm_scan_range(const char *text, const char *end, int version,
+					struct xesvm_range *r,
+					struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX],
+					size_t *used)
 {
 	struct cursor c = { .p = text, .end = end };
-	struct xesvm_range out = { 0 };
-	enum xesvm_scan_result res = scan(&c, &out);
+	struct scanned s = { .r = { 0 } };
+	enum xesvm_scan_result res;
 
+	if (version < XESVM_SCHEMA_VERSION_OLDEST || version > XESVM_SCHEMA_VERSION)
+		return XESVM_SCAN_OTHER;
+	res = scan(&c, version, &s, sets);
 	if (res == XESVM_SCAN_OK) {
-		*r = out;
+		*r = s.r;
 		*used = (size_t)(c.p - text);
 		return res;
 	}

@@ -112,8 +112,8 @@ static void fail_unexpected(struct scanner *s, const char *expected)
 
 /*
  * The fewest bytes a range takes in a file, its twelve keys with one-digit
- * values and no whitespace: {"device":0,"vm":0,"start":0,"end":1,...} is
- * about 170.
+ * values, no page set and no whitespace: {"device":0,"vm":0,"start":0,
+ * "end":1,...,"pages":[],...} is 168 (a range of version 1, 173).
  */
 #define MIN_RANGE_BYTES 160
 
@@ -200,10 +200,13 @@ static int skip_container(struct scanner *s)
 }
 
 /*
- * One element of "ranges": by the fast scanner when it can take it, else
- * by jansson and xesvm_range_from_json(), which word every error.
+ * One element of "ranges" of a file of schema version @version: by the
+ * fast scanner when it can take it, else by jansson and
+ * xesvm_range_from_json_version(), which word every error. Several page
+ * sets stay in @sets until the range is added to the model.
  */
-static int parse_range(struct scanner *s, size_t index, struct xesvm_range *r)
+static int parse_range(struct scanner *s, size_t index, int version, struct xesvm_range *r,
+		       struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX])
 {
 	struct xesvm_error range_err = { 0 };
 	enum xesvm_scan_result res = XESVM_SCAN_OTHER;
@@ -214,7 +217,8 @@ static int parse_range(struct scanner *s, size_t index, struct xesvm_range *r)
 	skip_ws(s);
 	at = s->pos;
 	while (xesvm_range_scanner_enabled && have_byte(s)) {
-		res = xesvm_scan_range(at_pos(s), s->in->data + s->in->len, r, &used);
+		res = xesvm_scan_range(at_pos(s), s->in->data + s->in->len, version, r, sets,
+				       &used);
 		if (res != XESVM_SCAN_MORE || s->in->eof)
 			break;
 		if (snapshot_input_more(s->in, s->pos, s->err))
@@ -227,7 +231,7 @@ static int parse_range(struct scanner *s, size_t index, struct xesvm_range *r)
 	obj = parse_value(s);
 	if (!obj)
 		return -1;
-	rc = xesvm_range_from_json(obj, r, &range_err);
+	rc = xesvm_range_from_json_version(obj, version, r, sets, &range_err);
 	json_decref(obj);
 	if (rc) {
 		const char *msg = range_err.msg;
@@ -242,6 +246,8 @@ static int parse_range(struct scanner *s, size_t index, struct xesvm_range *r)
 
 static int parse_ranges(struct scanner *s, struct xesvm_model *m)
 {
+	/* Ranges are read once the schema version is known (parse_document()). */
+	int version = (int)json_integer_value(json_object_get(m->root, "schema_version"));
 	size_t index = 0;
 	int c;
 
@@ -261,9 +267,10 @@ static int parse_ranges(struct scanner *s, struct xesvm_model *m)
 	if (s->in->size > s->pos)
 		xesvm_model_reserve_ranges(m, (s->in->size - s->pos) / MIN_RANGE_BYTES);
 	for (;;) {
+		struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 		struct xesvm_range r;
 
-		if (parse_range(s, index, &r))
+		if (parse_range(s, index, version, &r, sets))
 			return -1;
 		if (xesvm_model_add_range(m, &r)) {
 			xesvm_error_set(s->err, XESVM_E_SYSTEM, ENOMEM, "%s: out of memory",
@@ -353,7 +360,7 @@ static int check_schema_version(struct scanner *s, size_t at, const json_t *v)
 		fail_at(s, at, "\"schema_version\" must be an integer");
 		return -1;
 	}
-	if (json_integer_value(v) < 1) {
+	if (json_integer_value(v) < XESVM_SCHEMA_VERSION_OLDEST) {
 		fail_at(s, at, "\"schema_version\" %" JSON_INTEGER_FORMAT " is not valid",
 			json_integer_value(v));
 		return -1;
@@ -401,6 +408,48 @@ static int check_value(struct scanner *s, size_t at, const char *key, const json
 			}
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Older schema versions                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Brings what the root holds of a file of an older schema version to the
+ * current one (the ranges are converted as they are read): the model in
+ * memory is always of XESVM_SCHEMA_VERSION, whatever it was read from, and
+ * so is everything written from it. Version 1 counted "devmem_ranges" per
+ * VM: ranges then had one page set each, so that is the number of page
+ * sets in device memory, version 2's "devmem_pages".
+ */
+/* @obj with key @from renamed @to, at its place among the others; NULL when out of memory. */
+static json_t *renamed(json_t *obj, const char *from, const char *to)
+{
+	json_t *out = json_object(), *v;
+	const char *key;
+
+	json_object_foreach(obj, key, v)
+		if (!out || json_object_set(out, strcmp(key, from) ? key : to, v)) {
+			json_decref(out);
+			return NULL;
+		}
+	return out;
+}
+
+static int convert_root(struct xesvm_model *m)
+{
+	json_t *version = json_object_get(m->root, "schema_version");
+	json_t *vms = json_object_get(m->root, "vms"), *vm;
+	size_t i;
+
+	if (json_integer_value(version) < 2) {
+		json_array_foreach(vms, i, vm) {
+			if (json_object_get(vm, "devmem_ranges") &&
+			    json_array_set_new(vms, i, renamed(vm, "devmem_ranges", "devmem_pages")))
+				return -1;
+		}
+	}
+	return json_integer_set(version, XESVM_SCHEMA_VERSION);
 }
 
 /* ------------------------------------------------------------------ */
@@ -522,6 +571,10 @@ static int parse_document(struct scanner *s, struct xesvm_model *m)
 		s->pos = deferred_ranges;
 		if (snapshot_input_seek(s->in, s->pos, s->err) || parse_ranges(s, m))
 			goto out;
+	}
+	if (convert_root(m)) {
+		xesvm_error_set(s->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		goto out;
 	}
 	rc = 0;
 out:

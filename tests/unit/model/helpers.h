@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "model_internal.h"
 #include "xesvm.h"
 
 /* Path of a file under tests/data/snapshots (static buffer). */
@@ -76,7 +77,7 @@ static inline char *write_to_string(const struct xesvm_model *m, const struct xe
 	return text;
 }
 
-/* Asserts two models hold the same root and the same ranges in the same order. */
+/* Asserts two models hold the same root and the same ranges (page sets too) in the same order. */
 static inline void assert_models_equal(const struct xesvm_model *a, const struct xesvm_model *b)
 {
 	size_t i;
@@ -92,8 +93,8 @@ static inline void assert_models_equal(const struct xesvm_model *a, const struct
 	}
 	assert_int_equal(xesvm_model_range_count(a), xesvm_model_range_count(b));
 	for (i = 0; i < xesvm_model_range_count(a); i++)
-		assert_memory_equal(xesvm_model_range(a, i), xesvm_model_range(b, i),
-				    sizeof(struct xesvm_range));
+		if (!xesvm_range_equal(xesvm_model_range(a, i), xesvm_model_range(b, i)))
+			fail_msg("range %zu differs", i);
 }
 
 #endif

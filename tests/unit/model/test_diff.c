@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* xesvm_model_diff() on example.json -> example-after.json (what changed is known). */
+/*
+ * xesvm_model_diff() on example.json -> example-after.json (what changed
+ * is known), and on ranges with several page sets.
+ */
 #include "helpers.h"
 
 static json_t *diff_files(const char *a, const char *b)
@@ -126,22 +129,138 @@ static void test_object_changes(void **state)
 		"{\"added\":[],\"removed\":[],\"changed\":["
 		"{\"key\":{\"device\":0,\"vm\":5,\"start\":140331613945856},"
 		"\"changes\":{\"atomic_access\":{\"before\":\"cpu\",\"after\":\"global\"}}}]}");
+	/* The example snapshots are of version 1: each range has its page set on its own device. */
 	assert_json(path_get(d, "k", "ranges"),
 		"{\"added\":[{\"device\":0,\"vm\":5,\"start\":140329483239424,\"end\":140329485336576,"
-		"\"notifier_start\":140329466462208,\"notifier_end\":140330003333120,\"notifier_seq\":30,"
+		"\"notifier_start\":140329466462208,\"notifier_end\":140330003333120,"
 		"\"flags\":[\"migrate_devmem\",\"has_devmem_pages\",\"has_dma_mapping\"],"
-		"\"residency\":\"device\",\"pagemap\":1,\"tile_present\":2,\"tile_invalidated\":0}],"
+		"\"residency\":\"device\",\"pages_count\":1,\"pages\":[{\"device\":0,"
+		"\"flags\":[\"has_devmem_pages\",\"has_dma_mapping\"],\"pagemap\":1,\"notifier_seq\":30}],"
+		"\"tile_present\":2,\"tile_invalidated\":0}],"
 		"\"removed\":[{\"device\":0,\"vm\":3,\"start\":139887109996544,\"end\":139887112093696,"
-		"\"notifier_start\":139887084830720,\"notifier_end\":139887621701632,\"notifier_seq\":30,"
+		"\"notifier_start\":139887084830720,\"notifier_end\":139887621701632,"
 		"\"flags\":[\"unmapped\",\"partial_unmap\",\"gc_pending\"],\"residency\":\"none\","
-		"\"pagemap\":null,\"tile_present\":1,\"tile_invalidated\":1}],"
+		"\"pages_count\":1,\"pages\":[{\"device\":0,\"flags\":[\"unmapped\"],\"pagemap\":null,"
+		"\"notifier_seq\":30}],\"tile_present\":1,\"tile_invalidated\":1}],"
 		"\"changed\":[{\"key\":{\"device\":0,\"vm\":3,\"start\":139887101607936},\"changes\":{"
-		"\"notifier_seq\":{\"before\":22,\"after\":24},"
 		"\"flags\":{\"before\":[\"migrate_devmem\",\"has_dma_mapping\"],"
 		"\"after\":[\"migrate_devmem\",\"has_devmem_pages\",\"has_dma_mapping\"]},"
 		"\"residency\":{\"before\":\"system\",\"after\":\"device\"},"
-		"\"pagemap\":{\"before\":null,\"after\":0}}}]}");
+		"\"pages[device=0].flags\":{\"before\":[\"has_dma_mapping\"],"
+		"\"after\":[\"has_devmem_pages\",\"has_dma_mapping\"]},"
+		"\"pages[device=0].pagemap\":{\"before\":null,\"after\":0},"
+		"\"pages[device=0].notifier_seq\":{\"before\":22,\"after\":24}}}]}");
 	json_decref(d);
+}
+
+/* A range at @start with the page sets @sets, and their flags. */
+static struct xesvm_range range_with(uint64_t start, const struct xesvm_range_pages *sets,
+				     unsigned int n)
+{
+	struct xesvm_range r = {
+		.start = start, .end = start + 0x200000, .notifier_start = 0,
+		.notifier_end = 0x20000000, .device = 0, .vm = 1, .pages_count = n,
+	};
+
+	for (unsigned int i = 0; i < n; i++)
+		r.flags |= (uint16_t)sets[i].flags;
+	assert_int_equal(xesvm_range_set_pages(&r, sets, n), 0);
+	return r;
+}
+
+#define DMA XESVM_RANGE_HAS_DMA_MAPPING
+#define DEV (XESVM_RANGE_HAS_DEVMEM_PAGES | XESVM_RANGE_HAS_DMA_MAPPING)
+
+/*
+ * Page sets are paired by device, not by position: a device's set that
+ * moved in the list is unchanged, one that changed says which of its
+ * members did, one only on one side is added or removed as a whole.
+ */
+static void test_page_sets_compared_per_device(void **state)
+{
+	const struct xesvm_range_pages before[] = {
+		{ .device = 0, .flags = DEV, .pagemap = 5, .notifier_seq = 10 },
+		{ .device = 1, .flags = DMA, .pagemap = XESVM_PAGEMAP_NONE, .notifier_seq = 10 },
+		{ .device = 2, .flags = DMA, .pagemap = XESVM_PAGEMAP_NONE, .notifier_seq = 7 },
+		{ .device = XESVM_DEVICE_NONE, .flags = 0, .pagemap = XESVM_PAGEMAP_NONE,
+		  .notifier_seq = XESVM_NOTIFIER_SEQ_NONE },
+	};
+	const struct xesvm_range_pages after[] = {
+		{ .device = 1, .flags = DMA, .pagemap = XESVM_PAGEMAP_NONE, .notifier_seq = 10 },
+		{ .device = 0, .flags = DMA, .pagemap = XESVM_PAGEMAP_NONE, .notifier_seq = 12 },
+		{ .device = 3, .flags = DEV, .pagemap = 8, .notifier_seq = 12 },
+		{ .device = XESVM_DEVICE_NONE, .flags = 0, .pagemap = XESVM_PAGEMAP_NONE,
+		  .notifier_seq = XESVM_NOTIFIER_SEQ_NONE },
+	};
+	struct xesvm_model *a = xesvm_model_new(), *b = xesvm_model_new();
+	struct xesvm_range ra = range_with(0x200000, before, 4);
+	struct xesvm_range rb = range_with(0x200000, after, 4);
+	struct xesvm_error err = { 0 };
+	json_t *d;
+	char *text;
+
+	assert_int_equal(xesvm_model_add_range(a, &ra), 0);
+	assert_int_equal(xesvm_model_add_range(b, &rb), 0);
+	/* The same page sets in another order, one more counted: only the count changed. */
+	ra = range_with(0x400000, before, 2);
+	rb = range_with(0x400000, (const struct xesvm_range_pages[]){ before[1], before[0] }, 2);
+	rb.pages_count = 3;
+	assert_int_equal(xesvm_model_add_range(a, &ra), 0);
+	assert_int_equal(xesvm_model_add_range(b, &rb), 0);
+	d = xesvm_model_diff(a, b, &err);
+	assert_non_null(d);
+	/* Compared as text: the order of the changes is part of the output. */
+	text = json_dumps(path_get(d, "kk", "ranges", "changed"), JSON_COMPACT);
+	assert_string_equal(text,
+		"[{\"key\":{\"device\":0,\"vm\":1,\"start\":2097152},\"changes\":{"
+		"\"pages[device=0].flags\":{\"before\":[\"has_devmem_pages\",\"has_dma_mapping\"],"
+		"\"after\":[\"has_dma_mapping\"]},"
+		"\"pages[device=0].pagemap\":{\"before\":5,\"after\":null},"
+		"\"pages[device=0].notifier_seq\":{\"before\":10,\"after\":12},"
+		"\"pages[device=2]\":{\"before\":{\"device\":2,\"flags\":[\"has_dma_mapping\"],"
+		"\"pagemap\":null,\"notifier_seq\":7},\"after\":null},"
+		"\"pages[device=3]\":{\"before\":null,\"after\":{\"device\":3,"
+		"\"flags\":[\"has_devmem_pages\",\"has_dma_mapping\"],\"pagemap\":8,"
+		"\"notifier_seq\":12}}}},"
+		"{\"key\":{\"device\":0,\"vm\":1,\"start\":4194304},\"changes\":{"
+		"\"pages_count\":{\"before\":2,\"after\":3}}}]");
+	free(text);
+	json_decref(d);
+	xesvm_model_free(a);
+	xesvm_model_free(b);
+}
+
+/* Two page sets of no device: the second is told apart by its place among them. */
+static void test_page_sets_of_no_device(void **state)
+{
+	const struct xesvm_range_pages one[] = {
+		{ .device = XESVM_DEVICE_NONE, .flags = DMA, .pagemap = XESVM_PAGEMAP_NONE,
+		  .notifier_seq = 1 },
+	};
+	const struct xesvm_range_pages two[] = {
+		one[0],
+		{ .device = XESVM_DEVICE_NONE, .flags = 0, .pagemap = XESVM_PAGEMAP_NONE,
+		  .notifier_seq = 2 },
+	};
+	struct xesvm_model *a = xesvm_model_new(), *b = xesvm_model_new();
+	struct xesvm_range ra = range_with(0x200000, one, 1), rb = range_with(0x200000, two, 2);
+	struct xesvm_error err = { 0 };
+	json_t *d;
+	char *text;
+
+	assert_int_equal(xesvm_model_add_range(a, &ra), 0);
+	assert_int_equal(xesvm_model_add_range(b, &rb), 0);
+	d = xesvm_model_diff(a, b, &err);
+	assert_non_null(d);
+	text = json_dumps(path_get(d, "kkik", "ranges", "changed", 0, "changes"), JSON_COMPACT);
+	assert_string_equal(text,
+		"{\"pages_count\":{\"before\":1,\"after\":2},"
+		"\"pages[device=null#2]\":{\"before\":null,\"after\":{\"device\":null,\"flags\":[],"
+		"\"pagemap\":null,\"notifier_seq\":2}}}");
+	free(text);
+	json_decref(d);
+	xesvm_model_free(a);
+	xesvm_model_free(b);
 }
 
 static void test_identical_models_have_no_changes(void **state)
@@ -203,6 +322,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counter_deltas),
 		cmocka_unit_test(test_object_changes),
+		cmocka_unit_test(test_page_sets_compared_per_device),
+		cmocka_unit_test(test_page_sets_of_no_device),
 		cmocka_unit_test(test_identical_models_have_no_changes),
 		cmocka_unit_test(test_range_order_does_not_matter),
 		cmocka_unit_test(test_object_without_key_is_an_error),

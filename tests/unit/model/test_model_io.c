@@ -67,12 +67,23 @@ static struct xesvm_model *synthetic_model(size_t nranges)
 		struct xesvm_range r = {
 			.start = 0x100000000ull + i * 0x10000, .end = 0x100000000ull + (i + 1) * 0x10000,
 			.notifier_start = 0x100000000ull, .notifier_end = 0x120000000ull,
-			.notifier_seq = i * 2 + 1, .device = 0, .vm = 1,
-			.pagemap = i % 3 ? XESVM_PAGEMAP_NONE : (uint32_t)i % 7,
-			.flags = (uint32_t)(i % 64), .tile_present = (uint32_t)i & 3,
-			.tile_invalidated = (uint32_t)(i >> 2) & 1,
+			.device = 0, .vm = 1, .flags = (uint16_t)(i % 128),
+			.tile_present = (uint32_t)i & 3, .tile_invalidated = (uint32_t)(i >> 2) & 1,
 		};
+		/* Most ranges have one page set; every tenth is mapped by up to four devices. */
+		unsigned int n = i % 10 ? 1 : (unsigned int)(i / 10 % 5), k;
+		struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 
+		for (k = 0; k < n; k++)
+			sets[k] = (struct xesvm_range_pages){
+				.notifier_seq = i % 4 == 1 ? XESVM_NOTIFIER_SEQ_NONE : i * 2 + k,
+				.device = k == 3 ? XESVM_DEVICE_NONE : k,
+				.pagemap = (i + k) % 3 ? XESVM_PAGEMAP_NONE : (uint32_t)(i + k) % 7,
+				.flags = r.flags & XESVM_RANGE_PAGES_FLAGS &
+					 (k ? ~0u : ~(uint32_t)XESVM_RANGE_STALE),
+			};
+		r.pages_count = n + (uint32_t)(i % 3 == 2);
+		assert_int_equal(xesvm_range_set_pages(&r, sets, n), 0);
 		assert_int_equal(xesvm_model_add_range(m, &r), 0);
 	}
 	return m;
@@ -147,29 +158,142 @@ static void test_round_trip_synthetic_plain_and_gzip(void **state)
 	xesvm_model_free(m);
 }
 
-static void test_round_trip_example_snapshots(void **state)
+/* A snapshot of this schema version written back is the same document as the file. */
+static void test_round_trip_example_snapshot(void **state)
+{
+	struct xesvm_model *m = load_ok(snapshot_path("example-pages.json"));
+	json_t *raw = json_load_file(snapshot_path("example-pages.json"), 0, NULL);
+	char *written = write_to_string(m, NULL, XESVM_WRITE_PRETTY);
+	json_t *rewritten = json_loads(written, 0, NULL);
+
+	assert_non_null(raw);
+	assert_non_null(rewritten);
+	assert_int_equal(json_integer_value(json_object_get(raw, "schema_version")),
+			 XESVM_SCHEMA_VERSION);
+	assert_true(json_equal(raw, rewritten));
+	round_trip_file(m, false);
+	round_trip_file(m, true);
+	free(written);
+	json_decref(raw);
+	json_decref(rewritten);
+	xesvm_model_free(m);
+}
+
+/* The page set a range of schema version 1 (@old, as in the file) becomes. */
+static void assert_converted_range(const json_t *old, const struct xesvm_range *r)
+{
+	struct xesvm_range_pages p;
+	json_int_t seq = json_integer_value(json_object_get(old, "notifier_seq"));
+	const json_t *pagemap = json_object_get(old, "pagemap");
+	uint32_t page_flags = 0;
+	size_t i;
+	json_t *name;
+
+	json_array_foreach(json_object_get(old, "flags"), i, name) {
+		unsigned int bit;
+
+		for (bit = 0; strcmp(xesvm_range_flag_name(bit), json_string_value(name)); bit++)
+			;
+		page_flags |= (1u << bit) & XESVM_RANGE_PAGES_FLAGS;
+	}
+	assert_int_equal(r->start, json_integer_value(json_object_get(old, "start")));
+	assert_int_equal(r->pages_count, 1);
+	assert_int_equal(r->pages_described, 1);
+	p = xesvm_range_get_pages(r, 0);
+	/* On the range's own device: a range of version 1 had its own pages. */
+	assert_int_equal(p.device, json_integer_value(json_object_get(old, "device")));
+	assert_int_equal(p.device, r->device);
+	assert_int_equal(p.pagemap, json_is_null(pagemap) ? XESVM_PAGEMAP_NONE :
+				    (uint32_t)json_integer_value(pagemap));
+	/* Sequence 0 meant "never taken". */
+	assert_int_equal(p.notifier_seq, seq ? (uint64_t)seq : XESVM_NOTIFIER_SEQ_NONE);
+	assert_int_equal(p.flags, page_flags);
+	assert_int_equal(p.flags & ~(uint32_t)r->flags, 0);
+}
+
+/*
+ * The committed example snapshots are of schema version 1, as xesvmctl
+ * wrote them before ranges had page sets: they load into this version,
+ * each range with one page set of its own device, and are written as
+ * this version.
+ */
+static void test_old_version_example_snapshots(void **state)
 {
 	static const char *const names[] = { "example.json", "example-after.json" };
-	size_t i;
+	size_t i, k, with_device_pages = 0, never_taken = 0;
 
 	for (i = 0; i < 2; i++) {
 		struct xesvm_model *m = load_ok(snapshot_path(names[i]));
 		json_t *raw = json_load_file(snapshot_path(names[i]), 0, NULL);
-		char *written = write_to_string(m, NULL, XESVM_WRITE_PRETTY);
-		json_t *rewritten = json_loads(written, 0, NULL);
+		json_t *old_ranges = json_object_get(raw, "ranges"), *old;
+		struct xesvm_model *back;
+		char *written;
+		json_t *doc;
 
-		/* The loaded model written back is the same document as the file. */
 		assert_non_null(raw);
-		assert_non_null(rewritten);
-		assert_true(json_equal(raw, rewritten));
+		assert_int_equal(json_integer_value(json_object_get(raw, "schema_version")), 1);
 		assert_int_equal(xesvm_model_range_count(m), 40);
+		assert_int_equal(json_array_size(old_ranges), 40);
+		json_array_foreach(old_ranges, k, old) {
+			const struct xesvm_range *r = xesvm_model_range(m, k);
+			struct xesvm_range_pages p = xesvm_range_get_pages(r, 0);
+
+			assert_converted_range(old, r);
+			with_device_pages += p.pagemap != XESVM_PAGEMAP_NONE;
+			never_taken += p.notifier_seq == XESVM_NOTIFIER_SEQ_NONE;
+		}
+		/* Written back: this version, the other collections as they were. */
+		written = write_to_string(m, NULL, 0);
+		doc = json_loads(written, 0, NULL);
+		assert_non_null(doc);
+		assert_int_equal(json_integer_value(json_object_get(doc, "schema_version")),
+				 XESVM_SCHEMA_VERSION);
+		assert_true(json_equal(json_object_get(doc, "vms"), json_object_get(raw, "vms")));
+		assert_true(json_equal(json_object_get(doc, "pagemaps"),
+				       json_object_get(raw, "pagemaps")));
+		assert_null(json_object_get(json_array_get(json_object_get(doc, "ranges"), 0),
+					    "notifier_seq"));
+		back = load_ok(snapshot_path(names[i]));
+		assert_models_equal(m, back);
+		xesvm_model_free(back);
 		round_trip_file(m, false);
-		round_trip_file(m, true);
 		free(written);
+		json_decref(doc);
 		json_decref(raw);
-		json_decref(rewritten);
 		xesvm_model_free(m);
 	}
+	/* The examples hold both kinds: pages in device memory and not. */
+	assert_true(with_device_pages > 10);
+	assert_true(never_taken == 0);
+}
+
+/* A VM of version 1 counted "devmem_ranges": version 2's "devmem_pages", at its place. */
+static void test_old_version_vm_counters(void **state)
+{
+	static const char text[] =
+		"{\"vms\":[{\"device\":0,\"vm\":3,\"pid\":1,\"client_id\":2,\"start\":0,"
+		"\"end\":4096,\"num_vmas\":0,\"num_ranges\":0,\"gpusvm_id\":4,\"notifiers\":1,"
+		"\"devmem_ranges\":5,\"generation\":6},{\"device\":0,\"vm\":4,\"pid\":null,"
+		"\"client_id\":null}],\"schema_version\":1}";
+	char path[] = "/tmp/xesvm-v1-XXXXXX";
+	int fd = mkstemp(path);
+	struct xesvm_model *m;
+	char *written;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	m = load_ok(path);
+	written = write_to_string(m, &(struct xesvm_view){
+		.collections = (const char *const[]){ "vms", NULL } }, 0);
+	assert_string_equal(written,
+		"{\"schema_version\":2,\"vms\":[{\"device\":0,\"vm\":3,\"pid\":1,\"client_id\":2,"
+		"\"start\":0,\"end\":4096,\"num_vmas\":0,\"num_ranges\":0,\"gpusvm_id\":4,"
+		"\"notifiers\":1,\"devmem_pages\":5,\"generation\":6},{\"device\":0,\"vm\":4,"
+		"\"pid\":null,\"client_id\":null}]}\n");
+	free(written);
+	xesvm_model_free(m);
+	unlink(path);
 }
 
 static void test_empty_model_round_trip(void **state)
@@ -178,7 +302,7 @@ static void test_empty_model_round_trip(void **state)
 	char *text = write_to_string(m, NULL, 0);
 
 	assert_string_equal(text,
-		"{\"schema_version\":1,\"generator\":null,\"captured_at\":null,\"host\":null,"
+		"{\"schema_version\":2,\"generator\":null,\"captured_at\":null,\"host\":null,"
 		"\"sources\":{},\"notes\":[],\"devices\":[],\"clients\":[],\"vms\":[],"
 		"\"vmas\":[],\"ranges\":[],\"pagemaps\":[],\"events\":[]}\n");
 	free(text);
@@ -207,7 +331,8 @@ static void test_view_writes_selected_collections(void **state)
 	doc = json_loads(text, 0, NULL);
 	assert_non_null(doc);
 	assert_int_equal(json_object_size(doc), 2);
-	assert_int_equal(json_integer_value(json_object_get(doc, "schema_version")), 1);
+	assert_int_equal(json_integer_value(json_object_get(doc, "schema_version")),
+			 XESVM_SCHEMA_VERSION);
 	/* Example VM 5 has 12 ranges. */
 	assert_int_equal(json_array_size(json_object_get(doc, "ranges")), 12);
 	json_decref(doc);
@@ -216,7 +341,7 @@ static void test_view_writes_selected_collections(void **state)
 	view.collections = two;
 	view.query = NULL;
 	text = write_to_string(m, &view, XESVM_WRITE_PRETTY);
-	assert_non_null(strstr(text, "{\n  \"schema_version\": 1,\n  \"vms\": [\n    {\n      \"device\": 0,"));
+	assert_non_null(strstr(text, "{\n  \"schema_version\": 2,\n  \"vms\": [\n    {\n      \"device\": 0,"));
 	doc = json_loads(text, 0, NULL);
 	assert_int_equal(json_object_size(doc), 3);
 	assert_int_equal(json_array_size(json_object_get(doc, "vms")), 2);
@@ -245,8 +370,7 @@ static void test_view_output_loads_back(void **state)
 	assert_int_equal(xesvm_snapshot_load(path, &back, &err), 0);
 	assert_int_equal(xesvm_model_range_count(back), xesvm_model_range_count(m));
 	for (i = 0; i < xesvm_model_range_count(m); i++)
-		assert_memory_equal(xesvm_model_range(m, i), xesvm_model_range(back, i),
-				    sizeof(struct xesvm_range));
+		assert_true(xesvm_range_equal(xesvm_model_range(m, i), xesvm_model_range(back, i)));
 	assert_int_equal(json_array_size(json_object_get(xesvm_model_root(back), "devices")), 0);
 	xesvm_model_free(back);
 	xesvm_model_free(m);
@@ -404,7 +528,9 @@ int main(void)
 		cmocka_unit_test(test_jansson_reports_consumed_bytes),
 		cmocka_unit_test(test_writer_equals_jansson_dump),
 		cmocka_unit_test(test_round_trip_synthetic_plain_and_gzip),
-		cmocka_unit_test(test_round_trip_example_snapshots),
+		cmocka_unit_test(test_round_trip_example_snapshot),
+		cmocka_unit_test(test_old_version_example_snapshots),
+		cmocka_unit_test(test_old_version_vm_counters),
 		cmocka_unit_test(test_empty_model_round_trip),
 		cmocka_unit_test(test_view_writes_selected_collections),
 		cmocka_unit_test(test_view_output_loads_back),

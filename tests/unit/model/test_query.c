@@ -146,13 +146,12 @@ static void test_device_selectors(void **state)
 static void test_device_selector_on_partial_model(void **state)
 {
 	struct xesvm_model *m = xesvm_model_new();
-	struct xesvm_range r = { .start = 0x1000, .end = 0x2000, .device = 2, .vm = 1,
-				 .pagemap = XESVM_PAGEMAP_NONE };
+	struct xesvm_range r = { .start = 0x1000, .end = 0x2000, .device = 2, .vm = 1 };
 	struct xesvm_error err = { 0 };
 	struct xesvm_filter f;
 	struct xesvm_query *q;
 
-	xesvm_model_add_range(m, &r);
+	assert_int_equal(xesvm_model_add_range(m, &r), 0);
 	xesvm_filter_init(&f);
 	f.device = "2";
 	q = xesvm_query_new(m, &f, &err);

@@ -22,9 +22,9 @@ static const struct bad_case cases[] = {
 	{ "devices-not-array.json", "line 1, column 34 (byte 33): \"devices\" must be an array" },
 	{ "duplicate-key.json", "line 3, column 2 (byte 39): duplicate key \"devices\"" },
 	{ "duplicate-nested-key.json", "line 2, column 51 (byte 72): duplicate object key near '\"driver\"'" },
-	{ "future-schema.json", "line 2, column 21 (byte 22): schema_version 99 is newer than this xesvm understands (1): upgrade xesvm" },
+	{ "future-schema.json", "line 2, column 21 (byte 22): schema_version 99 is newer than this xesvm understands (2): upgrade xesvm" },
 	/* Ranges before the version: the version is still what gets reported. */
-	{ "future-schema-ranges-first.json", "line 3, column 21 (byte 86): schema_version 2 is newer than this xesvm understands (1): upgrade xesvm" },
+	{ "future-schema-ranges-first.json", "line 3, column 21 (byte 86): schema_version 3 is newer than this xesvm understands (2): upgrade xesvm" },
 	{ "no-schema-version.json", "not an xesvm snapshot: no \"schema_version\"" },
 	{ "schema-version-string.json", "line 1, column 20 (byte 19): \"schema_version\" must be an integer" },
 	{ "range-start-string.json", "line 468, column 5 (byte 12942): ranges[3]: \"start\" must be an integer" },
@@ -79,7 +79,7 @@ static void test_bad_snapshot_on_stdin(void **state)
 	assert_null(m);
 	assert_int_equal(err.status, XESVM_E_USAGE);
 	assert_string_equal(err.msg, "<stdin>: line 2, column 21 (byte 22): schema_version 99 is "
-			    "newer than this xesvm understands (1): upgrade xesvm");
+			    "newer than this xesvm understands (2): upgrade xesvm");
 }
 
 static void test_missing_file_and_directory(void **state)

@@ -277,8 +277,8 @@ static void test_range_every_flag(void **state)
 		assert_int_equal(r.end, 0x7f0000400000);
 		assert_int_equal(r.notifier_start, 0x7f0000200000);
 		assert_int_equal(r.notifier_end, 0x7f0020200000);
-		assert_int_equal(r.notifier_seq, 6);
-		assert_int_equal(r.pagemap, 4);
+		assert_int_equal(xesvm_range_get_pages(&r, 0).notifier_seq, 6);
+		assert_int_equal(xesvm_range_get_pages(&r, 0).pagemap, 4);
 		/* Not documented by any provider: never guessed from driver-data. */
 		assert_int_equal(r.tile_present, 0);
 		assert_int_equal(r.tile_invalidated, 0);
@@ -308,13 +308,14 @@ static void test_range_optional_attrs(void **state)
 	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, 0x200000);
 	u32(msg, DRM_SVM_A_RANGE_FLAGS, DRM_SVM_RANGE_FLAGS_DMA_MAPPED | DRM_SVM_RANGE_FLAGS_STALE);
 	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), 0);
-	assert_int_equal(r.pagemap, XESVM_PAGEMAP_NONE);
-	assert_int_equal(r.notifier_seq, 0);
+	assert_int_equal(xesvm_range_get_pages(&r, 0).pagemap, XESVM_PAGEMAP_NONE);
+	assert_int_equal(xesvm_range_get_pages(&r, 0).notifier_seq, XESVM_NOTIFIER_SEQ_NONE);
 	obj = xesvm_range_to_json(&r);
 	assert_json(obj, "{\"device\":0,\"vm\":8,\"start\":4096,\"end\":8192,\"notifier_start\":0,"
-		    "\"notifier_end\":2097152,\"notifier_seq\":0,\"flags\":[\"has_dma_mapping\","
-		    "\"stale\"],\"residency\":\"system\",\"pagemap\":null,\"tile_present\":0,"
-		    "\"tile_invalidated\":0}");
+		    "\"notifier_end\":2097152,\"flags\":[\"has_dma_mapping\",\"stale\"],"
+		    "\"residency\":\"system\",\"pages_count\":1,\"pages\":[{\"device\":0,"
+		    "\"flags\":[\"has_dma_mapping\",\"stale\"],\"pagemap\":null,\"notifier_seq\":null}],"
+		    "\"tile_present\":0,\"tile_invalidated\":0}");
 	json_decref(obj);
 	nlmsg_free(msg);
 }
@@ -463,7 +464,7 @@ static void test_vm_object(void **state)
 	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
 	assert_json(vm, "{\"device\":0,\"vm\":3,\"pid\":4242,\"comm\":\"svm-stream\",\"client_id\":7,"
 		    "\"start\":0,\"end\":140737488355328,\"num_vmas\":null,\"num_ranges\":28,"
-		    "\"gpusvm_id\":43,\"notifiers\":2,\"devmem_ranges\":1,\"generation\":9}");
+		    "\"gpusvm_id\":43,\"notifiers\":2,\"devmem_pages\":1,\"generation\":9}");
 	json_decref(vm);
 	nlmsg_free(msg);
 
@@ -1066,8 +1067,9 @@ static void test_gather_everything(void **state)
 	assert_int_equal(xesvm_model_range_count(m), 3);
 	assert_int_equal(xesvm_model_range(m, 0)->flags,
 			 XESVM_RANGE_HAS_DEVMEM_PAGES | XESVM_RANGE_HAS_DMA_MAPPING);
-	assert_int_equal(xesvm_model_range(m, 0)->pagemap, 1);
-	assert_int_equal(xesvm_model_range(m, 1)->pagemap, XESVM_PAGEMAP_NONE);
+	assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, 0), 0).pagemap, 1);
+	assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, 1), 0).pagemap,
+			 XESVM_PAGEMAP_NONE);
 	assert_int_equal(xesvm_model_range(m, 2)->device, 5);
 	assert_int_equal(xesvm_model_range(m, 2)->vm, 4);
 

@@ -217,7 +217,7 @@ static void test_recorded_tree(void **state)
 	assert_json(json_array_get(vms, 0),
 		    "{\"device\":0,\"vm\":3,\"pid\":2301,\"comm\":\"svm_bench\",\"client_id\":5,"
 		    "\"start\":0,\"end\":140737488355328,\"num_vmas\":5,\"num_ranges\":6,"
-		    "\"gpusvm_id\":11,\"notifiers\":2,\"devmem_ranges\":2,\"generation\":14}");
+		    "\"gpusvm_id\":11,\"notifiers\":2,\"devmem_pages\":2,\"generation\":14}");
 	/* A comm with spaces (the rest of the line); a VM with no range. */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(vms, 3), "comm")),
 			    "gpu worker 1");
@@ -242,19 +242,19 @@ static void test_recorded_tree(void **state)
 	r = xesvm_model_range(m, 0);
 	assert_int_equal(r->flags, XESVM_RANGE_MIGRATE_DEVMEM | XESVM_RANGE_HAS_DEVMEM_PAGES |
 			 XESVM_RANGE_HAS_DMA_MAPPING);
-	assert_int_equal(r->pagemap, 1);
-	assert_int_equal(r->notifier_seq, 12);
+	assert_int_equal(xesvm_range_get_pages(r, 0).pagemap, 1);
+	assert_int_equal(xesvm_range_get_pages(r, 0).notifier_seq, 12);
 	assert_int_equal(r->notifier_start, 0x7f3a00000000ULL);
 	assert_int_equal(r->notifier_end, 0x7f3a20000000ULL);
 	r = xesvm_model_range(m, 3);
 	assert_int_equal(r->flags, XESVM_RANGE_MIGRATE_DEVMEM | XESVM_RANGE_HAS_DMA_MAPPING |
 			 XESVM_RANGE_STALE);
-	assert_int_equal(r->pagemap, XESVM_PAGEMAP_NONE);
+	assert_int_equal(xesvm_range_get_pages(r, 0).pagemap, XESVM_PAGEMAP_NONE);
 	r = xesvm_model_range(m, 4);
 	assert_int_equal(r->flags, XESVM_RANGE_MIGRATE_DEVMEM | XESVM_RANGE_UNMAPPED |
 			 XESVM_RANGE_PARTIAL_UNMAP);
 	r = xesvm_model_range(m, 5);
-	assert_int_equal(r->notifier_seq, 0);
+	assert_int_equal(xesvm_range_get_pages(r, 0).notifier_seq, XESVM_NOTIFIER_SEQ_NONE);
 	assert_int_equal(r->end - r->start, 65536);
 	assert_int_equal(xesvm_model_range(m, 7)->flags, 0);
 	assert_int_equal(xesvm_model_range(m, 8)->device, 1);
@@ -310,7 +310,7 @@ static void test_vm_lines(void **state)
 	assert_json(json_array_get(vms, 1),
 		    "{\"device\":0,\"vm\":4,\"pid\":null,\"comm\":null,\"client_id\":6,\"start\":4096,"
 		    "\"end\":4294967296,\"num_vmas\":null,\"num_ranges\":0,\"gpusvm_id\":12,"
-		    "\"notifiers\":0,\"devmem_ranges\":0,\"generation\":0}");
+		    "\"notifiers\":0,\"devmem_pages\":0,\"generation\":0}");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(vms, 2), "comm")),
 			    "a=b  c ?");
 	/* No client file was read: VMAs unknown, not zero. */
@@ -432,11 +432,12 @@ static void test_range_every_flag(void **state)
 	assert_int_equal(xesvm_model_range_count(m), 7);
 	for (i = 0; i < 6; i++) {
 		assert_int_equal(xesvm_model_range(m, i)->flags, flags[i].model);
-		assert_int_equal(xesvm_model_range(m, i)->notifier_seq, i);
+		assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, i), 0).notifier_seq, i);
 	}
 	assert_int_equal(xesvm_model_range(m, 6)->flags, (1u << 7) - 1 - XESVM_RANGE_GC_PENDING);
-	assert_int_equal(xesvm_model_range(m, 6)->pagemap, 7);
-	assert_int_equal(xesvm_model_range(m, 6)->notifier_seq, 0);
+	assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, 6), 0).pagemap, 7);
+	assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, 6), 0).notifier_seq,
+			 XESVM_NOTIFIER_SEQ_NONE);
 	assert_int_equal(json_array_size(collection(m, "notes")), 0);
 	xesvm_model_free(m);
 }
@@ -970,7 +971,8 @@ static void test_many_ranges(void **state)
 	assert_int_equal(xesvm_model_range_count(m), MANY + 2);
 	for (i = 0; i < MANY; i++) {
 		r = xesvm_model_range(m, i);
-		if (r->vm != 3 || r->start != 0x10000000 + i * 0x10000 || r->notifier_seq != i)
+		if (r->vm != 3 || r->start != 0x10000000 + i * 0x10000 ||
+		    xesvm_range_get_pages(r, 0).notifier_seq != i)
 			fail_msg("range %zu: vm %u start 0x%" PRIx64, i, r->vm, r->start);
 	}
 	assert_int_equal(xesvm_model_range(m, MANY)->vm, 4);
