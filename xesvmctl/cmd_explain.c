@@ -307,6 +307,30 @@ static void print_part(FILE *out, const char *title, const void *item,
 	print(out, &rows, false, ro, "    ");
 }
 
+/*
+ * The state of each device's pages of @range: where they are, of which
+ * pagemap, when they were collected. A range of a kernel before 7.3 (an
+ * old snapshot) has one page set, of its own device.
+ */
+static void print_page_sets(FILE *out, const struct xesvm_range *range,
+			    const struct render_opts *ro)
+{
+	if (!range->pages_described) {
+		if (range->pages_count)
+			fprintf(out, "  pages: none described (the driver keeps %" PRIu32 " page sets)\n",
+				range->pages_count);
+		else
+			fprintf(out, "  pages: none (no device keeps pages of the range)\n");
+		return;
+	}
+	if (range->pages_described < range->pages_count)
+		fprintf(out, "  pages, per device (%u of %" PRIu32 ": the kernel describes the first %u):\n",
+			range->pages_described, range->pages_count, range->pages_described);
+	else
+		fprintf(out, "  pages, per device:\n");
+	print_page_set_table(out, range, ro, "    ");
+}
+
 static void print_explained(FILE *out, const struct vm_index *ix,
 			    const struct vm_entry *v, json_t *answer,
 			    uint64_t addr, bool has_events, size_t events_in_model,
@@ -326,6 +350,8 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 		   "none of the VM's VMAs holds it", ro);
 	print_part(out, "SVM range", range, print_range_table,
 		   "none in the model (the GPU has not faulted it in, or it was collected)", ro);
+	if (range)
+		print_page_sets(out, range, ro);
 	json_array_foreach(json_object_get(answer, "pagemaps"), i, pagemap) {
 		char name[64], region[64], size[32];
 		uint64_t id = 0;

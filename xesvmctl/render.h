@@ -123,6 +123,9 @@ const struct xesvm_range *vm_index_find_range(const struct vm_index *ix,
 #define VMA_ATTR_COLS 9
 extern const struct table_column vma_attr_cols[VMA_ATTR_COLS];
 
+/* "migrate_devmem,has_dma_mapping": the names of the flags @flags has, "-" for none. */
+void fmt_range_flags(char *buf, size_t size, uint32_t flags);
+
 /* "device 3 (12 KiB), system 1 (4 KiB)": ranges by residency, device first; "-" if none. */
 void fmt_residency_sum(char *buf, size_t size, const struct residency_sum *sum,
 		       const struct render_opts *ro);
@@ -151,6 +154,13 @@ void print_vma_table(FILE *out, struct table_rows *rows, bool with_ranges,
 /* A table of ranges (struct xesvm_range rows); @with_vm: DEV and VM columns. */
 void print_range_table(FILE *out, struct table_rows *rows, bool with_vm,
 		       const struct render_opts *ro, const char *indent);
+
+/*
+ * A table of the page sets of @r, one row per device: the device, the
+ * residency, pagemap, notifier sequence and flags of its pages.
+ */
+void print_page_set_table(FILE *out, const struct xesvm_range *r, const struct render_opts *ro,
+			  const char *indent);
 
 /* Rows over an array of pointers (ranges of a vm_index slice, ...). */
 struct ptr_rows {

@@ -102,8 +102,7 @@ const struct table_column vma_attr_cols[VMA_ATTR_COLS] = {
 	{ "PURGEABLE", false, col_str, NULL, "purgeable" },
 };
 
-/* "migrate_devmem,has_dma_mapping": the names of the set flags, "-" for none. */
-static void fmt_range_flags(char *buf, size_t size, uint32_t flags)
+void fmt_range_flags(char *buf, size_t size, uint32_t flags)
 {
 	size_t used = 0;
 
@@ -229,6 +228,72 @@ void print_range_table(FILE *out, struct table_rows *rows, bool with_vm,
 	size_t skip = with_vm ? 0 : 2;
 
 	table_render(out, cols + skip, NCOLS(cols) - skip, rows, ro, indent);
+}
+
+enum page_set_field { PF_DEVICE, PF_RES, PF_PAGEMAP, PF_SEQ, PF_FLAGS };
+
+static void col_page_set(const void *row, const struct table_column *col,
+			 const struct render_opts *ro, char *buf, size_t size)
+{
+	const struct xesvm_range_pages *p = row;
+
+	switch ((enum page_set_field)(uintptr_t)col->arg) {
+	case PF_DEVICE:
+		if (p->device == XESVM_DEVICE_NONE)
+			fmt_text(buf, size, "-");
+		else
+			snprintf(buf, size, "card%" PRIu32, p->device);
+		break;
+	case PF_RES:
+		fmt_text(buf, size, xesvm_residency_name(xesvm_range_pages_residency(p)));
+		break;
+	case PF_PAGEMAP:
+		if (p->pagemap == XESVM_PAGEMAP_NONE)
+			fmt_text(buf, size, "-");
+		else
+			fmt_uint(buf, size, p->pagemap);
+		break;
+	case PF_SEQ:
+		if (p->notifier_seq == XESVM_NOTIFIER_SEQ_NONE)
+			fmt_text(buf, size, "-");
+		else
+			fmt_uint(buf, size, p->notifier_seq);
+		break;
+	case PF_FLAGS:
+		fmt_range_flags(buf, size, p->flags);
+		break;
+	}
+}
+
+static const char *color_page_set(const void *row, const struct table_column *col)
+{
+	return residency_color(xesvm_residency_name(xesvm_range_pages_residency(row)));
+}
+
+#define PCOL(h, right, f) { h, right, col_page_set, NULL, (const void *)(uintptr_t)(f) }
+
+void print_page_set_table(FILE *out, const struct xesvm_range *r, const struct render_opts *ro,
+			  const char *indent)
+{
+	static const struct table_column cols[] = {
+		PCOL("DEVICE", false, PF_DEVICE),
+		{ "RESIDENCY", false, col_page_set, color_page_set,
+		  (const void *)(uintptr_t)PF_RES },
+		PCOL("PAGEMAP", true, PF_PAGEMAP),
+		PCOL("NOTIFIER_SEQ", true, PF_SEQ),
+		PCOL("FLAGS", false, PF_FLAGS),
+	};
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
+	const void *items[XESVM_RANGE_PAGES_MAX];
+	struct table_rows rows;
+	struct ptr_rows st;
+
+	for (unsigned int i = 0; i < r->pages_described; i++) {
+		sets[i] = xesvm_range_get_pages(r, i);
+		items[i] = &sets[i];
+	}
+	ptr_rows_init(&rows, &st, items, r->pages_described);
+	table_render(out, cols, NCOLS(cols), &rows, ro, indent);
 }
 
 void fmt_residency_sum(char *buf, size_t size,

@@ -350,6 +350,11 @@ PAGES_CASES = [
     ('pages-range-show.json', ['-j', 'range', 'show', 'addr', '0x7f5000200000+4M']),
     ('pages-vm-show', ['vm', 'show']),
     ('pages-vm-show.json', ['-j', 'vm', 'show']),
+    ('pages-explain-two-devices', ['explain', '0x7f5000400000', 'vm', '2']),
+    ('pages-explain-stale', ['explain', '0x7f5000600000', 'vm', '2']),
+    ('pages-explain-four-of-five', ['explain', '0x7f5000810000', 'pid', '6100']),
+    ('pages-explain-four-of-five.json', ['-j', 'explain', '0x7f5000810000', 'pid', '6100']),
+    ('pages-explain-none', ['explain', '0x7f5000800000', 'vm', '2']),
 ]
 
 # The SVM debugfs files (tests/data/debugfs-svm): the VM views without the
