@@ -11,7 +11,9 @@
  *   "_kb" becomes "_bytes" (value * 1024), "_count" is dropped (the
  *   "_total" suffix says it). Every GT counter is a Prometheus counter:
  *   xe only ever adds to them ("stats reset" is a counter reset).
- *   Pagemaps: xesvm_pagemap_*; VMs: xesvm_vm_*.
+ *   Pagemaps: xesvm_pagemap_*; VMs: xesvm_vm_* (their ranges by residency,
+ *   and their ranges' page sets by the device they are of: since Linux 7.3
+ *   several devices may have pages of one range).
  * No sample carries a timestamp: the textfile collector refuses them.
  * A null value (not reported by the kernel) is left out, never 0.
  */
@@ -333,13 +335,101 @@ static void put_pagemaps(FILE *out, const struct xesvm_model *m,
 }
 
 /* ------------------------------------------------------------------ */
-/* VMs: VMAs and ranges by residency                                   */
+/* VMs: VMAs, ranges by residency, page sets by device and residency    */
 /* ------------------------------------------------------------------ */
+
+/* The labels every VM sample has, and the text they point at. */
+struct vm_labels {
+	char card[32], vm_id[32], pid[32], client[32];
+	struct label labels[7];	/* device, vm, pid, comm, client, and two of the family's */
+};
+
+static void vm_labels_fill(struct vm_labels *l, const struct vm_entry *v)
+{
+	uint64_t u;
+
+	snprintf(l->card, sizeof(l->card), "card%" PRIu64, v->device);
+	snprintf(l->vm_id, sizeof(l->vm_id), "%" PRIu64, v->id);
+	l->labels[0] = (struct label){ "device", l->card };
+	l->labels[1] = (struct label){ "vm", l->vm_id };
+	l->labels[2] = (struct label){ "pid", json_get_u64(v->vm, "pid", &u) ?
+		(snprintf(l->pid, sizeof(l->pid), "%" PRIu64, u), l->pid) : NULL };
+	l->labels[3] = (struct label){ "comm", json_get_str(v->vm, "comm") };
+	l->labels[4] = (struct label){ "client", json_get_u64(v->vm, "client_id", &u) ?
+		(snprintf(l->client, sizeof(l->client), "%" PRIu64, u), l->client) : NULL };
+}
+
+/* Page sets of the ranges of one VM (an index into vm_index.vms) of one device. */
+struct page_set_count {
+	size_t vm;
+	uint32_t device;	/* whose pages they are; XESVM_DEVICE_NONE: none's */
+	uint64_t count[RESIDENCY_COUNT];
+};
+
+static int cmp_page_set_count(const void *a, const void *b)
+{
+	const struct page_set_count *x = a, *y = b;
+
+	if (x->vm != y->vm)
+		return x->vm < y->vm ? -1 : 1;
+	return x->device < y->device ? -1 : x->device > y->device;
+}
+
+/*
+ * The page sets of the ranges @q selects, counted per VM of @ix, device
+ * and residency, sorted by VM and device, into *@out (*@n of them; free
+ * it). -1 when out of memory.
+ */
+static int count_page_sets(const struct xesvm_model *m, const struct xesvm_query *q,
+			   const struct vm_index *ix, struct page_set_count **out, size_t *n)
+{
+	struct page_set_count *counts = NULL;
+	size_t cap = 0, k;
+
+	*n = 0;
+	for (size_t i = 0; i < xesvm_model_range_count(m); i++) {
+		const struct xesvm_range *r = xesvm_model_range(m, i);
+		const struct vm_entry *v;
+
+		if (!xesvm_query_match_range(q, r) ||
+		    !(v = vm_index_find_vm(ix, r->device, r->vm)))
+			continue;
+		for (unsigned int j = 0; j < r->pages_described; j++) {
+			struct xesvm_range_pages p = xesvm_range_get_pages(r, j);
+			size_t vm = (size_t)(v - ix->vms);
+
+			/* A handful of VMs and devices: a search is cheaper than a map. */
+			for (k = 0; k < *n && (counts[k].vm != vm || counts[k].device != p.device); k++)
+				;
+			if (k == *n) {
+				if (*n == cap) {
+					struct page_set_count *grown;
+
+					cap = cap ? cap * 2 : 16;
+					grown = realloc(counts, cap * sizeof(*counts));
+					if (!grown) {
+						free(counts);
+						return -1;
+					}
+					counts = grown;
+				}
+				counts[(*n)++] = (struct page_set_count){ .vm = vm, .device = p.device };
+			}
+			counts[k].count[xesvm_range_pages_residency(&p)]++;
+		}
+	}
+	if (*n)
+		qsort(counts, *n, sizeof(*counts), cmp_page_set_count);
+	*out = counts;
+	return 0;
+}
 
 static int put_vms(FILE *out, const struct xesvm_model *m,
 		   const struct xesvm_query *q, struct xesvm_error *err)
 {
+	struct page_set_count *sets = NULL;
 	struct vm_index ix;
+	size_t nsets;
 	int ret = vm_index_build(&ix, m, q, false, err);
 
 	if (ret)
@@ -355,32 +445,45 @@ static int put_vms(FILE *out, const struct xesvm_model *m,
 			put_help(out, name, "bytes of the VM's SVM ranges, by residency", "gauge");
 		for (size_t i = 0; i < ix.nvms; i++) {
 			const struct vm_entry *v = &ix.vms[i];
-			char card[32], vm_id[32], pid[32], client[32];
-			uint64_t u;
-			struct label labels[] = {
-				{ "device", card },
-				{ "vm", vm_id },
-				{ "pid", json_get_u64(v->vm, "pid", &u) ?
-					 (snprintf(pid, sizeof(pid), "%" PRIu64, u), pid) : NULL },
-				{ "comm", json_get_str(v->vm, "comm") },
-				{ "client", json_get_u64(v->vm, "client_id", &u) ?
-					 (snprintf(client, sizeof(client), "%" PRIu64, u), client) : NULL },
-				{ "residency", NULL },
-			};
+			struct vm_labels l;
 
-			snprintf(card, sizeof(card), "card%" PRIu64, v->device);
-			snprintf(vm_id, sizeof(vm_id), "%" PRIu64, v->id);
+			vm_labels_fill(&l, v);
 			if (pass == 0) {
-				put_u64_sample(out, name, labels, 5, v->nvmas);
+				put_u64_sample(out, name, l.labels, 5, v->nvmas);
 				continue;
 			}
 			for (int r = 0; r < RESIDENCY_COUNT; r++) {
-				labels[5].value = xesvm_residency_name((enum xesvm_residency)r);
-				put_u64_sample(out, name, labels, 6,
+				l.labels[5] = (struct label){ "residency",
+					xesvm_residency_name((enum xesvm_residency)r) };
+				put_u64_sample(out, name, l.labels, 6,
 					       pass == 1 ? v->sum.count[r] : v->sum.bytes[r]);
 			}
 		}
 	}
+
+	if (count_page_sets(m, q, &ix, &sets, &nsets)) {
+		vm_index_free(&ix);
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		return XESVM_E_SYSTEM;
+	}
+	put_help(out, "xesvm_vm_page_sets",
+		 "page sets of the VM's SVM ranges (the pages one device has of a range), by that device and their residency",
+		 "gauge");
+	for (size_t k = 0; k < nsets; k++) {
+		struct vm_labels l;
+		char pages_card[32];
+
+		vm_labels_fill(&l, &ix.vms[sets[k].vm]);
+		snprintf(pages_card, sizeof(pages_card), "card%" PRIu32, sets[k].device);
+		l.labels[5] = (struct label){ "pages_device",
+			sets[k].device == XESVM_DEVICE_NONE ? NULL : pages_card };
+		for (int r = 0; r < RESIDENCY_COUNT; r++) {
+			l.labels[6] = (struct label){ "residency",
+				xesvm_residency_name((enum xesvm_residency)r) };
+			put_u64_sample(out, "xesvm_vm_page_sets", l.labels, 7, sets[k].count[r]);
+		}
+	}
+	free(sets);
 	vm_index_free(&ix);
 	return XESVM_OK;
 }

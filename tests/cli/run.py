@@ -355,6 +355,7 @@ PAGES_CASES = [
     ('pages-explain-four-of-five', ['explain', '0x7f5000810000', 'pid', '6100']),
     ('pages-explain-four-of-five.json', ['-j', 'explain', '0x7f5000810000', 'pid', '6100']),
     ('pages-explain-none', ['explain', '0x7f5000800000', 'vm', '2']),
+    ('pages-stats-prometheus', ['stats', '--format', 'prometheus']),
 ]
 
 # The SVM debugfs files (tests/data/debugfs-svm): the VM views without the
