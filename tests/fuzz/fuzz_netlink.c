@@ -74,6 +74,7 @@ static void decode_all(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	struct xesvm_error err = { 0 };
 	struct xesvm_migrate_result res;
 	struct xesvm_nl_dev dev;
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct xesvm_range r;
 	struct xesvm_nl_ack ack;
 	uint64_t a, b;
@@ -93,7 +94,7 @@ static void decode_all(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	check_json(rc, rc ? NULL : obj, &err);
 
 	memset(&err, 0, sizeof(err));
-	rc = xesvm_nl_decode_range(nlh, map, &r, &err);
+	rc = xesvm_nl_decode_range(nlh, map, &r, sets, &err);
 	if (rc == 0 && (!range_fits_model(&r) || err.status != XESVM_OK))
 		__builtin_trap();
 	if (rc && rc != XESVM_NL_UNKNOWN_DEV)
@@ -164,9 +165,10 @@ struct dump {
 
 static int range_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *err)
 {
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct dump *d = arg;
 	struct xesvm_range r;
-	int rc = xesvm_nl_decode_range(nlh, d->map, &r, err);
+	int rc = xesvm_nl_decode_range(nlh, d->map, &r, sets, err);
 
 	if (rc == XESVM_NL_UNKNOWN_DEV) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO, "unknown device");

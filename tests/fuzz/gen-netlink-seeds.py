@@ -65,13 +65,30 @@ def error(err, text=None, offs=None, miss=None):
     return msg(NLMSG_ERROR, flags, payload + tlvs)
 
 
-def rng(start, end, flags, pagemap=None, dev=1, vm=3, intr=False):
-    a = [u32(1, dev), u32(2, vm), u64(3, start), u64(4, end), u64(5, start & ~0x1fffff),
-         u64(6, (start & ~0x1fffff) + 0x20000000), u64(7, 6), u32(8, flags)]
+# range-flags bits a page set may have: unmapped, devmem, dma-mapped, stale.
+PAGES_FLAGS = 0x2 | 0x8 | 0x10 | 0x20
+
+
+def pages(minor=0, flags=0, pagemap=None, seq=6):
+    """One pages nest (range-pages): an attribute left out when None."""
+    a = [] if minor is None else [u32(1, minor)]
+    a.append(u32(2, flags))
     if pagemap is not None:
-        a.append(u32(9, pagemap))
-    a += [u32(10, 1), u32(11, 0), u64(12, 0x100000001)]
-    return genl('range_get', *a, flags=NLM_F_MULTI | (NLM_F_DUMP_INTR if intr else 0))
+        a.append(u32(3, pagemap))
+    if seq is not None:
+        a.append(u64(4, seq))
+    return nest(12, *a)
+
+
+def rng(start, end, flags, pagemap=None, dev=1, vm=3, intr=False, page_sets=None, count=None):
+    """A range-get reply; by default with one page set, of minor 0, at sequence 6."""
+    if page_sets is None:
+        page_sets = [pages(0, flags & PAGES_FLAGS, pagemap)]
+    a = [u32(1, dev), u32(2, vm), u64(3, start), u64(4, end), u64(5, start & ~0x1fffff),
+         u64(6, (start & ~0x1fffff) + 0x20000000), u32(7, flags), u32(8, 1), u32(9, 0),
+         u64(10, 0x100000001), u32(11, len(page_sets) if count is None else count)]
+    return genl('range_get', *(a + page_sets),
+                flags=NLM_F_MULTI | (NLM_F_DUMP_INTR if intr else 0))
 
 
 def mem_attr(start, end, kind=0, loc=0, pagemap=None, policy=0, atomic=0, pat=0, purge=0):
@@ -121,6 +138,15 @@ seeds = {
     'range-intr': rng(0x200000, 0x400000, 0x10) + rng(0x400000, 0x600000, 0x10, intr=True) +
                   done(flags=NLM_F_MULTI | NLM_F_DUMP_INTR),
     'range-vm-gone': rng(0x200000, 0x400000, 0x10) + done(-2, 'no such VM'),
+    # Since Linux 7.3: a range several devices map, one with no page set,
+    # more page sets than the kernel describes, one too many described.
+    'range-page-sets': rng(0x200000, 0x400000, 0x39, page_sets=[
+                           pages(0, 0x10, None, 12), pages(1, 0x18, 9, 0),
+                           pages(130, 0x20, None, (1 << 63) - 1), pages(None, 0, None, None)],
+                           count=6) +
+                       rng(0x400000, 0x600000, 0x1, page_sets=[]) + done(),
+    'range-five-sets': rng(0x200000, 0x400000, 0x10,
+                           page_sets=[pages(i, 0x10) for i in range(5)]) + done(),
     'mem-attr-dump': mem_attr(0x1000, 0x200000) +
                      mem_attr(0x200000, 0x400000, 3, 2, 1, 1, 2, 3, 2) + done(),
     'vm-dump': vm(1, 3, 4242, 'svm-stream') + vm(2, 4, 0, '') + done(),

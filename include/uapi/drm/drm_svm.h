@@ -84,9 +84,9 @@ enum drm_svm_purgeable {
  * @DRM_SVM_RANGE_FLAGS_UNMAPPED: The CPU mapping was removed; the range awaits
  *   collection.
  * @DRM_SVM_RANGE_FLAGS_PARTIAL_UNMAP: Part of the CPU mapping was removed.
- * @DRM_SVM_RANGE_FLAGS_DEVMEM: Device pages are mapped for the range.
- * @DRM_SVM_RANGE_FLAGS_DMA_MAPPED: The range's pages are DMA mapped for the
- *   device.
+ * @DRM_SVM_RANGE_FLAGS_DEVMEM: Pages in device memory are mapped for the range
+ *   (or page set).
+ * @DRM_SVM_RANGE_FLAGS_DMA_MAPPED: The pages are DMA mapped for the device.
  * @DRM_SVM_RANGE_FLAGS_STALE: An invalidation happened since the pages were
  *   last taken.
  * @DRM_SVM_RANGE_FLAGS_GC_PENDING: The range is queued for the driver's
@@ -175,7 +175,7 @@ enum {
 	DRM_SVM_A_VM_END,
 	DRM_SVM_A_VM_NOTIFIERS,
 	DRM_SVM_A_VM_RANGES,
-	DRM_SVM_A_VM_DEVMEM_RANGES,
+	DRM_SVM_A_VM_DEVMEM_PAGES,
 	DRM_SVM_A_VM_GENERATION,
 	DRM_SVM_A_VM_PAD,
 
@@ -190,16 +190,27 @@ enum {
 	DRM_SVM_A_RANGE_END,
 	DRM_SVM_A_RANGE_NOTIFIER_START,
 	DRM_SVM_A_RANGE_NOTIFIER_END,
-	DRM_SVM_A_RANGE_NOTIFIER_SEQ,
 	DRM_SVM_A_RANGE_FLAGS,
-	DRM_SVM_A_RANGE_PAGEMAP_ID,
 	DRM_SVM_A_RANGE_REFCOUNT,
 	DRM_SVM_A_RANGE_DRIVER_FLAGS,
 	DRM_SVM_A_RANGE_DRIVER_DATA,
+	DRM_SVM_A_RANGE_PAGES_COUNT,
+	DRM_SVM_A_RANGE_PAGES,
 	DRM_SVM_A_RANGE_PAD,
 
 	__DRM_SVM_A_RANGE_MAX,
 	DRM_SVM_A_RANGE_MAX = (__DRM_SVM_A_RANGE_MAX - 1)
+};
+
+enum {
+	DRM_SVM_A_RANGE_PAGES_MINOR = 1,
+	DRM_SVM_A_RANGE_PAGES_FLAGS,
+	DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID,
+	DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ,
+	DRM_SVM_A_RANGE_PAGES_PAD,
+
+	__DRM_SVM_A_RANGE_PAGES_MAX,
+	DRM_SVM_A_RANGE_PAGES_MAX = (__DRM_SVM_A_RANGE_PAGES_MAX - 1)
 };
 
 enum {

@@ -59,7 +59,7 @@ static const struct attr_spec vm_attrs[DRM_SVM_A_VM_MAX + 1] = {
 	[DRM_SVM_A_VM_END] = { "end", K_U64 },
 	[DRM_SVM_A_VM_NOTIFIERS] = { "notifiers", K_U64 },
 	[DRM_SVM_A_VM_RANGES] = { "ranges", K_U64 },
-	[DRM_SVM_A_VM_DEVMEM_RANGES] = { "devmem-ranges", K_U64 },
+	[DRM_SVM_A_VM_DEVMEM_PAGES] = { "devmem-pages", K_U64 },
 	[DRM_SVM_A_VM_GENERATION] = { "generation", K_U64 },
 	[DRM_SVM_A_VM_PAD] = { "pad", K_PAD },
 };
@@ -71,13 +71,21 @@ static const struct attr_spec range_attrs[DRM_SVM_A_RANGE_MAX + 1] = {
 	[DRM_SVM_A_RANGE_END] = { "end", K_U64 },
 	[DRM_SVM_A_RANGE_NOTIFIER_START] = { "notifier-start", K_U64 },
 	[DRM_SVM_A_RANGE_NOTIFIER_END] = { "notifier-end", K_U64 },
-	[DRM_SVM_A_RANGE_NOTIFIER_SEQ] = { "notifier-seq", K_U64 },
 	[DRM_SVM_A_RANGE_FLAGS] = { "flags", K_U32 },
-	[DRM_SVM_A_RANGE_PAGEMAP_ID] = { "pagemap-id", K_U32 },
 	[DRM_SVM_A_RANGE_REFCOUNT] = { "refcount", K_U32 },
 	[DRM_SVM_A_RANGE_DRIVER_FLAGS] = { "driver-flags", K_U32 },
 	[DRM_SVM_A_RANGE_DRIVER_DATA] = { "driver-data", K_U64 },
+	[DRM_SVM_A_RANGE_PAGES_COUNT] = { "pages-count", K_U32 },
+	[DRM_SVM_A_RANGE_PAGES] = { "pages", K_NEST },
 	[DRM_SVM_A_RANGE_PAD] = { "pad", K_PAD },
+};
+
+static const struct attr_spec range_pages_attrs[DRM_SVM_A_RANGE_PAGES_MAX + 1] = {
+	[DRM_SVM_A_RANGE_PAGES_MINOR] = { "minor", K_U32 },
+	[DRM_SVM_A_RANGE_PAGES_FLAGS] = { "flags", K_U32 },
+	[DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID] = { "pagemap-id", K_U32 },
+	[DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ] = { "notifier-seq", K_U64 },
+	[DRM_SVM_A_RANGE_PAGES_PAD] = { "pad", K_PAD },
 };
 
 static const struct attr_spec mem_attr_attrs[DRM_SVM_A_MEM_ATTR_MAX + 1] = {
@@ -172,6 +180,7 @@ static const struct {
 	[XESVM_NL_SET_DEV] = { dev_attrs, DRM_SVM_A_DEV_MAX },
 	[XESVM_NL_SET_VM] = { vm_attrs, DRM_SVM_A_VM_MAX },
 	[XESVM_NL_SET_RANGE] = { range_attrs, DRM_SVM_A_RANGE_MAX },
+	[XESVM_NL_SET_RANGE_PAGES] = { range_pages_attrs, DRM_SVM_A_RANGE_PAGES_MAX },
 	[XESVM_NL_SET_MEM_ATTR] = { mem_attr_attrs, DRM_SVM_A_MEM_ATTR_MAX },
 	[XESVM_NL_SET_MIGRATE_STATS] = { migrate_stats_attrs, DRM_SVM_A_MIGRATE_STATS_MAX },
 	[XESVM_NL_SET_PAGEMAP_STATS] = { pagemap_stats_attrs, DRM_SVM_A_PAGEMAP_STATS_MAX },
@@ -184,6 +193,7 @@ static const struct {
 /* The largest attribute number of any set, for the parse tables. */
 #define MAX_ATTR 16
 _Static_assert(DRM_SVM_A_VM_MAX <= MAX_ATTR && DRM_SVM_A_RANGE_MAX <= MAX_ATTR &&
+	       DRM_SVM_A_RANGE_PAGES_MAX <= MAX_ATTR &&
 	       DRM_SVM_A_MEM_ATTR_MAX <= MAX_ATTR && DRM_SVM_A_EVENT_MAX <= MAX_ATTR &&
 	       DRM_SVM_A_MIGRATE_MAX <= MAX_ATTR && DRM_SVM_A_PAGEMAP_STATS_MAX <= MAX_ATTR,
 	       "MAX_ATTR covers every attribute set");
@@ -545,7 +555,7 @@ int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_RANGES, &v.ranges) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GPUSVM_ID, &v.gpusvm_id) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_NOTIFIERS, &v.notifiers) ||
-	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DEVMEM_RANGES, &v.devmem_pages) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DEVMEM_PAGES, &v.devmem_pages) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GENERATION, &v.generation))
 		return -1;
 	*out = xesvm_svm_vm_json(&v);
@@ -556,21 +566,113 @@ int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	return 0;
 }
 
+/* Flag bits of the family (range-flags) as the model's; false for a bit this xesvm does not know. */
+static bool model_flags(uint32_t kflags, uint32_t *out)
+{
+	size_t i;
+
+	*out = 0;
+	for (i = 0; i < xesvm_svm_range_flag_count; i++)
+		if (kflags & xesvm_svm_range_flags[i].uapi) {
+			*out |= xesvm_svm_range_flags[i].model;
+			kflags &= ~xesvm_svm_range_flags[i].uapi;
+		}
+	return kflags == 0;
+}
+
+/* One pages nest of a range-get reply: the pages one device has of the range. */
+static int range_pages(struct dec *d, const struct nlattr *nest, struct xesvm_range_pages *out)
+{
+	const enum xesvm_nl_set pset = XESVM_NL_SET_RANGE_PAGES;
+	struct nlattr *tb[MAX_ATTR + 1] = { NULL };
+	uint32_t kflags;
+
+	if (nla_parse_nested(tb, DRM_SVM_A_RANGE_PAGES_MAX, (struct nlattr *)nest, NULL)) {
+		fail(d, "malformed pages attribute");
+		return -1;
+	}
+	if (check_sizes(d, tb, pset))
+		return -1;
+	if (!tb[DRM_SVM_A_RANGE_PAGES_FLAGS]) {
+		fail(d, "attribute pages: its flags are missing");
+		return -1;
+	}
+	kflags = nla_get_u32(tb[DRM_SVM_A_RANGE_PAGES_FLAGS]);
+	if (!model_flags(kflags, &out->flags)) {
+		fail(d, "attribute pages: unknown flag bits 0x%" PRIx32, kflags);
+		return -1;
+	}
+	if (out->flags & ~(uint32_t)XESVM_RANGE_PAGES_FLAGS) {
+		fail(d, "attribute pages: flags 0x%" PRIx32 " has flags of a range, not of pages",
+		     kflags);
+		return -1;
+	}
+	/* Absent: no device owns their DMA mappings, they are in system memory, never collected. */
+	out->device = XESVM_DEVICE_NONE;
+	out->pagemap = XESVM_PAGEMAP_NONE;
+	out->notifier_seq = XESVM_NOTIFIER_SEQ_NONE;
+	if (tb[DRM_SVM_A_RANGE_PAGES_MINOR]) {
+		out->device = nla_get_u32(tb[DRM_SVM_A_RANGE_PAGES_MINOR]);
+		if (out->device == XESVM_DEVICE_NONE) {
+			fail(d, "attribute pages: minor %" PRIu32 " is not a valid minor", out->device);
+			return -1;
+		}
+	}
+	if (tb[DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID]) {
+		out->pagemap = nla_get_u32(tb[DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID]);
+		if (out->pagemap == XESVM_PAGEMAP_NONE) {
+			fail(d, "attribute pages: pagemap-id %" PRIu32 " is not a valid id", out->pagemap);
+			return -1;
+		}
+	}
+	if (tb[DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ] &&
+	    fit_u64(d, tb, pset, DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ, &out->notifier_seq))
+		return -1;
+	return 0;
+}
+
+/*
+ * The pages nests of a range-get reply (a multi-attr: the attribute
+ * table holds only the last of them), in the order the kernel sent them.
+ */
+static int range_page_sets(struct dec *d, const struct nlmsghdr *nlh,
+			   struct xesvm_range_pages page_sets[XESVM_RANGE_PAGES_MAX], unsigned int *n)
+{
+	const struct nlattr *a;
+	int rem;
+
+	*n = 0;
+	nla_for_each_attr(a, (struct nlattr *)((char *)nlmsg_data(nlh) + GENL_HDRLEN),
+			  (int)(nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN), rem) {
+		if (nla_type(a) != DRM_SVM_A_RANGE_PAGES)
+			continue;
+		if (*n == XESVM_RANGE_PAGES_MAX) {
+			fail(d, "more than %d pages attributes", XESVM_RANGE_PAGES_MAX);
+			return -1;
+		}
+		if (range_pages(d, a, &page_sets[*n]))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 			  const struct xesvm_nl_devmap *map, struct xesvm_range *out,
+			  struct xesvm_range_pages page_sets[XESVM_RANGE_PAGES_MAX],
 			  struct xesvm_error *err)
 {
 	struct xesvm_range r = { 0 };
-	struct xesvm_range_pages set = { .notifier_seq = XESVM_NOTIFIER_SEQ_NONE };
-	uint32_t kflags, minor, flags = 0;
+	uint32_t kflags, minor, flags;
+	unsigned int nsets, i;
 	struct dec d;
-	size_t i;
 	int rc;
 
 	if (parse(&d, nlh, DRM_SVM_CMD_RANGE_GET, XESVM_NL_SET_RANGE, "range-get reply", err) ||
 	    require(&d, DRM_SVM_A_RANGE_DEV_ID, DRM_SVM_A_RANGE_VM_ID, DRM_SVM_A_RANGE_START,
 		    DRM_SVM_A_RANGE_END, DRM_SVM_A_RANGE_NOTIFIER_START,
-		    DRM_SVM_A_RANGE_NOTIFIER_END, DRM_SVM_A_RANGE_FLAGS, 0))
+		    DRM_SVM_A_RANGE_NOTIFIER_END, DRM_SVM_A_RANGE_FLAGS,
+		    DRM_SVM_A_RANGE_PAGES_COUNT, 0))
 		return -1;
 	rc = device_of(&d, map, DRM_SVM_A_RANGE_DEV_ID, &minor);
 	if (rc)
@@ -582,38 +684,30 @@ int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_START, &r.notifier_start) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_END, &r.notifier_end))
 		return -1;
-	/* Absent when the range's pages were never taken. */
-	if (d.tb[DRM_SVM_A_RANGE_NOTIFIER_SEQ] &&
-	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_SEQ, &set.notifier_seq))
-		return -1;
 	if (r.end <= r.start) {
 		fail(&d, "range end 0x%" PRIx64 " is not above its start 0x%" PRIx64, r.end, r.start);
 		return -1;
 	}
 	kflags = get_u32(&d, DRM_SVM_A_RANGE_FLAGS);
-	for (i = 0; i < xesvm_svm_range_flag_count; i++)
-		if (kflags & xesvm_svm_range_flags[i].uapi) {
-			flags |= xesvm_svm_range_flags[i].model;
-			kflags &= ~xesvm_svm_range_flags[i].uapi;
-		}
-	if (kflags) {
-		fail(&d, "attribute flags: unknown bits 0x%" PRIx32, kflags);
+	if (!model_flags(kflags, &flags)) {
+		fail(&d, "attribute flags: unknown bits in 0x%" PRIx32, kflags);
 		return -1;
 	}
 	r.flags = (uint16_t)flags;
-	set.pagemap = XESVM_PAGEMAP_NONE;
-	if (d.tb[DRM_SVM_A_RANGE_PAGEMAP_ID]) {
-		set.pagemap = get_u32(&d, DRM_SVM_A_RANGE_PAGEMAP_ID);
-		if (set.pagemap == XESVM_PAGEMAP_NONE) {
-			fail(&d, "attribute pagemap-id: %" PRIu32 " is not a valid id", set.pagemap);
+	r.pages_count = get_u32(&d, DRM_SVM_A_RANGE_PAGES_COUNT);
+	if (range_page_sets(&d, nlh, page_sets, &nsets))
+		return -1;
+	if (nsets > r.pages_count) {
+		fail(&d, "%u pages attributes for a pages-count of %" PRIu32, nsets, r.pages_count);
+		return -1;
+	}
+	/* The range's flags hold those of all its pages (the family's spec). */
+	for (i = 0; i < nsets; i++)
+		if (page_sets[i].flags & ~flags) {
+			fail(&d, "attribute flags 0x%" PRIx32 " lacks flags of its pages %u", kflags, i);
 			return -1;
 		}
-	}
-	/* A range of this uAPI has its pages, on its own device. */
-	set.device = r.device;
-	set.flags = flags & XESVM_RANGE_PAGES_FLAGS;
-	r.pages_count = 1;
-	xesvm_range_set_pages(&r, &set, 1);
+	xesvm_range_set_pages(&r, page_sets, nsets);
 	/*
 	 * driver-flags and driver-data are the provider's own (xe: tile
 	 * masks); no provider documents their layout in the family yet, so

@@ -560,9 +560,10 @@ static void range_reset(void *arg)
 
 static int range_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *err)
 {
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct range_ctx *ctx = arg;
 	struct xesvm_range r;
-	int rc = xesvm_nl_decode_range(nlh, &ctx->nl->map, &r, err);
+	int rc = xesvm_nl_decode_range(nlh, &ctx->nl->map, &r, sets, err);
 
 	if (rc == XESVM_NL_UNKNOWN_DEV || (!rc && (r.device != ctx->minor || r.vm != ctx->vm))) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO,

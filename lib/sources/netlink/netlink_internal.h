@@ -47,6 +47,7 @@ enum xesvm_nl_set {
 	XESVM_NL_SET_DEV,
 	XESVM_NL_SET_VM,
 	XESVM_NL_SET_RANGE,
+	XESVM_NL_SET_RANGE_PAGES,
 	XESVM_NL_SET_MEM_ATTR,
 	XESVM_NL_SET_MIGRATE_STATS,
 	XESVM_NL_SET_PAGEMAP_STATS,
@@ -108,13 +109,18 @@ int xesvm_nl_decode_dev(const struct nlmsghdr *nlh, struct xesvm_nl_dev *out,
 /*
  * A "vms" object: device, vm, pid, comm, client_id, start, end, num_vmas
  * (null: the caller fills it in), num_ranges, gpusvm_id, notifiers,
- * devmem_ranges, generation.
+ * devmem_pages, generation.
  */
 int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap *map,
 		       json_t **out, struct xesvm_error *err);
 
+/*
+ * A range with its page sets (the pages nests): several stay in @page_sets,
+ * which *@out points at, until it is added to a model.
+ */
 int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 			  const struct xesvm_nl_devmap *map, struct xesvm_range *out,
+			  struct xesvm_range_pages page_sets[XESVM_RANGE_PAGES_MAX],
 			  struct xesvm_error *err);
 
 /* A "vmas" object. */

@@ -76,9 +76,30 @@ static void assert_json(const json_t *obj, const char *expected)
 	free(text);
 }
 
-/* A range as drm_svm_put_range() sends it. */
-static struct nl_msg *range_msg(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
-				uint32_t flags, int64_t pagemap)
+/* The flags of the family a page set may have (the others are the range's own). */
+#define PAGES_UAPI_FLAGS (DRM_SVM_RANGE_FLAGS_UNMAPPED | DRM_SVM_RANGE_FLAGS_DEVMEM | \
+			  DRM_SVM_RANGE_FLAGS_DMA_MAPPED | DRM_SVM_RANGE_FLAGS_STALE)
+
+/* A pages nest as drm_svm_put_range_pages() sends it; a negative value is left out. */
+static void pages_nest(struct nl_msg *msg, int64_t minor, uint32_t flags, int64_t pagemap,
+		       int64_t seq)
+{
+	struct nlattr *nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
+
+	assert_non_null(nest);
+	if (minor >= 0)
+		u32(msg, DRM_SVM_A_RANGE_PAGES_MINOR, (uint32_t)minor);
+	u32(msg, DRM_SVM_A_RANGE_PAGES_FLAGS, flags);
+	if (pagemap >= 0)
+		u32(msg, DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID, (uint32_t)pagemap);
+	if (seq >= 0)
+		u64(msg, DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ, (uint64_t)seq);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+}
+
+/* A range as drm_svm_put_range() sends it, without its pages nests. */
+static struct nl_msg *range_head(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
+				 uint32_t flags, uint32_t pages_count)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
 
@@ -88,13 +109,21 @@ static struct nl_msg *range_msg(uint32_t dev_id, uint32_t vm, uint64_t start, ui
 	u64(msg, DRM_SVM_A_RANGE_END, end);
 	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_START, start & ~0x1fffffULL);
 	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, (start & ~0x1fffffULL) + 0x20000000);
-	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_SEQ, 6);
 	u32(msg, DRM_SVM_A_RANGE_FLAGS, flags);
-	if (pagemap >= 0)
-		u32(msg, DRM_SVM_A_RANGE_PAGEMAP_ID, (uint32_t)pagemap);
 	u32(msg, DRM_SVM_A_RANGE_REFCOUNT, 1);
 	u32(msg, DRM_SVM_A_RANGE_DRIVER_FLAGS, 0);
 	u64(msg, DRM_SVM_A_RANGE_DRIVER_DATA, 0x100000001ULL);
+	u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, pages_count);
+	return msg;
+}
+
+/* A range of one device's pages, card @minor's, at sequence 6 (negative @pagemap: none). */
+static struct nl_msg *range_msg(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
+				uint32_t flags, int64_t pagemap)
+{
+	struct nl_msg *msg = range_head(dev_id, vm, start, end, flags, 1);
+
+	pages_nest(msg, 5, flags & PAGES_UAPI_FLAGS, pagemap, 6);
 	return msg;
 }
 
@@ -134,7 +163,7 @@ static struct nl_msg *vm_msg(uint32_t dev_id, uint32_t vm, uint32_t pid, const c
 	u64(msg, DRM_SVM_A_VM_END, 0x800000000000ULL);
 	u64(msg, DRM_SVM_A_VM_NOTIFIERS, 2);
 	u64(msg, DRM_SVM_A_VM_RANGES, ranges);
-	u64(msg, DRM_SVM_A_VM_DEVMEM_RANGES, 1);
+	u64(msg, DRM_SVM_A_VM_DEVMEM_PAGES, 1);
 	u64(msg, DRM_SVM_A_VM_GENERATION, 9);
 	return msg;
 }
@@ -263,13 +292,14 @@ static void test_range_every_flag(void **state)
 	size_t i;
 
 	for (i = 0; i <= sizeof(flags) / sizeof(flags[0]); i++) {
+		struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX], p;
 		struct xesvm_error err = { 0 };
 		uint32_t k = i < 7 ? flags[i].kernel : all_k, mflags = i < 7 ? flags[i].model : all_m;
 		struct nl_msg *msg = range_msg(2, 3, 0x7f0000200000, 0x7f0000400000, k, 4);
 		struct xesvm_range r;
 
 		memset(&r, 0xa5, sizeof(r));
-		assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), 0);
+		assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
 		assert_int_equal(r.flags, mflags);
 		assert_int_equal(r.device, 5);
 		assert_int_equal(r.vm, 3);
@@ -277,8 +307,14 @@ static void test_range_every_flag(void **state)
 		assert_int_equal(r.end, 0x7f0000400000);
 		assert_int_equal(r.notifier_start, 0x7f0000200000);
 		assert_int_equal(r.notifier_end, 0x7f0020200000);
-		assert_int_equal(xesvm_range_get_pages(&r, 0).notifier_seq, 6);
-		assert_int_equal(xesvm_range_get_pages(&r, 0).pagemap, 4);
+		assert_int_equal(r.pages_count, 1);
+		assert_int_equal(r.pages_described, 1);
+		/* The page set has the flags of pages, the same bits as the range's. */
+		p = xesvm_range_get_pages(&r, 0);
+		assert_int_equal(p.flags, mflags & XESVM_RANGE_PAGES_FLAGS);
+		assert_int_equal(p.notifier_seq, 6);
+		assert_int_equal(p.pagemap, 4);
+		assert_int_equal(p.device, 5);
 		/* Not documented by any provider: never guessed from driver-data. */
 		assert_int_equal(r.tile_present, 0);
 		assert_int_equal(r.tile_invalidated, 0);
@@ -294,39 +330,82 @@ static void test_range_every_flag(void **state)
 
 static void test_range_optional_attrs(void **state)
 {
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct xesvm_error err = { 0 };
-	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
+	struct nl_msg *msg = range_head(1, 8, 0x1000, 0x2000, DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, 0);
 	struct xesvm_range r;
 	json_t *obj;
 
-	/* The minimum: no pagemap (system memory), never faulted (no seq). */
-	u32(msg, DRM_SVM_A_RANGE_DEV_ID, 1);
-	u32(msg, DRM_SVM_A_RANGE_VM_ID, 8);
-	u64(msg, DRM_SVM_A_RANGE_START, 0x1000);
-	u64(msg, DRM_SVM_A_RANGE_END, 0x2000);
-	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_START, 0);
-	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, 0x200000);
-	u32(msg, DRM_SVM_A_RANGE_FLAGS, DRM_SVM_RANGE_FLAGS_DMA_MAPPED | DRM_SVM_RANGE_FLAGS_STALE);
-	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), 0);
-	assert_int_equal(xesvm_range_get_pages(&r, 0).pagemap, XESVM_PAGEMAP_NONE);
-	assert_int_equal(xesvm_range_get_pages(&r, 0).notifier_seq, XESVM_NOTIFIER_SEQ_NONE);
+	/* No page set at all: a range no device has collected pages of. */
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
+	assert_int_equal(r.pages_count, 0);
+	assert_int_equal(r.pages_described, 0);
+	nlmsg_free(msg);
+
+	/* A page set with only its flags: no device, system memory, never collected. */
+	msg = range_head(1, 8, 0x1000, 0x2000,
+			 DRM_SVM_RANGE_FLAGS_DMA_MAPPED | DRM_SVM_RANGE_FLAGS_STALE, 1);
+	pages_nest(msg, -1, DRM_SVM_RANGE_FLAGS_DMA_MAPPED | DRM_SVM_RANGE_FLAGS_STALE, -1, -1);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
 	obj = xesvm_range_to_json(&r);
 	assert_json(obj, "{\"device\":0,\"vm\":8,\"start\":4096,\"end\":8192,\"notifier_start\":0,"
-		    "\"notifier_end\":2097152,\"flags\":[\"has_dma_mapping\",\"stale\"],"
-		    "\"residency\":\"system\",\"pages_count\":1,\"pages\":[{\"device\":0,"
+		    "\"notifier_end\":536870912,\"flags\":[\"has_dma_mapping\",\"stale\"],"
+		    "\"residency\":\"system\",\"pages_count\":1,\"pages\":[{\"device\":null,"
 		    "\"flags\":[\"has_dma_mapping\",\"stale\"],\"pagemap\":null,\"notifier_seq\":null}],"
 		    "\"tile_present\":0,\"tile_invalidated\":0}");
 	json_decref(obj);
 	nlmsg_free(msg);
 }
 
+/*
+ * A range several devices map: its page sets in the order the kernel sent
+ * them, each of its own device (a minor, not a dev-id), the range's flags
+ * the union of theirs; more page sets than described.
+ */
+static void test_range_page_sets(void **state)
+{
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
+	struct xesvm_model *m = xesvm_model_new();
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = range_head(2, 3, 0x200000, 0x400000,
+					DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM | DRM_SVM_RANGE_FLAGS_DEVMEM |
+					DRM_SVM_RANGE_FLAGS_DMA_MAPPED | DRM_SVM_RANGE_FLAGS_STALE, 7);
+	struct xesvm_range r;
+	json_t *obj;
+
+	pages_nest(msg, 5, DRM_SVM_RANGE_FLAGS_DMA_MAPPED, -1, 12);
+	pages_nest(msg, 1, DRM_SVM_RANGE_FLAGS_DEVMEM | DRM_SVM_RANGE_FLAGS_DMA_MAPPED, 9, 0);
+	pages_nest(msg, 130, DRM_SVM_RANGE_FLAGS_STALE, -1, INT64_MAX);
+	pages_nest(msg, -1, 0, -1, -1);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
+	nlmsg_free(msg);
+	assert_int_equal(r.pages_count, 7);
+	assert_int_equal(r.pages_described, 4);
+	/* Kept in the caller's array until the model copies them. */
+	assert_ptr_equal(r.pages.several, sets);
+	assert_int_equal(xesvm_model_add_range(m, &r), 0);
+	memset(sets, 0, sizeof(sets));
+	obj = xesvm_range_to_json(xesvm_model_range(m, 0));
+	assert_json(json_object_get(obj, "pages"),
+		    "[{\"device\":5,\"flags\":[\"has_dma_mapping\"],\"pagemap\":null,\"notifier_seq\":12},"
+		    "{\"device\":1,\"flags\":[\"has_devmem_pages\",\"has_dma_mapping\"],\"pagemap\":9,"
+		    "\"notifier_seq\":0},"
+		    "{\"device\":130,\"flags\":[\"stale\"],\"pagemap\":null,"
+		    "\"notifier_seq\":9223372036854775807},"
+		    "{\"device\":null,\"flags\":[],\"pagemap\":null,\"notifier_seq\":null}]");
+	assert_string_equal(json_string_value(json_object_get(obj, "residency")), "device");
+	json_decref(obj);
+	xesvm_model_free(m);
+}
+
 /* Decodes @msg as a range and expects an error message containing @needle. */
 static void expect_range_error(struct nl_msg *msg, const char *needle)
 {
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct xesvm_error err = { 0 };
 	struct xesvm_range r;
 
-	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), -1);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), -1);
 	assert_int_equal(err.status, XESVM_E_SYSTEM);
 	assert_int_equal(err.sys_errno, EPROTO);
 	if (!strstr(err.msg, needle))
@@ -334,19 +413,32 @@ static void expect_range_error(struct nl_msg *msg, const char *needle)
 	nlmsg_free(msg);
 }
 
+/* A range of card5 with pages-count @count and one page set of @flags and @minor, @pagemap. */
+static struct nl_msg *range_one_set(uint32_t range_flags, uint32_t count, int64_t minor,
+				    uint32_t flags, int64_t pagemap)
+{
+	struct nl_msg *msg = range_head(2, 3, 0x1000, 0x2000, range_flags, count);
+
+	pages_nest(msg, minor, flags, pagemap, 1);
+	return msg;
+}
+
 static void test_range_errors(void **state)
 {
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct xesvm_error err = { 0 };
 	struct nl_msg *msg;
 	struct xesvm_range r;
+	struct nlattr *nest;
+	int i;
 
 	expect_range_error(range_msg(1, 3, 0x1000, 0x2000, 0x80, -1),
-			   "attribute flags: unknown bits 0x80");
+			   "attribute flags: unknown bits in 0x80");
 	expect_range_error(range_msg(1, 3, 0x2000, 0x2000, 0, -1), "is not above its start");
 	expect_range_error(range_msg(1, 3, 0x1000, 1ULL << 63, 0, -1),
 			   "attribute end: 9223372036854775808 is above 2^63-1");
 	expect_range_error(range_msg(1, 3, 0x1000, 0x2000, 0, UINT32_MAX),
-			   "attribute pagemap-id: 4294967295 is not a valid id");
+			   "attribute pages: pagemap-id 4294967295 is not a valid id");
 
 	msg = genl(DRM_SVM_CMD_RANGE_GET);
 	u32(msg, DRM_SVM_A_RANGE_DEV_ID, 1);
@@ -362,9 +454,58 @@ static void test_range_errors(void **state)
 	msg = genl(DRM_SVM_CMD_VM_GET);
 	expect_range_error(msg, "unexpected command 2 (expected 3)");
 
+	/* The page sets: every one the kernel sends must be one the model takes. */
+	msg = range_head(1, 3, 0x1000, 0x2000, 0, 1);
+	nla_put_u32(msg, DRM_SVM_A_RANGE_PAD + 1, 0);	/* a newer kernel's: ignored */
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
+	nlmsg_free(msg);
+	msg = genl(DRM_SVM_CMD_RANGE_GET);
+	u32(msg, DRM_SVM_A_RANGE_DEV_ID, 1);
+	u32(msg, DRM_SVM_A_RANGE_VM_ID, 3);
+	u64(msg, DRM_SVM_A_RANGE_START, 0x1000);
+	u64(msg, DRM_SVM_A_RANGE_END, 0x2000);
+	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_START, 0);
+	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, 0x200000);
+	u32(msg, DRM_SVM_A_RANGE_FLAGS, 0);
+	expect_range_error(msg, "attribute pages-count is missing");
+	msg = range_head(2, 3, 0x1000, 0x2000, 0, 9);
+	for (i = 0; i < 5; i++)
+		pages_nest(msg, i, 0, -1, -1);
+	expect_range_error(msg, "more than 4 pages attributes");
+	msg = range_head(2, 3, 0x1000, 0x2000, 0, 1);
+	pages_nest(msg, 0, 0, -1, -1);
+	pages_nest(msg, 1, 0, -1, -1);
+	expect_range_error(msg, "2 pages attributes for a pages-count of 1");
+	expect_range_error(range_one_set(0x41, 1, 0, DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, -1),
+			   "attribute pages: flags 0x1 has flags of a range, not of pages");
+	expect_range_error(range_one_set(0, 1, 0, 0x100, -1),
+			   "attribute pages: unknown flag bits 0x100");
+	expect_range_error(range_one_set(DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, 1, 0,
+					 DRM_SVM_RANGE_FLAGS_DMA_MAPPED, -1),
+			   "attribute flags 0x1 lacks flags of its pages 0");
+	expect_range_error(range_one_set(0, 1, UINT32_MAX, 0, -1),
+			   "attribute pages: minor 4294967295 is not a valid minor");
+	msg = range_head(2, 3, 0x1000, 0x2000, 0, 1);
+	nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
+	u64(msg, DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ, 1ULL << 63);
+	u32(msg, DRM_SVM_A_RANGE_PAGES_FLAGS, 0);
+	nla_nest_end(msg, nest);
+	expect_range_error(msg, "attribute notifier-seq: 9223372036854775808 is above 2^63-1");
+	msg = range_head(2, 3, 0x1000, 0x2000, 0, 1);
+	nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
+	u64(msg, DRM_SVM_A_RANGE_PAGES_MINOR, 1);	/* a u64 where a u32 belongs */
+	u32(msg, DRM_SVM_A_RANGE_PAGES_FLAGS, 0);
+	nla_nest_end(msg, nest);
+	expect_range_error(msg, "attribute minor has 8 bytes, expected 4");
+	msg = range_head(2, 3, 0x1000, 0x2000, 0, 1);
+	nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
+	u32(msg, DRM_SVM_A_RANGE_PAGES_MINOR, 1);
+	nla_nest_end(msg, nest);
+	expect_range_error(msg, "attribute pages: its flags are missing");
+
 	/* A device registered after the last dev-get is not an error here. */
 	msg = range_msg(9, 3, 0x1000, 0x2000, 0, -1);
-	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, &err), XESVM_NL_UNKNOWN_DEV);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), XESVM_NL_UNKNOWN_DEV);
 	assert_int_equal(err.status, XESVM_OK);
 	nlmsg_free(msg);
 }
@@ -832,10 +973,11 @@ struct counting {
 
 static int count_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *err)
 {
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct counting *c = arg;
 	struct xesvm_range r;
 
-	if (xesvm_nl_decode_range(nlh, &map, &r, err))
+	if (xesvm_nl_decode_range(nlh, &map, &r, sets, err))
 		return -1;
 	if (++c->messages == c->fail_at) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO, "callback gave up");
@@ -1498,6 +1640,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_range_every_flag),
 		cmocka_unit_test(test_range_optional_attrs),
+		cmocka_unit_test(test_range_page_sets),
 		cmocka_unit_test(test_range_errors),
 		cmocka_unit_test(test_mem_attr_names),
 		cmocka_unit_test(test_mem_attr_object),

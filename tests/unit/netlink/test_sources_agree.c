@@ -192,7 +192,7 @@ static struct nl_msg *vm_msg(const struct state *st, const struct st_vm *v)
 	u64(msg, DRM_SVM_A_VM_END, v->end);
 	u64(msg, DRM_SVM_A_VM_NOTIFIERS, v->notifiers);
 	u64(msg, DRM_SVM_A_VM_RANGES, v->ranges);
-	u64(msg, DRM_SVM_A_VM_DEVMEM_RANGES, v->devmem);
+	u64(msg, DRM_SVM_A_VM_DEVMEM_PAGES, v->devmem);
 	u64(msg, DRM_SVM_A_VM_GENERATION, v->generation);
 	return msg;
 }
@@ -219,6 +219,7 @@ static struct nl_msg *vma_msg(const struct state *st, const struct st_vma *a)
 static struct nl_msg *range_msg(const struct state *st, const struct st_range *r)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
+	struct nlattr *nest;
 
 	u32(msg, DRM_SVM_A_RANGE_DEV_ID, dev_id_of(st, r->minor));
 	u32(msg, DRM_SVM_A_RANGE_VM_ID, r->vm);
@@ -226,14 +227,21 @@ static struct nl_msg *range_msg(const struct state *st, const struct st_range *r
 	u64(msg, DRM_SVM_A_RANGE_END, r->end);
 	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_START, r->nstart);
 	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, r->nend);
-	if (r->seq >= 0)
-		u64(msg, DRM_SVM_A_RANGE_NOTIFIER_SEQ, (uint64_t)r->seq);
 	u32(msg, DRM_SVM_A_RANGE_FLAGS, r->flags);
-	if (r->pagemap)
-		u32(msg, DRM_SVM_A_RANGE_PAGEMAP_ID, r->pagemap);
 	u32(msg, DRM_SVM_A_RANGE_REFCOUNT, r->refs);
 	u32(msg, DRM_SVM_A_RANGE_DRIVER_FLAGS, 0);
 	u64(msg, DRM_SVM_A_RANGE_DRIVER_DATA, 0);
+	/* The range's pages, of its own device: what the debugfs files say of it. */
+	u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, 1);
+	nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
+	assert_non_null(nest);
+	u32(msg, DRM_SVM_A_RANGE_PAGES_MINOR, r->minor);
+	u32(msg, DRM_SVM_A_RANGE_PAGES_FLAGS, r->flags & (F_UNMAP | F_DEV | F_DMA | F_STALE));
+	if (r->pagemap)
+		u32(msg, DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID, r->pagemap);
+	if (r->seq >= 0)
+		u64(msg, DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ, (uint64_t)r->seq);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
 	return msg;
 }
 
