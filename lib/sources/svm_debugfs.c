@@ -6,11 +6,12 @@
  * the kernel documents in Documentation/gpu/drm-svm.rst ("debugfs"):
  *
  *   svm_vms        vm=<id> gpusvm=<id> start=<hex16> end=<hex16> pid=<pid>
- *                  client=<id> notifiers=<n> ranges=<n> devmem_ranges=<n>
+ *                  client=<id> notifiers=<n> ranges=<n> devmem_pages=<n>
  *                  generation=<n> comm=<comm, the rest of the line>
  *   svm_ranges     vm=<id> gpusvm=<id> start=<hex16> end=<hex16> generation=<n>
  *                  <hex16>-<hex16> size=<bytes> notifier=<hex16>-<hex16>
- *                  seq=<n|-> refs=<n> pagemap=<id> flags=<f1,f2|->
+ *                  refs=<n> flags=<f1,f2|-> pages=<n>[ [minor=<minor>
+ *                  seq=<n|-> pagemap=<id> flags=<f1,f2|->]...]
  *   svm_mem_attrs  vm=<id> gpusvm=<id> start=<hex16> end=<hex16>
  *                  <hex16>-<hex16> kind=<mem-kind> preferred=<preferred-loc>
  *                  pagemap=<id> policy=<migration-policy>
@@ -27,7 +28,8 @@
  * kernel prints it, every line ending in '\n'), and a line that is not
  * right is left out with a note naming the file and the line: one odd
  * line must not hide a whole VM. Keys this xesvm does not know are
- * ignored, so a newer kernel may add fields.
+ * ignored, so a newer kernel may add fields (in a range line, before its
+ * [...] groups of pages, which end it).
  *
  * The objects are those the netlink family gives for the same state
  * (model/objects.c builds both), and they are selected the same way: every
@@ -379,7 +381,7 @@ static bool vm_line(struct file_state *f, const char *s, size_t n)
 	static const struct field spec[NF] = {
 		[VM] = { .key = "vm" }, [GPUSVM] = { .key = "gpusvm" }, [START] = { .key = "start" }, [END] = { .key = "end" },
 		[PID] = { .key = "pid" }, [CLIENT] = { .key = "client" }, [NOTIFIERS] = { .key = "notifiers" },
-		[RANGES] = { .key = "ranges" }, [DEVMEM] = { .key = "devmem_ranges" },
+		[RANGES] = { .key = "ranges" }, [DEVMEM] = { .key = "devmem_pages" },
 		[GEN] = { .key = "generation" }, [COMM] = { .key = "comm", .flags = FIELD_REST },
 	};
 	struct xesvm_svm_vm v = { .device = (uint32_t)f->owner };
@@ -402,7 +404,7 @@ static bool vm_line(struct file_state *f, const char *s, size_t n)
 	if (!dec_opt(f, "client", &val[CLIENT], &v.client_id) ||
 	    !dec_opt(f, "notifiers", &val[NOTIFIERS], &v.notifiers) ||
 	    !dec_opt(f, "ranges", &val[RANGES], &v.ranges) ||
-	    !dec_opt(f, "devmem_ranges", &val[DEVMEM], &v.devmem_pages) ||
+	    !dec_opt(f, "devmem_pages", &val[DEVMEM], &v.devmem_pages) ||
 	    !dec_opt(f, "generation", &val[GEN], &v.generation))
 		return false;
 	if (v.end <= v.start)
@@ -536,69 +538,145 @@ static bool header_line(struct file_state *f, const char *s, size_t n)
 	return true;
 }
 
-/* drm_gpusvm_print_ranges(): one range of the VM of the last header. */
+/*
+ * "flags=<f1,f2|->" as drm_gpusvm_print_ranges() prints them, each once,
+ * all of them among @allowed (model bits): the flags of a range or of one
+ * of its page sets.
+ */
+static bool printed_flags(struct file_state *f, const struct val *v, uint32_t allowed,
+			  uint32_t *out)
+{
+	char ex[XESVM_EXCERPT_SIZE], ex2[XESVM_EXCERPT_SIZE];
+	const char *p = v->s, *end = v->s + v->n;
+
+	*out = 0;
+	if (v->n == 1 && v->s[0] == '-')
+		return true;
+	for (;;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		size_t len = comma ? (size_t)(comma - p) : (size_t)(end - p), i;
+
+		for (i = 0; i < xesvm_svm_range_flag_count; i++) {
+			const char *name = xesvm_svm_range_flags[i].printed;
+
+			if (name && strlen(name) == len && !memcmp(name, p, len))
+				break;
+		}
+		if (i == xesvm_svm_range_flag_count)
+			return bad(f, "flags=%s: \"%s\" is not a range flag",
+				   xesvm_excerpt(v->s, v->n, ex, sizeof(ex)),
+				   xesvm_excerpt(p, len, ex2, sizeof(ex2)));
+		if (!(xesvm_svm_range_flags[i].model & allowed))
+			return bad(f, "flags=%s: \"%s\" is a flag of the range, not of its pages",
+				   xesvm_excerpt(v->s, v->n, ex, sizeof(ex)),
+				   xesvm_excerpt(p, len, ex2, sizeof(ex2)));
+		if (*out & xesvm_svm_range_flags[i].model)
+			return bad(f, "flags=%s names a flag twice",
+				   xesvm_excerpt(v->s, v->n, ex, sizeof(ex)));
+		*out |= xesvm_svm_range_flags[i].model;
+		if (!comma)
+			return true;
+		p = comma + 1;
+	}
+}
+
+/*
+ * One bracketed group of a range line, "[minor=<minor> seq=<n|->
+ * pagemap=<id> flags=<f1,f2|->]" at @s (@n bytes, brackets included):
+ * the pages one device has of the range.
+ */
+static bool page_set_group(struct file_state *f, const char *s, size_t n,
+			   struct xesvm_range_pages *out)
+{
+	enum { MINOR, SEQ, PAGEMAP, FLAGS, NF };
+	static const struct field spec[NF] = {
+		[MINOR] = { .key = "minor" }, [SEQ] = { .key = "seq" },
+		[PAGEMAP] = { .key = "pagemap" }, [FLAGS] = { .key = "flags" },
+	};
+	char ex[XESVM_EXCERPT_SIZE];
+	struct val val[NF];
+	uint64_t x;
+
+	if (n < 2 || s[n - 1] != ']')
+		return bad(f, "\"%s\" is not a [...] group of pages",
+			   xesvm_excerpt(s, n, ex, sizeof(ex)));
+	if (!fields(f, s + 1, n - 2, spec, NF, val, NULL))
+		return false;
+	/* -1: no device owns the pages' DMA mappings. */
+	out->device = XESVM_DEVICE_NONE;
+	if (!(val[MINOR].n == 2 && !memcmp(val[MINOR].s, "-1", 2))) {
+		if (!dec(f, "minor", &val[MINOR], UINT32_MAX - 1, &x))
+			return false;
+		out->device = (uint32_t)x;
+	}
+	/* "-": the pages were never collected, as from netlink. */
+	out->notifier_seq = XESVM_NOTIFIER_SEQ_NONE;
+	if (!(val[SEQ].n == 1 && val[SEQ].s[0] == '-') &&
+	    !dec(f, "seq", &val[SEQ], INT64_MAX, &out->notifier_seq))
+		return false;
+	if (!dec(f, "pagemap", &val[PAGEMAP], UINT32_MAX - 1, &x))
+		return false;
+	out->pagemap = x ? (uint32_t)x : XESVM_PAGEMAP_NONE;
+	return printed_flags(f, &val[FLAGS], XESVM_RANGE_PAGES_FLAGS, &out->flags);
+}
+
+/*
+ * drm_gpusvm_print_ranges(): one range of the VM of the last header,
+ * "<start>-<end> size=.. notifier=.. refs=.. flags=.. pages=<n>", then on
+ * the same line one " [...]" group per page set the kernel describes.
+ */
 static bool range_line(struct file_state *f, struct dbg_vm *v, const char *s, size_t n)
 {
-	enum { SIZE, NOTIFIER, SEQ, REFS, PAGEMAP, FLAGS, NF };
+	enum { SIZE, NOTIFIER, REFS, FLAGS, PAGES, NF };
 	static const struct field spec[NF] = {
-		[SIZE] = { .key = "size" }, [NOTIFIER] = { .key = "notifier" }, [SEQ] = { .key = "seq" },
-		[REFS] = { .key = "refs" }, [PAGEMAP] = { .key = "pagemap" }, [FLAGS] = { .key = "flags" },
+		[SIZE] = { .key = "size" }, [NOTIFIER] = { .key = "notifier" },
+		[REFS] = { .key = "refs" }, [FLAGS] = { .key = "flags" }, [PAGES] = { .key = "pages" },
 	};
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct xesvm_range r = { .device = v->minor, .vm = v->vm };
-	struct xesvm_range_pages set = { .device = v->minor,
-					 .notifier_seq = XESVM_NOTIFIER_SEQ_NONE };
-	uint32_t flags = 0;
-	char ex[XESVM_EXCERPT_SIZE], ex2[XESVM_EXCERPT_SIZE];
+	const char *groups = n > 1 ? memmem(s, n, " [", 2) : NULL;
+	size_t head = groups ? (size_t)(groups - s) : n;
+	unsigned int nsets = 0;
 	struct val val[NF], lead;
+	uint32_t flags;
 	uint64_t x;
 	int rc;
 
-	if (!lead_window(f, "range", s, n, &r.start, &r.end) ||
-	    !fields(f, s, n, spec, NF, val, &lead) ||
+	if (!lead_window(f, "range", s, head, &r.start, &r.end) ||
+	    !fields(f, s, head, spec, NF, val, &lead) ||
 	    !dec(f, "size", &val[SIZE], INT64_MAX, &x))
 		return false;
 	if (x != r.end - r.start)
 		return bad(f, "size=%" PRIu64 " is not end - start", x);
-	if (!window(f, "notifier=", &val[NOTIFIER], &r.notifier_start, &r.notifier_end))
+	if (!window(f, "notifier=", &val[NOTIFIER], &r.notifier_start, &r.notifier_end) ||
+	    !dec(f, "refs", &val[REFS], UINT32_MAX, &x) ||
+	    !printed_flags(f, &val[FLAGS], (1u << XESVM_RANGE_FLAG_COUNT) - 1, &flags) ||
+	    !dec(f, "pages", &val[PAGES], UINT32_MAX, &x))
 		return false;
-	/* "-": the pages were never taken, as from netlink. */
-	if (!(val[SEQ].n == 1 && val[SEQ].s[0] == '-') &&
-	    !dec(f, "seq", &val[SEQ], INT64_MAX, &set.notifier_seq))
-		return false;
-	if (!dec(f, "refs", &val[REFS], UINT32_MAX, &x) ||
-	    !dec(f, "pagemap", &val[PAGEMAP], UINT32_MAX - 1, &x))
-		return false;
-	set.pagemap = x ? (uint32_t)x : XESVM_PAGEMAP_NONE;
-	if (!(val[FLAGS].n == 1 && val[FLAGS].s[0] == '-')) {
-		const char *p = val[FLAGS].s, *end = p + val[FLAGS].n;
-
-		for (;;) {
-			const char *comma = memchr(p, ',', (size_t)(end - p));
-			size_t len = comma ? (size_t)(comma - p) : (size_t)(end - p), i;
-
-			for (i = 0; i < xesvm_svm_range_flag_count; i++) {
-				const char *name = xesvm_svm_range_flags[i].printed;
-
-				if (name && strlen(name) == len && !memcmp(name, p, len))
-					break;
-			}
-			if (i == xesvm_svm_range_flag_count)
-				return bad(f, "flags=%s: \"%s\" is not a range flag",
-					   xesvm_excerpt(val[FLAGS].s, val[FLAGS].n, ex, sizeof(ex)),
-					   xesvm_excerpt(p, len, ex2, sizeof(ex2)));
-			if (flags & xesvm_svm_range_flags[i].model)
-				return bad(f, "flags=%s names a flag twice",
-					   xesvm_excerpt(val[FLAGS].s, val[FLAGS].n, ex, sizeof(ex)));
-			flags |= xesvm_svm_range_flags[i].model;
-			if (!comma)
-				break;
-			p = comma + 1;
-		}
-	}
 	r.flags = (uint16_t)flags;
-	set.flags = flags & XESVM_RANGE_PAGES_FLAGS;
-	r.pages_count = 1;
-	xesvm_range_set_pages(&r, &set, 1);
+	r.pages_count = (uint32_t)x;
+	/* The groups: " [" starts one, "]" ends it, and the line ends after the last. */
+	while (groups) {
+		const char *start = groups + 1, *close = memchr(start, ']', (size_t)(s + n - start));
+		size_t len = close ? (size_t)(close - start) + 1 : (size_t)(s + n - start);
+
+		if (nsets == XESVM_RANGE_PAGES_MAX)
+			return bad(f, "more than %d [...] groups of pages", XESVM_RANGE_PAGES_MAX);
+		if (!page_set_group(f, start, len, &sets[nsets]))
+			return false;
+		if (sets[nsets].flags & ~flags)
+			return bad(f, "the flags of [...] group %u are not all in the range's flags=",
+				   nsets + 1);
+		nsets++;
+		groups = start + len;
+		if (groups == s + n)
+			break;
+		if (s + n - groups < 2 || groups[0] != ' ' || groups[1] != '[')
+			return bad(f, "something else than a [...] group after the groups of pages");
+	}
+	if (nsets > r.pages_count)
+		return bad(f, "%u [...] groups of pages for pages=%" PRIu32, nsets, r.pages_count);
+	xesvm_range_set_pages(&r, sets, nsets);
 	/* The ranges meeting the window, as the family's range-get gives them. */
 	if (v->windowed && (r.end <= v->wstart || r.start >= v->wend))
 		return true;

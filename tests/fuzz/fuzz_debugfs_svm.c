@@ -20,9 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char device0_vms[] =
 	"vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=2301 client=5 "
-	"notifiers=2 ranges=6 devmem_ranges=2 generation=14 comm=svm_bench\n"
+	"notifiers=2 ranges=6 devmem_pages=2 generation=14 comm=svm_bench\n"
 	"vm=4 gpusvm=12 start=0000000000001000 end=0000800000000000 pid=0 client=5 "
-	"notifiers=0 ranges=0 devmem_ranges=0 generation=0 comm=\n";
+	"notifiers=0 ranges=0 devmem_pages=0 generation=0 comm=\n";
 
 static void check(int rc, const struct xesvm_error *err)
 {

@@ -60,12 +60,22 @@ struct st_vma {
 	uint32_t purgeable;
 };
 
+/* The pages one device has of a range (struct drm_gpusvm_pages_info). */
+struct st_pages {
+	int64_t minor;		/* -1: no device owns their DMA mappings */
+	int64_t seq;		/* -1: never collected */
+	uint32_t pagemap;	/* 0: none */
+	uint32_t flags;		/* DRM_SVM_RANGE_FLAGS_* of pages */
+};
+
 struct st_range {
 	uint32_t minor, vm;
 	uint64_t start, end, nstart, nend;
-	int64_t seq;		/* -1: pages never taken */
-	uint32_t refs, pagemap;
-	uint32_t flags;		/* DRM_SVM_RANGE_FLAGS_* */
+	uint32_t refs;
+	uint32_t flags;		/* DRM_SVM_RANGE_FLAGS_*: its own, and its pages' */
+	uint32_t count;		/* page sets the driver keeps */
+	unsigned int nsets;	/* described in @sets */
+	struct st_pages sets[4];
 };
 
 struct st_pagemap {
@@ -135,20 +145,26 @@ static const struct st_vma rec_vmas[] = {
 };
 
 #define N3 0x7f3a00000000ULL, 0x7f3a20000000ULL
+#define DEVPAGES (F_DEV | F_DMA)
 static const struct st_range rec_ranges[] = {
-	{ 0, 3, 0x7f3a00000000, 0x7f3a00200000, N3, 12, 1, 1, F_MIG | F_DEV | F_DMA },
-	{ 0, 3, 0x7f3a00200000, 0x7f3a00400000, N3, 12, 1, 1, F_MIG | F_DEV | F_DMA },
-	{ 0, 3, 0x7f3a00400000, 0x7f3a00600000, N3, 9, 1, 0, F_MIG | F_DMA },
-	{ 0, 3, 0x7f3a00600000, 0x7f3a00800000, N3, 16, 1, 0, F_MIG | F_DMA | F_STALE },
-	{ 0, 3, 0x7f3a01800000, 0x7f3a01810000, N3, 15, 2, 0, F_MIG | F_UNMAP | F_PART },
-	{ 0, 3, 0x7f3a40000000, 0x7f3a40010000, 0x7f3a40000000, 0x7f3a60000000, -1, 1, 0, F_MIG },
-	{ 0, 5, 0x7fa180000000, 0x7fa180200000, 0x7fa180000000, 0x7fa1a0000000, 3, 1, 0,
-	  F_MIG | F_DMA },
-	{ 0, 5, 0x7fa180200000, 0x7fa180210000, 0x7fa180000000, 0x7fa1a0000000, -1, 1, 0, 0 },
-	{ 1, 1, 0x7f0000000000, 0x7f0000200000, 0x7f0000000000, 0x7f0020000000, 4, 1, 2,
-	  F_MIG | F_DEV | F_DMA },
-	{ 1, 1, 0x7f0000200000, 0x7f0000400000, 0x7f0000000000, 0x7f0020000000, 4, 1, 0,
-	  F_MIG | F_DMA },
+	{ 0, 3, 0x7f3a00000000, 0x7f3a00200000, N3, 1, F_MIG | F_DEV | F_DMA, 1, 1,
+	  { { 0, 12, 1, DEVPAGES } } },
+	{ 0, 3, 0x7f3a00200000, 0x7f3a00400000, N3, 1, F_MIG | F_DEV | F_DMA, 2, 2,
+	  { { 0, 12, 1, DEVPAGES }, { 1, 13, 0, F_DMA } } },
+	{ 0, 3, 0x7f3a00400000, 0x7f3a00600000, N3, 1, F_MIG | F_DMA, 1, 1, { { 0, 9, 0, F_DMA } } },
+	{ 0, 3, 0x7f3a00600000, 0x7f3a00800000, N3, 1, F_MIG | F_DMA | F_STALE, 1, 1,
+	  { { 0, 16, 0, F_DMA | F_STALE } } },
+	{ 0, 3, 0x7f3a01800000, 0x7f3a01810000, N3, 2, F_MIG | F_UNMAP | F_PART, 1, 1,
+	  { { 0, 15, 0, F_UNMAP } } },
+	{ 0, 3, 0x7f3a40000000, 0x7f3a40010000, 0x7f3a40000000, 0x7f3a60000000, 1, F_MIG, 1, 1,
+	  { { 0, -1, 0, 0 } } },
+	{ 0, 5, 0x7fa180000000, 0x7fa180200000, 0x7fa180000000, 0x7fa1a0000000, 1, F_MIG | F_DMA,
+	  1, 1, { { 0, 3, 0, F_DMA } } },
+	{ 0, 5, 0x7fa180200000, 0x7fa180210000, 0x7fa180000000, 0x7fa1a0000000, 1, 0, 0, 0, { { 0 } } },
+	{ 1, 1, 0x7f0000000000, 0x7f0000200000, 0x7f0000000000, 0x7f0020000000, 1,
+	  F_MIG | F_DEV | F_DMA, 1, 1, { { 1, 4, 2, DEVPAGES } } },
+	{ 1, 1, 0x7f0000200000, 0x7f0000400000, 0x7f0000000000, 0x7f0020000000, 1, F_MIG | F_DMA,
+	  6, 4, { { 1, 4, 0, F_DMA }, { 0, 5, 0, 0 }, { -1, -1, 0, 0 }, { 2, 7, 0, F_DMA } } },
 };
 
 static const struct st_pagemap rec_pagemaps[] = {
@@ -219,7 +235,7 @@ static struct nl_msg *vma_msg(const struct state *st, const struct st_vma *a)
 static struct nl_msg *range_msg(const struct state *st, const struct st_range *r)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
-	struct nlattr *nest;
+	unsigned int i;
 
 	u32(msg, DRM_SVM_A_RANGE_DEV_ID, dev_id_of(st, r->minor));
 	u32(msg, DRM_SVM_A_RANGE_VM_ID, r->vm);
@@ -231,17 +247,21 @@ static struct nl_msg *range_msg(const struct state *st, const struct st_range *r
 	u32(msg, DRM_SVM_A_RANGE_REFCOUNT, r->refs);
 	u32(msg, DRM_SVM_A_RANGE_DRIVER_FLAGS, 0);
 	u64(msg, DRM_SVM_A_RANGE_DRIVER_DATA, 0);
-	/* The range's pages, of its own device: what the debugfs files say of it. */
-	u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, 1);
-	nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
-	assert_non_null(nest);
-	u32(msg, DRM_SVM_A_RANGE_PAGES_MINOR, r->minor);
-	u32(msg, DRM_SVM_A_RANGE_PAGES_FLAGS, r->flags & (F_UNMAP | F_DEV | F_DMA | F_STALE));
-	if (r->pagemap)
-		u32(msg, DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID, r->pagemap);
-	if (r->seq >= 0)
-		u64(msg, DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ, (uint64_t)r->seq);
-	assert_int_equal(nla_nest_end(msg, nest), 0);
+	u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, r->count);
+	for (i = 0; i < r->nsets; i++) {
+		const struct st_pages *p = &r->sets[i];
+		struct nlattr *nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
+
+		assert_non_null(nest);
+		if (p->minor >= 0)
+			u32(msg, DRM_SVM_A_RANGE_PAGES_MINOR, (uint32_t)p->minor);
+		u32(msg, DRM_SVM_A_RANGE_PAGES_FLAGS, p->flags);
+		if (p->pagemap)
+			u32(msg, DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID, p->pagemap);
+		if (p->seq >= 0)
+			u64(msg, DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ, (uint64_t)p->seq);
+		assert_int_equal(nla_nest_end(msg, nest), 0);
+	}
 	return msg;
 }
 
@@ -403,6 +423,21 @@ static const char *spec_name(const char *const *names, uint32_t v)
 	return names[v];
 }
 
+/* drm_gpusvm_print_ranges()' flags: the names of @flags in bit order, "-" for none. */
+static void printed_flags(char *buf, size_t size, uint32_t flags)
+{
+	static const char *const names[] = {
+		"migrate_devmem", "unmapped", "partial_unmap", "devmem", "dma_mapped", "stale",
+	};
+	size_t used = 0, b;
+
+	snprintf(buf, size, "-");
+	for (b = 0; b < N(names); b++)
+		if (flags & (1u << b))
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "," : "",
+						 names[b]);
+}
+
 /* Writes the files the providers print for @st below @dir. */
 static void write_tree(const char *dir, const struct state *st)
 {
@@ -411,9 +446,6 @@ static void write_tree(const char *dir, const struct state *st)
 	static const char *const policies[] = { "all-pages", "only-system-pages" };
 	static const char *const atomics[] = { "undefined", "device", "global", "cpu" };
 	static const char *const purgeables[] = { "none", "willneed", "dontneed", "purged" };
-	static const char *const flag_names[] = {
-		"migrate_devmem", "unmapped", "partial_unmap", "devmem", "dma_mapped", "stale",
-	};
 	size_t i, j;
 	FILE *f;
 
@@ -431,7 +463,7 @@ static void write_tree(const char *dir, const struct state *st)
 		f = open_file(dir, "dri/%" PRIu32 "/svm_vms", v->minor);
 		fprintf(f, "vm=%" PRIu32 " gpusvm=%" PRIu64 " start=%016" PRIx64 " end=%016" PRIx64
 			" pid=%" PRIu32 " client=%" PRIu64 " notifiers=%" PRIu64 " ranges=%" PRIu64
-			" devmem_ranges=%" PRIu64 " generation=%" PRIu64 " comm=%s\n", v->vm, v->gpusvm,
+			" devmem_pages=%" PRIu64 " generation=%" PRIu64 " comm=%s\n", v->vm, v->gpusvm,
 			v->start, v->end, v->pid, v->client, v->notifiers, v->ranges, v->devmem,
 			v->generation, v->comm);
 		fclose(f);
@@ -457,22 +489,26 @@ static void write_tree(const char *dir, const struct state *st)
 			" generation=%" PRIu64 "\n", v->vm, v->gpusvm, v->start, v->end, v->generation);
 		for (j = 0; j < st->nranges; j++) {
 			const struct st_range *r = &st->ranges[j];
-			char flags[128] = "-", seq[24] = "-";
-			size_t used = 0, b;
+			char flags[128];
 
 			if (r->minor != v->minor || r->vm != v->vm)
 				continue;
-			/* drm_gpusvm_print_ranges(): names in bit order, "-" for none. */
-			for (b = 0; b < N(flag_names); b++)
-				if (r->flags & (1u << b))
-					used += (size_t)snprintf(flags + used, sizeof(flags) - used, "%s%s",
-								 used ? "," : "", flag_names[b]);
-			if (r->seq >= 0)
-				snprintf(seq, sizeof(seq), "%" PRId64, r->seq);
+			printed_flags(flags, sizeof(flags), r->flags);
 			fprintf(f, "%016" PRIx64 "-%016" PRIx64 " size=%" PRIu64 " notifier=%016" PRIx64
-				"-%016" PRIx64 " seq=%s refs=%" PRIu32 " pagemap=%" PRIu32 " flags=%s\n",
-				r->start, r->end, r->end - r->start, r->nstart, r->nend, seq, r->refs,
-				r->pagemap, flags);
+				"-%016" PRIx64 " refs=%" PRIu32 " flags=%s pages=%" PRIu32, r->start, r->end,
+				r->end - r->start, r->nstart, r->nend, r->refs, flags, r->count);
+			/* One group per page set, as drm_gpusvm_print_ranges() prints them. */
+			for (unsigned int k = 0; k < r->nsets; k++) {
+				const struct st_pages *p = &r->sets[k];
+				char seq[24] = "-";
+
+				if (p->seq >= 0)
+					snprintf(seq, sizeof(seq), "%" PRId64, p->seq);
+				printed_flags(flags, sizeof(flags), p->flags);
+				fprintf(f, " [minor=%" PRId64 " seq=%s pagemap=%" PRIu32 " flags=%s]",
+					p->minor, seq, p->pagemap, flags);
+			}
+			fputc('\n', f);
 		}
 		fclose(f);
 	}
@@ -631,8 +667,10 @@ static uint64_t next_random(uint64_t *seed)
 
 /*
  * Four VMs on two devices, the clients' VMs interleaved in svm_vms, every
- * range flag combination the debugfs files can carry, seq and pagemap
- * present or not, VMAs of every kind and attribute value.
+ * range flag combination the debugfs files can carry, ranges with no page
+ * set, one or up to four of several devices (or none), more kept than
+ * described, seq and pagemap present or not, VMAs of every kind and
+ * attribute value.
  */
 static void test_generated_state_agrees(void **state)
 {
@@ -674,10 +712,26 @@ static void test_generated_state_agrees(void **state)
 			r->end = addr + size;
 			r->nstart = addr & ~0x1fffffffULL;
 			r->nend = r->nstart + 0x20000000;
-			r->seq = next_random(&seed) % 5 ? (int64_t)(next_random(&seed) % 100000) : -1;
 			r->refs = (uint32_t)(1 + next_random(&seed) % 3);
 			r->flags = (uint32_t)(next_random(&seed) % 64);	/* no gc-pending */
-			r->pagemap = r->flags & F_DEV ? (vms[v].minor ? 2 : 1) : 0;
+			/*
+			 * Mostly the pages of its own device, one set; now and then
+			 * none, or up to four of several devices (or of none) out
+			 * of up to six kept. Each set has some of the range's flags
+			 * of pages (the range's hold them all).
+			 */
+			r->nsets = next_random(&seed) % 4 ? 1 : (unsigned int)(next_random(&seed) % 5);
+			r->count = r->nsets + (next_random(&seed) % 8 ? 0 : (uint32_t)(next_random(&seed) % 3));
+			for (unsigned int k = 0; k < r->nsets; k++) {
+				struct st_pages *p = &r->sets[k];
+				uint64_t pick = next_random(&seed);
+
+				p->minor = k == 0 ? vms[v].minor : pick % 7 == 0 ? -1 : (int64_t)(pick % 4);
+				p->seq = next_random(&seed) % 5 ? (int64_t)(next_random(&seed) % 100000) : -1;
+				p->flags = r->flags & (F_UNMAP | F_DEV | F_DMA | F_STALE) &
+					   (uint32_t)next_random(&seed);
+				p->pagemap = p->flags & F_DEV ? (p->minor == 2 ? 2 : 1) : 0;
+			}
 			addr += size + (next_random(&seed) % 4) * 0x10000;
 		}
 		for (i = 0; i < 24; i++) {

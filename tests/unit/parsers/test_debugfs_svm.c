@@ -172,12 +172,14 @@ static struct xesvm_model *parse_texts(const char *vms, const char *pagemaps, co
 }
 
 #define VM3 "vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=2301 client=5 " \
-	    "notifiers=2 ranges=1 devmem_ranges=1 generation=14 comm=svm_bench\n"
+	    "notifiers=2 ranges=1 devmem_pages=1 generation=14 comm=svm_bench\n"
 #define HDR3 "vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 generation=14\n"
 #define AHDR3 "vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000\n"
-#define RANGE "00007f3a00000000-00007f3a00200000 size=2097152 " \
-	      "notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=1 " \
-	      "flags=migrate_devmem,devmem,dma_mapped\n"
+/* A range line of drm_gpusvm_print_ranges() up to its [...] groups of pages. */
+#define RANGE_HEAD "00007f3a00000000-00007f3a00200000 size=2097152 " \
+		   "notifier=00007f3a00000000-00007f3a20000000 refs=1 "
+#define RANGE RANGE_HEAD "flags=migrate_devmem,devmem,dma_mapped pages=1 " \
+	      "[minor=0 seq=12 pagemap=1 flags=devmem,dma_mapped]\n"
 #define VMA "0000000000001000-00007f3a00000000 kind=cpu-mirror preferred=default-device " \
 	    "pagemap=0 policy=all-pages atomic=undefined pat=0 purgeable=none\n"
 #define PAGEMAP "pagemap=1 size=4096 enabled=0 to_devmem=1/2/3 to_devmem_fail=4/5/6/7 " \
@@ -187,6 +189,20 @@ static struct xesvm_model *parse_texts(const char *vms, const char *pagemaps, co
 /* ------------------------------------------------------------------ */
 /* The recorded tree                                                   */
 /* ------------------------------------------------------------------ */
+
+/* Page set @i of @r is device @device's, with these flags, pagemap and sequence. */
+static void assert_page_set(const struct xesvm_range *r, unsigned int i, uint32_t device,
+			    uint32_t flags, uint32_t pagemap, uint64_t seq)
+{
+	struct xesvm_range_pages p;
+
+	assert_true(i < r->pages_described);
+	p = xesvm_range_get_pages(r, i);
+	assert_int_equal(p.device, device);
+	assert_int_equal(p.flags, flags);
+	assert_int_equal(p.pagemap, pagemap);
+	assert_int_equal(p.notifier_seq, seq);
+}
 
 static void test_recorded_tree(void **state)
 {
@@ -238,26 +254,49 @@ static void test_recorded_tree(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(collection(m, "vmas"), 7),
 							      "kind")), "null");
 
-	/* Ranges: drm_gpusvm_print_ranges() flag names, seq "-", pagemap 0. */
+	/*
+	 * Ranges: drm_gpusvm_print_ranges() flag names, one [...] group per
+	 * page set the kernel describes, seq "-", pagemap 0, minor -1.
+	 */
 	r = xesvm_model_range(m, 0);
 	assert_int_equal(r->flags, XESVM_RANGE_MIGRATE_DEVMEM | XESVM_RANGE_HAS_DEVMEM_PAGES |
 			 XESVM_RANGE_HAS_DMA_MAPPING);
-	assert_int_equal(xesvm_range_get_pages(r, 0).pagemap, 1);
-	assert_int_equal(xesvm_range_get_pages(r, 0).notifier_seq, 12);
+	assert_int_equal(r->pages_count, 1);
+	assert_page_set(r, 0, 0, XESVM_RANGE_HAS_DEVMEM_PAGES | XESVM_RANGE_HAS_DMA_MAPPING, 1, 12);
 	assert_int_equal(r->notifier_start, 0x7f3a00000000ULL);
 	assert_int_equal(r->notifier_end, 0x7f3a20000000ULL);
+	/* Two devices' pages, in the order printed. */
+	r = xesvm_model_range(m, 1);
+	assert_int_equal(r->pages_count, 2);
+	assert_int_equal(r->pages_described, 2);
+	assert_page_set(r, 0, 0, XESVM_RANGE_HAS_DEVMEM_PAGES | XESVM_RANGE_HAS_DMA_MAPPING, 1, 12);
+	assert_page_set(r, 1, 1, XESVM_RANGE_HAS_DMA_MAPPING, XESVM_PAGEMAP_NONE, 13);
 	r = xesvm_model_range(m, 3);
 	assert_int_equal(r->flags, XESVM_RANGE_MIGRATE_DEVMEM | XESVM_RANGE_HAS_DMA_MAPPING |
 			 XESVM_RANGE_STALE);
-	assert_int_equal(xesvm_range_get_pages(r, 0).pagemap, XESVM_PAGEMAP_NONE);
+	assert_page_set(r, 0, 0, XESVM_RANGE_HAS_DMA_MAPPING | XESVM_RANGE_STALE,
+			XESVM_PAGEMAP_NONE, 16);
 	r = xesvm_model_range(m, 4);
 	assert_int_equal(r->flags, XESVM_RANGE_MIGRATE_DEVMEM | XESVM_RANGE_UNMAPPED |
 			 XESVM_RANGE_PARTIAL_UNMAP);
+	assert_page_set(r, 0, 0, XESVM_RANGE_UNMAPPED, XESVM_PAGEMAP_NONE, 15);
 	r = xesvm_model_range(m, 5);
-	assert_int_equal(xesvm_range_get_pages(r, 0).notifier_seq, XESVM_NOTIFIER_SEQ_NONE);
+	assert_page_set(r, 0, 0, 0, XESVM_PAGEMAP_NONE, XESVM_NOTIFIER_SEQ_NONE);
 	assert_int_equal(r->end - r->start, 65536);
-	assert_int_equal(xesvm_model_range(m, 7)->flags, 0);
-	assert_int_equal(xesvm_model_range(m, 8)->device, 1);
+	/* pages=0: no page set at all. */
+	r = xesvm_model_range(m, 7);
+	assert_int_equal(r->flags, 0);
+	assert_int_equal(r->pages_count, 0);
+	assert_int_equal(r->pages_described, 0);
+	/* Four of six described; a page set of no device (minor=-1), one of a device not listed. */
+	r = xesvm_model_range(m, 9);
+	assert_int_equal(r->device, 1);
+	assert_int_equal(r->pages_count, 6);
+	assert_int_equal(r->pages_described, 4);
+	assert_page_set(r, 0, 1, XESVM_RANGE_HAS_DMA_MAPPING, XESVM_PAGEMAP_NONE, 4);
+	assert_page_set(r, 1, 0, 0, XESVM_PAGEMAP_NONE, 5);
+	assert_page_set(r, 2, XESVM_DEVICE_NONE, 0, XESVM_PAGEMAP_NONE, XESVM_NOTIFIER_SEQ_NONE);
+	assert_page_set(r, 3, 2, XESVM_RANGE_HAS_DMA_MAPPING, XESVM_PAGEMAP_NONE, 7);
 
 	assert_int_equal(json_array_size(collection(m, "pagemaps")), 2);
 	assert_json(json_array_get(collection(m, "pagemaps"), 0),
@@ -301,9 +340,9 @@ static void test_vm_lines(void **state)
 	m = parse_texts(VM3
 			/* Owner in no visible pid namespace, exited; a comm with '=' and spaces. */
 			"vm=4 gpusvm=12 start=0000000000001000 end=0000000100000000 pid=0 client=6 "
-			"notifiers=0 ranges=0 devmem_ranges=0 generation=0 comm=\n"
+			"notifiers=0 ranges=0 devmem_pages=0 generation=0 comm=\n"
 			"vm=5 gpusvm=13 start=0000000000001000 end=0000000100000000 pid=7 client=6 "
-			"notifiers=0 ranges=0 devmem_ranges=0 generation=0 comm=a=b  c \xff\n",
+			"notifiers=0 ranges=0 devmem_pages=0 generation=0 comm=a=b  c \xff\n",
 			NULL, NULL, NULL, NULL);
 	vms = collection(m, "vms");
 	assert_int_equal(json_array_size(vms), 3);
@@ -418,26 +457,32 @@ static void test_range_every_flag(void **state)
 	struct xesvm_model *m;
 
 	(void)state;
+	/* Each flag of the range, and in its page set those a page set has. */
 	used = (size_t)snprintf(ranges, sizeof(ranges), HDR3);
 	for (i = 0; i < 6; i++)
 		used += (size_t)snprintf(ranges + used, sizeof(ranges) - used,
 					 "%016zx-%016zx size=4096 notifier=0000000000000000-0000000000200000 "
-					 "seq=%zu refs=1 pagemap=0 flags=%s\n", i << 12, (i + 1) << 12, i,
-					 flags[i].name);
+					 "refs=1 flags=%s pages=1 [minor=0 seq=%zu pagemap=0 flags=%s]\n",
+					 i << 12, (i + 1) << 12, flags[i].name, i,
+					 flags[i].model & XESVM_RANGE_PAGES_FLAGS ? flags[i].name : "-");
 	used += (size_t)snprintf(ranges + used, sizeof(ranges) - used,
 				 "0000000000006000-0000000000007000 size=4096 "
-				 "notifier=0000000000000000-0000000000200000 seq=- refs=3 pagemap=7 "
-				 "flags=migrate_devmem,unmapped,partial_unmap,devmem,dma_mapped,stale\n");
+				 "notifier=0000000000000000-0000000000200000 refs=3 "
+				 "flags=migrate_devmem,unmapped,partial_unmap,devmem,dma_mapped,stale "
+				 "pages=2 [minor=0 seq=- pagemap=7 flags=unmapped,devmem,dma_mapped,stale] "
+				 "[minor=4294967294 seq=9223372036854775807 pagemap=4294967294 flags=-]\n");
 	m = parse_texts(VM3, NULL, NULL, ranges, NULL);
+	print_notes(m);
 	assert_int_equal(xesvm_model_range_count(m), 7);
 	for (i = 0; i < 6; i++) {
 		assert_int_equal(xesvm_model_range(m, i)->flags, flags[i].model);
-		assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, i), 0).notifier_seq, i);
+		assert_page_set(xesvm_model_range(m, i), 0, 0,
+				flags[i].model & XESVM_RANGE_PAGES_FLAGS, XESVM_PAGEMAP_NONE, i);
 	}
 	assert_int_equal(xesvm_model_range(m, 6)->flags, (1u << 7) - 1 - XESVM_RANGE_GC_PENDING);
-	assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, 6), 0).pagemap, 7);
-	assert_int_equal(xesvm_range_get_pages(xesvm_model_range(m, 6), 0).notifier_seq,
-			 XESVM_NOTIFIER_SEQ_NONE);
+	assert_page_set(xesvm_model_range(m, 6), 0, 0, XESVM_RANGE_PAGES_FLAGS, 7,
+			XESVM_NOTIFIER_SEQ_NONE);
+	assert_page_set(xesvm_model_range(m, 6), 1, UINT32_MAX - 1, 0, UINT32_MAX - 1, INT64_MAX);
 	assert_int_equal(json_array_size(collection(m, "notes")), 0);
 	xesvm_model_free(m);
 }
@@ -449,7 +494,7 @@ static void test_unknown_fields_ignored(void **state)
 
 	(void)state;
 	m = parse_texts("future=1 vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 "
-			"pid=2301 client=5 x_y=a notifiers=2 ranges=1 devmem_ranges=1 generation=14 "
+			"pid=2301 client=5 x_y=a notifiers=2 ranges=1 devmem_pages=1 generation=14 "
 			"tiles=0x3 comm=svm_bench\n",
 			"pagemap=1 size=4096 enabled=0 to_devmem=1/2/3 to_devmem_fail=4/5/6/7 "
 			"to_ram=8/9/10 to_ram_fail=11/12/13/14 cpu_faults=15 cpu_faults_deferred=16 "
@@ -459,8 +504,9 @@ static void test_unknown_fields_ignored(void **state)
 			"pagemap=0 policy=all-pages atomic=undefined pat=0 purgeable=none flags=x\n",
 			"vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 generation=14 z=\n"
 			"00007f3a00000000-00007f3a00200000 size=2097152 tiles=1 "
-			"notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=1 "
-			"flags=migrate_devmem,devmem,dma_mapped tile_invalidated=0\n", NULL);
+			"notifier=00007f3a00000000-00007f3a20000000 refs=1 "
+			"flags=migrate_devmem,devmem,dma_mapped tile_invalidated=0 pages=1 "
+			"[minor=0 numa=1 seq=12 pagemap=1 flags=devmem,dma_mapped]\n", NULL);
 	print_notes(m);
 	assert_int_equal(json_array_size(collection(m, "notes")), 0);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(collection(m, "vms"), 0),
@@ -484,31 +530,31 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	/* svm_vms */
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
-	  "notifiers=2 ranges=1 devmem_ranges=1 comm=x", "no generation= field" },
+	  "notifiers=2 ranges=1 devmem_pages=1 comm=x", "no generation= field" },
 	{ XESVM_DBG_VMS, "vm=9 vm=9 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 "
-	  "client=5 notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x", "vm= appears twice" },
+	  "client=5 notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x", "vm= appears twice" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0x00000000000000 end=0000800000000000 pid=1 client=5 "
-	  "notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x",
+	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x",
 	  "start= \"0x00000000000000\" is not 16 lower-case hex digits" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000000000 end=00008000000000AB pid=1 client=5 "
-	  "notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x",
+	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x",
 	  "end= \"00008000000000AB\" is not 16 lower-case hex digits" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000000000 end=8000000000000000 pid=1 client=5 "
-	  "notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x",
+	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x",
 	  "end= 8000000000000000 is above 2^63-1" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=4294967296 "
-	  "client=5 notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x",
+	  "client=5 notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x",
 	  "pid=4294967296 is above 4294967295" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
-	  "notifiers=2 ranges=-1 devmem_ranges=1 generation=1 comm=x",
+	  "notifiers=2 ranges=-1 devmem_pages=1 generation=1 comm=x",
 	  "ranges=-1 is not a decimal number" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
-	  "notifiers=2 ranges=9223372036854775808 devmem_ranges=1 generation=1 comm=x",
+	  "notifiers=2 ranges=9223372036854775808 devmem_pages=1 generation=1 comm=x",
 	  "ranges=9223372036854775808 is above 9223372036854775807" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000001000 end=0000000000001000 pid=1 client=5 "
-	  "notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x", "end= is not above start=" },
+	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x", "end= is not above start=" },
 	{ XESVM_DBG_VMS, "vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
-	  "notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x", "vm 3 of device 0 is listed twice" },
+	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x", "vm 3 of device 0 is listed twice" },
 	{ XESVM_DBG_VMS, "vm=9  gpusvm=11", "two spaces in a row" },
 	{ XESVM_DBG_VMS, " vm=9", "the line starts with a space" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 ", "a space at the end of the line" },
@@ -516,7 +562,7 @@ static const struct bad_case bad_cases[] = {
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 garbage", "\"garbage\" is not a key=value field" },
 	{ XESVM_DBG_VMS, "\x01\x7f\xff", "\"???\" is not a key=value field" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
-	  "notifiers=2 ranges=1 devmem_ranges=1 generation=1 comm=x", NULL /* fine */ },
+	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x", NULL /* fine */ },
 	/* svm_pagemaps */
 	{ XESVM_DBG_PAGEMAPS, "pagemap=1 size=4096 enabled=2 to_devmem=1/2/3 to_devmem_fail=4/5/6/7 "
 	  "to_ram=8/9/10 to_ram_fail=11/12/13/14 cpu_faults=15 cpu_faults_deferred=16 "
@@ -549,25 +595,48 @@ static const struct bad_case bad_cases[] = {
 	{ XESVM_DBG_MEM_ATTRS, "0000000000001000-00007f3a00000000", "no kind= field" },
 	/* svm_ranges (after a good header) */
 	{ XESVM_DBG_RANGES, "00007f3a00000000-00007f3a00200000 size=4096 "
-	  "notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=1 flags=devmem",
+	  "notifier=00007f3a00000000-00007f3a20000000 refs=1 flags=devmem pages=0",
 	  "size=4096 is not end - start" },
-	{ XESVM_DBG_RANGES, "00007f3a00000000-00007f3a00200000 size=2097152 "
-	  "notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=1 flags=devmem,gc_pending",
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem,gc_pending pages=0",
 	  "flags=devmem,gc_pending: \"gc_pending\" is not a range flag" },
-	{ XESVM_DBG_RANGES, "00007f3a00000000-00007f3a00200000 size=2097152 "
-	  "notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=1 flags=devmem,devmem",
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem,devmem pages=0",
 	  "flags=devmem,devmem names a flag twice" },
-	{ XESVM_DBG_RANGES, "00007f3a00000000-00007f3a00200000 size=2097152 "
-	  "notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=1 flags=devmem,",
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem, pages=0",
 	  "flags=devmem,: \"\" is not a range flag" },
-	{ XESVM_DBG_RANGES, "00007f3a00000000-00007f3a00200000 size=2097152 "
-	  "notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=4294967295 flags=-",
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem", "no pages= field" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=x", "pages=x is not a decimal number" },
+	/* its [...] groups of pages */
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=1 [minor=0 seq=12 pagemap=4294967295 flags=-]",
 	  "pagemap=4294967295 is above 4294967294" },
-	{ XESVM_DBG_RANGES, "00007f3a00000000-00007f3a00200000 size=2097152 "
-	  "notifier=00007f3a00000000-00007f3a20000000 seq=x refs=1 pagemap=1 flags=-",
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=1 [minor=0 seq=x pagemap=1 flags=-]",
 	  "seq=x is not a decimal number" },
-	{ XESVM_DBG_RANGES, "00007f3a00000000-00007f3a00200000 size=2097152 "
-	  "notifier=00007f3a00000000-00007f3a20000000 seq=12 refs=1 pagemap=1 flags=devmem",
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=1 [minor=-2 seq=1 pagemap=1 flags=-]",
+	  "minor=-2 is not a decimal number" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=1 [minor=4294967295 seq=1 pagemap=1 flags=-]",
+	  "minor=4294967295 is above 4294967294" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=1 [minor=0 seq=1 pagemap=1]",
+	  "no flags= field" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=1 [minor=0 seq=1 pagemap=1 flags=devmem",
+	  "\"[minor=0 seq=1 pagemap=1 flags=devmem\" is not a [...] group of pages" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=migrate_devmem pages=1 [minor=0 seq=1 pagemap=1 flags=migrate_devmem]",
+	  "flags=migrate_devmem: \"migrate_devmem\" is a flag of the range, not of its pages" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=dma_mapped pages=1 [minor=0 seq=1 pagemap=1 flags=devmem]",
+	  "the flags of [...] group 1 are not all in the range's flags=" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=- pages=1 [minor=0 seq=1 pagemap=0 flags=-] "
+	  "[minor=1 seq=1 pagemap=0 flags=-]", "2 [...] groups of pages for pages=1" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=- pages=9 [minor=0 seq=1 pagemap=0 flags=-] "
+	  "[minor=1 seq=1 pagemap=0 flags=-] [minor=2 seq=1 pagemap=0 flags=-] "
+	  "[minor=3 seq=1 pagemap=0 flags=-] [minor=4 seq=1 pagemap=0 flags=-]",
+	  "more than 4 [...] groups of pages" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=- pages=1 [minor=0 seq=1 pagemap=0 flags=-] later=1",
+	  "something else than a [...] group after the groups of pages" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=- pages=1 [minor=0 seq=1 pagemap=0 flags=-]  [minor=1]",
+	  "something else than a [...] group after the groups of pages" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=- pages=1 [minor=0  seq=1 pagemap=0 flags=-]",
+	  "two spaces in a row" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=- pages=1 [minor=0 seq=1 pagemap=0 flags=-] ",
+	  "something else than a [...] group after the groups of pages" },
+	{ XESVM_DBG_RANGES, RANGE_HEAD "flags=devmem pages=1 [minor=0 seq=12 pagemap=1 flags=devmem]",
 	  "no newline at its end (the file was cut short)" },	/* the last line */
 };
 
@@ -589,7 +658,7 @@ static void test_malformed_lines(void **state)
 		case XESVM_DBG_VMS:
 			snprintf(text, sizeof(text), VM3 "%s\n"
 				 "vm=4 gpusvm=12 start=0000000000000000 end=0000800000000000 pid=1 "
-				 "client=5 notifiers=0 ranges=0 devmem_ranges=0 generation=0 comm=y\n",
+				 "client=5 notifiers=0 ranges=0 devmem_pages=0 generation=0 comm=y\n",
 				 c->line);
 			vms = text;
 			name = "dri/0/svm_vms";
@@ -935,17 +1004,18 @@ static void test_many_ranges(void **state)
 	snprintf(path, sizeof(path), "%s/dri/0/svm_vms", dir);
 	write_file(path,
 		   "vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
-		   "notifiers=1 ranges=100000 devmem_ranges=0 generation=1 comm=a\n"
+		   "notifiers=1 ranges=100000 devmem_pages=0 generation=1 comm=a\n"
 		   "vm=4 gpusvm=12 start=0000000000000000 end=0000800000000000 pid=1 client=6 "
-		   "notifiers=1 ranges=1 devmem_ranges=0 generation=1 comm=b\n"
+		   "notifiers=1 ranges=1 devmem_pages=0 generation=1 comm=b\n"
 		   "vm=6 gpusvm=13 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
-		   "notifiers=1 ranges=1 devmem_ranges=0 generation=1 comm=a\n");
+		   "notifiers=1 ranges=1 devmem_pages=0 generation=1 comm=a\n");
 	snprintf(path, sizeof(path), "%s/dri/0/svm_pagemaps", dir);
 	write_file(path, "");
 	snprintf(path, sizeof(path), "%s/dri/client-6/svm_ranges", dir);
 	write_file(path, "vm=4 gpusvm=12 start=0000000000000000 end=0000800000000000 generation=1\n"
 		   "0000000000200000-0000000000400000 size=2097152 "
-		   "notifier=0000000000000000-0000000020000000 seq=1 refs=1 pagemap=0 flags=-\n");
+		   "notifier=0000000000000000-0000000020000000 refs=1 flags=- pages=1 "
+		   "[minor=0 seq=1 pagemap=0 flags=-]\n");
 	snprintf(path, sizeof(path), "%s/dri/client-6/svm_mem_attrs", dir);
 	write_file(path, "vm=4 gpusvm=12 start=0000000000000000 end=0000800000000000\n");
 	snprintf(path, sizeof(path), "%s/dri/client-5/svm_mem_attrs", dir);
@@ -956,13 +1026,16 @@ static void test_many_ranges(void **state)
 	assert_non_null(f);
 	fprintf(f, "vm=6 gpusvm=13 start=0000000000000000 end=0000800000000000 generation=1\n"
 		"0000000000200000-0000000000400000 size=2097152 "
-		"notifier=0000000000000000-0000000020000000 seq=1 refs=1 pagemap=0 flags=-\n"
+		"notifier=0000000000000000-0000000020000000 refs=1 flags=- pages=0\n"
 		"vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 generation=1\n");
+	/* Every tenth range mapped by a second device too: its page sets go aside. */
 	for (i = 0; i < MANY; i++)
-		fprintf(f, "%016zx-%016zx size=65536 notifier=%016zx-%016zx seq=%zu refs=1 "
-			"pagemap=0 flags=migrate_devmem,dma_mapped\n", 0x10000000 + i * 0x10000,
+		fprintf(f, "%016zx-%016zx size=65536 notifier=%016zx-%016zx refs=1 "
+			"flags=migrate_devmem,dma_mapped pages=%d [minor=0 seq=%zu pagemap=0 "
+			"flags=dma_mapped]%s\n", 0x10000000 + i * 0x10000,
 			0x10010000 + i * 0x10000, (0x10000000 + i * 0x10000) & ~(size_t)0x1fffff,
-			((0x10000000 + i * 0x10000) & ~(size_t)0x1fffff) + 0x200000, i);
+			((0x10000000 + i * 0x10000) & ~(size_t)0x1fffff) + 0x200000, i % 10 ? 1 : 2,
+			i, i % 10 ? "" : " [minor=1 seq=1 pagemap=0 flags=dma_mapped]");
 	assert_int_equal(fclose(f), 0);
 
 	assert_int_equal(xesvm_debugfs_svm_gather(m, dir, NULL, true, &why, &err), 0);
@@ -972,7 +1045,9 @@ static void test_many_ranges(void **state)
 	for (i = 0; i < MANY; i++) {
 		r = xesvm_model_range(m, i);
 		if (r->vm != 3 || r->start != 0x10000000 + i * 0x10000 ||
-		    xesvm_range_get_pages(r, 0).notifier_seq != i)
+		    xesvm_range_get_pages(r, 0).notifier_seq != i ||
+		    r->pages_described != (i % 10 ? 1 : 2) ||
+		    xesvm_range_get_pages(r, r->pages_described - 1).device != (i % 10 ? 0 : 1))
 			fail_msg("range %zu: vm %u start 0x%" PRIx64, i, r->vm, r->start);
 	}
 	assert_int_equal(xesvm_model_range(m, MANY)->vm, 4);
