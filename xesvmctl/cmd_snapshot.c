@@ -289,20 +289,71 @@ static void print_changes(FILE *out, const json_t *entry)
 	}
 }
 
-static void print_diff(FILE *out, const json_t *d)
+static const char *const diff_parts[] = {
+	[XESVM_DIFF_ADDED] = "added",
+	[XESVM_DIFF_REMOVED] = "removed",
+	[XESVM_DIFF_CHANGED] = "changed",
+};
+
+/* "COLLECTION PART: N" and one line per object added or removed, per object changed its changes. */
+static void print_list_head(FILE *out, const char *collection, size_t part, size_t n)
 {
-	static const char *const parts[] = { "added", "removed", "changed" };
+	fprintf(out, "\n%s %s: %zu\n", collection, diff_parts[part], n);
+}
+
+static void print_list_entry(FILE *out, size_t part, const json_t *item)
+{
+	if (part == XESVM_DIFF_CHANGED) {
+		print_changes(out, item);
+		return;
+	}
+	fputs("    ", out);
+	print_object_line(out, item);
+	fputc('\n', out);
+}
+
+/*
+ * The lists of a diff's "ranges", walked (@d) rather than held: counted
+ * first for their heading. Whether any was printed; -1 when out of memory.
+ */
+static int print_range_lists(FILE *out, struct xesvm_range_diff *d, struct xesvm_error *err)
+{
+	bool any = false;
+
+	for (size_t p = 0; p < sizeof(diff_parts) / sizeof(diff_parts[0]); p++) {
+		size_t n = xesvm_range_diff_count(d, (enum xesvm_diff_part)p);
+		json_t *item;
+		int rc;
+
+		if (!n)
+			continue;
+		print_list_head(out, "ranges", p, n);
+		while ((rc = xesvm_range_diff_next(d, &item, err)) > 0) {
+			print_list_entry(out, p, item);
+			json_decref(item);
+		}
+		if (rc < 0)
+			return -1;
+		any = true;
+	}
+	return any;
+}
+
+/* The human diff: @head (xesvm_model_diff_head()) and the range entries of @d. */
+static int print_diff(FILE *out, const json_t *head, struct xesvm_range_diff *d,
+		      struct xesvm_error *err)
+{
 	const char *key;
 	json_t *v;
 	bool any = false;
 
 	fprintf(out, "from %s (%s)\nto   %s (%s)\n",
-		json_get_str(json_object_get(d, "from"), "captured_at") ?: "-",
-		json_get_str(json_object_get(d, "from"), "generator") ?: "-",
-		json_get_str(json_object_get(d, "to"), "captured_at") ?: "-",
-		json_get_str(json_object_get(d, "to"), "generator") ?: "-");
+		json_get_str(json_object_get(head, "from"), "captured_at") ?: "-",
+		json_get_str(json_object_get(head, "from"), "generator") ?: "-",
+		json_get_str(json_object_get(head, "to"), "captured_at") ?: "-",
+		json_get_str(json_object_get(head, "to"), "generator") ?: "-");
 	fflush(out);
-	if (json_is_object(json_object_get(d, "counters"))) {
+	if (json_is_object(json_object_get(head, "counters"))) {
 		/*
 		 * The label of a counter set is printed before we know whether
 		 * anything in it moved; print to a memory buffer so an unmoved
@@ -313,7 +364,7 @@ static void print_diff(FILE *out, const json_t *d)
 		FILE *mem = open_memstream(&buf, &len);
 
 		if (mem) {
-			bool printed = print_counters(mem, json_object_get(d, "counters"));
+			bool printed = print_counters(mem, json_object_get(head, "counters"));
 
 			fflush(mem);
 			len = (size_t)ftell(mem);
@@ -326,55 +377,63 @@ static void print_diff(FILE *out, const json_t *d)
 			free(buf);
 		}
 	}
-	json_object_foreach((json_t *)d, key, v) {
+	json_object_foreach((json_t *)head, key, v) {
+		if (!strcmp(key, "ranges")) {
+			int printed = print_range_lists(out, d, err);
+
+			if (printed < 0)
+				return -1;
+			any |= printed > 0;
+			continue;
+		}
 		if (!json_is_object(v) || !json_object_get(v, "added"))
 			continue;
-		for (size_t p = 0; p < 3; p++) {
-			json_t *list = json_object_get(v, parts[p]), *item;
+		for (size_t p = 0; p < sizeof(diff_parts) / sizeof(diff_parts[0]); p++) {
+			json_t *list = json_object_get(v, diff_parts[p]), *item;
 			size_t i;
 
 			if (!json_array_size(list))
 				continue;
-			fprintf(out, "\n%s %s: %zu\n", key, parts[p], json_array_size(list));
-			json_array_foreach(list, i, item) {
-				if (p == 2) {
-					print_changes(out, item);
-				} else {
-					fputs("    ", out);
-					print_object_line(out, item);
-					fputc('\n', out);
-				}
-			}
+			print_list_head(out, key, p, json_array_size(list));
+			json_array_foreach(list, i, item)
+				print_list_entry(out, p, item);
 			any = true;
 		}
 	}
 	if (!any)
 		fprintf(out, "\nno differences\n");
+	return 0;
 }
 
+/*
+ * Both outputs stream the range entries (one at a time in memory: the
+ * diff of two snapshots of a million ranges may have tens of thousands),
+ * JSON through xesvm_model_diff_write(), the text here.
+ */
 int cmd_diff(struct cli *cli, const struct cli_invocation *inv)
 {
 	struct xesvm_model *a = NULL, *b = NULL;
-	json_t *d = NULL;
+	struct xesvm_range_diff *d = NULL;
+	json_t *head = NULL;
 	int ret;
 
 	ret = xesvm_snapshot_load(inv->positional[0], &a, &cli->err);
 	if (!ret)
 		ret = xesvm_snapshot_load(inv->positional[1], &b, &cli->err);
-	if (!ret) {
-		d = xesvm_model_diff(a, b, &cli->err);
-		if (!d)
+	if (!ret && cli->json) {
+		if (xesvm_model_diff_write(a, b, stdout, cli->pretty ? XESVM_WRITE_PRETTY : 0,
+					   &cli->err))
 			ret = cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;
+	} else if (!ret) {
+		head = xesvm_model_diff_head(a, b, &cli->err);
+		d = head ? xesvm_range_diff_new(a, b, &cli->err) : NULL;
+		if (!d || print_diff(stdout, head, d, &cli->err))
+			ret = cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;
+		else
+			ret = cli_check_stdout(cli);
 	}
-	if (!ret) {
-		if (cli->json) {
-			ret = cli_dump_json(cli, d);
-		} else {
-			print_diff(stdout, d);
-			fflush(stdout);
-		}
-	}
-	json_decref(d);
+	xesvm_range_diff_free(d);
+	json_decref(head);
 	if (a)
 		xesvm_model_free(a);
 	if (b)

@@ -563,6 +563,49 @@ int xesvm_nl_events_lost(const struct xesvm_nl_events *ev, uint64_t *lost);
 json_t *xesvm_model_diff(const struct xesvm_model *a,
 			 const struct xesvm_model *b, struct xesvm_error *err);
 
+/*
+ * The same without the range entries: "ranges" is null, at its place.
+ * They are walked with xesvm_range_diff_*() instead of being held all at
+ * once (tens of thousands of objects of kilobytes between two snapshots
+ * of a million ranges).
+ */
+json_t *xesvm_model_diff_head(const struct xesvm_model *a,
+			      const struct xesvm_model *b, struct xesvm_error *err);
+
+/* The three lists of a diff's "ranges". */
+enum xesvm_diff_part {
+	XESVM_DIFF_ADDED,
+	XESVM_DIFF_REMOVED,
+	XESVM_DIFF_CHANGED,
+};
+
+/* A walk over the range entries of the diff of two models (which must outlive it). */
+struct xesvm_range_diff;
+
+struct xesvm_range_diff *xesvm_range_diff_new(const struct xesvm_model *a,
+					      const struct xesvm_model *b,
+					      struct xesvm_error *err);
+void xesvm_range_diff_free(struct xesvm_range_diff *d);
+/* Starts (again) at the first entry of list @part. */
+void xesvm_range_diff_rewind(struct xesvm_range_diff *d, enum xesvm_diff_part part);
+/*
+ * The next entry of the list being walked, as xesvm_model_diff() has it
+ * (a range, or {"key", "changes"}): 1 and a new *@entry, 0 at the end of
+ * the list, -1 when out of memory.
+ */
+int xesvm_range_diff_next(struct xesvm_range_diff *d, json_t **entry, struct xesvm_error *err);
+/* The entries of list @part, counted without building them; rewinds to @part. */
+size_t xesvm_range_diff_count(struct xesvm_range_diff *d, enum xesvm_diff_part part);
+
+/*
+ * Writes the diff of @a and @b to @out as jansson would dump
+ * xesvm_model_diff() of them (JSON_COMPACT, or JSON_INDENT(2) with
+ * XESVM_WRITE_PRETTY) and a newline, with one range entry in memory at a
+ * time.
+ */
+int xesvm_model_diff_write(const struct xesvm_model *a, const struct xesvm_model *b,
+			   FILE *out, unsigned int flags, struct xesvm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

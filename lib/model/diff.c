@@ -7,8 +7,11 @@
  * devices by minor, clients by device+client_id, VMs by device+vm, VMAs and
  * ranges by device+vm+start, pagemaps by device+id. Both sides are sorted
  * by key and merged, O(n log n); ranges are compared in their packed form
- * and only the few that differ are turned into JSON. A range's page sets
- * are compared per device: the pages one device has of it before and after.
+ * and only the few that differ are turned into JSON, one at a time when
+ * the caller walks them (xesvm_range_diff_next()): the diff of two
+ * snapshots of a million ranges changes tens of thousands. A range's page
+ * sets are compared per device: the pages one device has of it before
+ * and after.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -325,27 +328,28 @@ static int cmp_range_index(const void *pa, const void *pb, void *ranges)
 
 /*
  * The indexes of @m's ranges in key order: 4 bytes a range where a sorted
- * copy took 64, and no sort at all when the ranges are in order already.
+ * copy took 72. In order already (as every source writes them), there is
+ * nothing to sort or to hold: *@order stays NULL. -1 when out of memory.
  */
-static uint32_t *ranges_in_key_order(const struct xesvm_model *m)
+static int ranges_in_key_order(const struct xesvm_model *m, uint32_t **order)
 {
-	uint32_t *order;
-	bool sorted = true;
 	size_t i;
 
+	*order = NULL;
+	for (i = 1; i < m->range_count; i++)
+		if (cmp_range_key(&m->ranges[i - 1], &m->ranges[i]) > 0)
+			break;
+	if (i >= m->range_count)
+		return 0;
 	if (m->range_count > UINT32_MAX)
-		return NULL;
-	order = malloc((m->range_count ? m->range_count : 1) * sizeof(*order));
-	if (!order)
-		return NULL;
-	for (i = 0; i < m->range_count; i++) {
-		order[i] = (uint32_t)i;
-		if (i && cmp_range_key(&m->ranges[i - 1], &m->ranges[i]) > 0)
-			sorted = false;
-	}
-	if (!sorted)
-		qsort_r(order, m->range_count, sizeof(*order), cmp_range_index, m->ranges);
-	return order;
+		return -1;
+	*order = malloc(m->range_count * sizeof(**order));
+	if (!*order)
+		return -1;
+	for (i = 0; i < m->range_count; i++)
+		(*order)[i] = (uint32_t)i;
+	qsort_r(*order, m->range_count, sizeof(**order), cmp_range_index, m->ranges);
+	return 0;
 }
 
 /* changes[@key] = {"before": @before, "after": @after}; takes both (NULL: out of memory). */
@@ -469,59 +473,164 @@ static json_t *range_changes(const struct xesvm_range *a, const struct xesvm_ran
 	return changes;
 }
 
+/* ------------------------------------------------------------------ */
+/* Ranges, one entry at a time                                          */
+/* ------------------------------------------------------------------ */
+
+struct xesvm_range_diff {
+	const struct xesvm_model *a, *b;
+	uint32_t *order_a, *order_b;	/* key order; NULL: the model's order is */
+	enum xesvm_diff_part part;	/* being walked */
+	size_t i, j;			/* next range of a and b in key order */
+};
+
+struct xesvm_range_diff *xesvm_range_diff_new(const struct xesvm_model *a,
+					      const struct xesvm_model *b,
+					      struct xesvm_error *err)
+{
+	struct xesvm_range_diff *d = calloc(1, sizeof(*d));
+
+	if (!d || ranges_in_key_order(a, &d->order_a) || ranges_in_key_order(b, &d->order_b)) {
+		xesvm_range_diff_free(d);
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		return NULL;
+	}
+	d->a = a;
+	d->b = b;
+	return d;
+}
+
+void xesvm_range_diff_free(struct xesvm_range_diff *d)
+{
+	if (!d)
+		return;
+	free(d->order_a);
+	free(d->order_b);
+	free(d);
+}
+
+void xesvm_range_diff_rewind(struct xesvm_range_diff *d, enum xesvm_diff_part part)
+{
+	d->part = part;
+	d->i = d->j = 0;
+}
+
+static const struct xesvm_range *range_in_order(const struct xesvm_model *m,
+						const uint32_t *order, size_t k)
+{
+	return &m->ranges[order ? order[k] : k];
+}
+
+/*
+ * One step of the merge of both models' ranges in key order: the next
+ * range only in a (removed), only in b (added) or in both but not equal
+ * (changed); *@ra and *@rb are the two sides (NULL for a side that lacks
+ * it). False at the end.
+ */
+static bool next_difference(struct xesvm_range_diff *d, enum xesvm_diff_part *part,
+			    const struct xesvm_range **ra, const struct xesvm_range **rb)
+{
+	size_t na = d->a->range_count, nb = d->b->range_count;
+
+	while (d->i < na || d->j < nb) {
+		*ra = d->i < na ? range_in_order(d->a, d->order_a, d->i) : NULL;
+		*rb = d->j < nb ? range_in_order(d->b, d->order_b, d->j) : NULL;
+		int c = !*ra ? 1 : !*rb ? -1 : cmp_range_key(*ra, *rb);
+
+		if (c < 0) {
+			d->i++;
+			*rb = NULL;
+			*part = XESVM_DIFF_REMOVED;
+			return true;
+		}
+		if (c > 0) {
+			d->j++;
+			*ra = NULL;
+			*part = XESVM_DIFF_ADDED;
+			return true;
+		}
+		d->i++;
+		d->j++;
+		if (!xesvm_range_equal(*ra, *rb)) {
+			*part = XESVM_DIFF_CHANGED;
+			return true;
+		}
+	}
+	return false;
+}
+
+int xesvm_range_diff_next(struct xesvm_range_diff *d, json_t **entry, struct xesvm_error *err)
+{
+	const struct xesvm_range *ra, *rb;
+	enum xesvm_diff_part part;
+
+	*entry = NULL;
+	while (next_difference(d, &part, &ra, &rb)) {
+		if (part != d->part)
+			continue;
+		if (part == XESVM_DIFF_CHANGED) {
+			json_t *changes = range_changes(ra, rb);
+
+			*entry = changes ? json_pack("{s:{s:I, s:I, s:I}, s:o}", "key",
+						     "device", (json_int_t)ra->device,
+						     "vm", (json_int_t)ra->vm,
+						     "start", (json_int_t)ra->start,
+						     "changes", changes) : NULL;
+		} else {
+			*entry = xesvm_range_to_json(ra ? ra : rb);
+		}
+		if (!*entry) {
+			xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+size_t xesvm_range_diff_count(struct xesvm_range_diff *d, enum xesvm_diff_part part)
+{
+	const struct xesvm_range *ra, *rb;
+	enum xesvm_diff_part seen;
+	size_t n = 0;
+
+	xesvm_range_diff_rewind(d, part);
+	while (next_difference(d, &seen, &ra, &rb))
+		n += seen == part;
+	xesvm_range_diff_rewind(d, part);
+	return n;
+}
+
+/* The "ranges" object of a diff, every entry held: for xesvm_model_diff(). */
 static int diff_ranges(const struct xesvm_model *a, const struct xesvm_model *b,
 		       json_t *result, struct xesvm_error *err)
 {
-	uint32_t *oa = ranges_in_key_order(a), *ob = ranges_in_key_order(b);
-	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
-	size_t i = 0, j = 0;
-	int rc = -1;
+	static const char *const parts[] = {
+		[XESVM_DIFF_ADDED] = "added",
+		[XESVM_DIFF_REMOVED] = "removed",
+		[XESVM_DIFF_CHANGED] = "changed",
+	};
+	struct xesvm_range_diff *d = xesvm_range_diff_new(a, b, err);
+	json_t *ranges = json_object(), *entry;
+	int rc = d && ranges ? 0 : -1;
 
-	if (!oa || !ob || !added || !removed || !changed)
-		goto oom;
-	while (i < a->range_count || j < b->range_count) {
-		const struct xesvm_range *ra = i < a->range_count ? &a->ranges[oa[i]] : NULL;
-		const struct xesvm_range *rb = j < b->range_count ? &b->ranges[ob[j]] : NULL;
-		int c = i == a->range_count ? 1 : j == b->range_count ? -1
-			: cmp_range_key(ra, rb);
+	for (size_t p = 0; !rc && p < sizeof(parts) / sizeof(parts[0]); p++) {
+		json_t *list = json_array();
 
-		if (c < 0) {
-			if (json_array_append_new(removed, xesvm_range_to_json(ra)))
-				goto oom;
-			i++;
-		} else if (c > 0) {
-			if (json_array_append_new(added, xesvm_range_to_json(rb)))
-				goto oom;
-			j++;
-		} else {
-			if (!xesvm_range_equal(ra, rb)) {
-				json_t *changes = range_changes(ra, rb);
-				json_t *entry = changes ? json_pack("{s:{s:I, s:I, s:I}, s:o}", "key",
-						"device", (json_int_t)ra->device,
-						"vm", (json_int_t)ra->vm,
-						"start", (json_int_t)ra->start,
-						"changes", changes) : NULL;
-
-				if (!entry || json_array_append_new(changed, entry))
-					goto oom;
-			}
-			i++;
-			j++;
+		if (!list || json_object_set_new(ranges, parts[p], list)) {
+			rc = -1;
+			break;
 		}
+		xesvm_range_diff_rewind(d, (enum xesvm_diff_part)p);
+		while (!rc && (rc = xesvm_range_diff_next(d, &entry, err)) > 0)
+			rc = json_array_append_new(list, entry) ? -1 : 0;
 	}
-	if (json_object_set_new(result, "ranges", json_pack("{s:O, s:O, s:O}",
-			"added", added, "removed", removed, "changed", changed)))
-		goto oom;
-	rc = 0;
-	goto out;
-oom:
-	xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
-out:
-	free(oa);
-	free(ob);
-	json_decref(added);
-	json_decref(removed);
-	json_decref(changed);
+	if (!rc && json_object_set(result, "ranges", ranges))
+		rc = -1;
+	if (rc)
+		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+	json_decref(ranges);
+	xesvm_range_diff_free(d);
 	return rc;
 }
 
@@ -534,8 +643,8 @@ static json_t *origin(const struct xesvm_model *m)
 			 "captured_at", at ? at : json_null());
 }
 
-json_t *xesvm_model_diff(const struct xesvm_model *a,
-			 const struct xesvm_model *b, struct xesvm_error *err)
+json_t *xesvm_model_diff_head(const struct xesvm_model *a,
+			      const struct xesvm_model *b, struct xesvm_error *err)
 {
 	json_t *out = json_pack("{s:i, s:o, s:o, s:{}}", "schema_version", XESVM_SCHEMA_VERSION,
 				"from", origin(a), "to", origin(b), "counters");
@@ -551,12 +660,26 @@ json_t *xesvm_model_diff(const struct xesvm_model *a,
 	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
 		if (diff_collection(a, b, &specs[i], out, counters, err))
 			goto fail;
-		/* Ranges sit between VMAs and pagemaps, as in the model. */
-		if (!strcmp(specs[i].name, "vmas") && diff_ranges(a, b, out, err))
+		/* Ranges sit between VMAs and pagemaps, as in the model: their place, for now. */
+		if (!strcmp(specs[i].name, "vmas") && json_object_set_new(out, "ranges", json_null())) {
+			xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 			goto fail;
+		}
 	}
 	return out;
 fail:
 	json_decref(out);
 	return NULL;
+}
+
+json_t *xesvm_model_diff(const struct xesvm_model *a,
+			 const struct xesvm_model *b, struct xesvm_error *err)
+{
+	json_t *out = xesvm_model_diff_head(a, b, err);
+
+	if (out && diff_ranges(a, b, out, err)) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Streams a model (or a view of it) as one JSON document. Everything but
- * the ranges goes through jansson's dumper; the ranges are converted one at
- * a time with xesvm_range_to_json(), so writing a million ranges never holds
- * more than one range as a jansson object.
+ * Streams a model (or a view of it), or the diff of two, as one JSON
+ * document. Everything but the ranges goes through jansson's dumper; the
+ * ranges are written one at a time from their members, and a diff's range
+ * entries one at a time as they are walked, so writing a million ranges
+ * never holds more than one of them as jansson objects.
  *
  * Pretty output has to indent values nested inside our hand-written outer
  * structure, while jansson indents from column 0. JSON strings never contain
@@ -385,16 +386,96 @@ static int write_document(struct writer *w, const struct xesvm_model *m,
 	return 0;
 }
 
-int xesvm_model_write_view(const struct xesvm_model *m, FILE *out,
-			   const struct xesvm_view *view, unsigned int flags,
-			   struct xesvm_error *err)
+/* ------------------------------------------------------------------ */
+/* Diffs                                                               */
+/* ------------------------------------------------------------------ */
+
+/* One list of a diff's "ranges" at @depth, its entries written as they are walked. */
+static int put_range_diff_list(struct writer *w, struct xesvm_range_diff *d,
+			       enum xesvm_diff_part part, int depth)
+{
+	json_t *entry;
+	bool first = true;
+	int rc;
+
+	xesvm_range_diff_rewind(d, part);
+	if (put(w, "[", 1))
+		return -1;
+	while ((rc = xesvm_range_diff_next(d, &entry, w->err)) > 0) {
+		rc = (!first && put(w, ",", 1)) || put_newline(w, depth + 1) ||
+		     put_json(w, entry, depth + 1);
+		json_decref(entry);
+		if (rc)
+			return -1;
+		first = false;
+	}
+	if (rc < 0)
+		return -1;
+	if (!first && put_newline(w, depth))
+		return -1;
+	return put(w, "]", 1);
+}
+
+/* A diff's "ranges" object at depth 1, the value of the key just written. */
+static int put_range_diff(struct writer *w, struct xesvm_range_diff *d)
+{
+	static const char *const parts[] = {
+		[XESVM_DIFF_ADDED] = "added",
+		[XESVM_DIFF_REMOVED] = "removed",
+		[XESVM_DIFF_CHANGED] = "changed",
+	};
+	size_t p;
+
+	if (put(w, "{", 1))
+		return -1;
+	for (p = 0; p < sizeof(parts) / sizeof(parts[0]); p++)
+		if ((p && put(w, ",", 1)) || put_newline(w, 2) || put_key(w, parts[p], 2) ||
+		    put_range_diff_list(w, d, (enum xesvm_diff_part)p, 2))
+			return -1;
+	return put_newline(w, 1) || put(w, "}", 1);
+}
+
+/*
+ * The diff document: the head from jansson's dumper, the ranges at their
+ * place in it (its null "ranges") one entry at a time, as jansson would
+ * have dumped the whole (test_diff_write_equals_jansson_dump).
+ */
+static int write_diff(struct writer *w, const json_t *head, struct xesvm_range_diff *d)
+{
+	const char *key;
+	json_t *value;
+	bool first = true;
+
+	if (put(w, "{", 1))
+		return -1;
+	json_object_foreach((json_t *)head, key, value) {
+		if ((!first && put(w, ",", 1)) || put_newline(w, 1) || put_key(w, key, 1))
+			return -1;
+		first = false;
+		if (!strcmp(key, "ranges") ? put_range_diff(w, d) : put_json(w, value, 1))
+			return -1;
+	}
+	if (put_newline(w, 0) || put_str(w, "}\n") || flush_buffer(w))
+		return -1;
+	if (fflush(w->out) == EOF || ferror(w->out)) {
+		w->write_errno = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A writer to @out; NULL (and @err set) when out of memory. */
+static struct writer *writer_new(FILE *out, unsigned int flags, struct xesvm_error *err)
 {
 	struct writer *w = malloc(sizeof(*w));
-	int rc, write_errno;
 
 	if (!w) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
-		return -1;
+		return NULL;
 	}
 	w->out = out;
 	w->pretty = flags & XESVM_WRITE_PRETTY;
@@ -403,13 +484,19 @@ int xesvm_model_write_view(const struct xesvm_model *m, FILE *out,
 	w->err = err;
 	w->used = 0;
 	errno = 0;
-	rc = write_document(w, m, view);
-	write_errno = w->write_errno;
+	return w;
+}
+
+/* Frees @w after a write that returned @rc; reports a write error. */
+static int writer_done(struct writer *w, int rc, struct xesvm_error *err)
+{
+	int write_errno = w->write_errno;
+
 	free(w);
 	if (!rc)
 		return 0;
 	if (!write_errno)
-		return -1;	/* a usage error, already recorded */
+		return -1;	/* a usage error, or out of memory, already recorded */
 	if (write_errno == ENOMEM)
 		xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 	else
@@ -418,8 +505,32 @@ int xesvm_model_write_view(const struct xesvm_model *m, FILE *out,
 	return -1;
 }
 
+int xesvm_model_write_view(const struct xesvm_model *m, FILE *out,
+			   const struct xesvm_view *view, unsigned int flags,
+			   struct xesvm_error *err)
+{
+	struct writer *w = writer_new(out, flags, err);
+
+	if (!w)
+		return -1;
+	return writer_done(w, write_document(w, m, view), err);
+}
+
 int xesvm_model_write(const struct xesvm_model *m, FILE *out, unsigned int flags,
 		      struct xesvm_error *err)
 {
 	return xesvm_model_write_view(m, out, NULL, flags, err);
+}
+
+int xesvm_model_diff_write(const struct xesvm_model *a, const struct xesvm_model *b,
+			   FILE *out, unsigned int flags, struct xesvm_error *err)
+{
+	json_t *head = xesvm_model_diff_head(a, b, err);
+	struct xesvm_range_diff *d = head ? xesvm_range_diff_new(a, b, err) : NULL;
+	struct writer *w = d ? writer_new(out, flags, err) : NULL;
+	int rc = w ? writer_done(w, write_diff(w, head, d), err) : -1;
+
+	xesvm_range_diff_free(d);
+	json_decref(head);
+	return rc;
 }

@@ -304,6 +304,121 @@ static void test_range_order_does_not_matter(void **state)
 	xesvm_model_free(b);
 }
 
+/* What xesvm_model_diff_write() writes of @a and @b, with @flags; caller frees. */
+static char *diff_written(const struct xesvm_model *a, const struct xesvm_model *b,
+			  unsigned int flags)
+{
+	struct xesvm_error err = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	if (xesvm_model_diff_write(a, b, out, flags, &err))
+		fail_msg("diff write failed: %s", err.msg);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+/*
+ * The streamed diff is what jansson dumps of the whole diff object, and a
+ * newline, byte for byte, compact and pretty; so are the lists walked
+ * one entry at a time, counted first.
+ */
+static void assert_streamed_diff_is_the_dump(const struct xesvm_model *a,
+					     const struct xesvm_model *b)
+{
+	static const char *const parts[] = { "added", "removed", "changed" };
+	struct xesvm_error err = { 0 };
+	json_t *whole = xesvm_model_diff(a, b, &err), *head, *entry;
+	struct xesvm_range_diff *d;
+
+	assert_non_null(whole);
+	for (int pretty = 0; pretty < 2; pretty++) {
+		char *dump = json_dumps(whole, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+		char *got = diff_written(a, b, pretty ? XESVM_WRITE_PRETTY : 0);
+
+		assert_int_equal(got[strlen(got) - 1], '\n');
+		got[strlen(got) - 1] = '\0';
+		assert_string_equal(got, dump);
+		free(dump);
+		free(got);
+	}
+	/* The head is the rest, with "ranges" at its place, null. */
+	head = xesvm_model_diff_head(a, b, &err);
+	assert_non_null(head);
+	assert_true(json_is_null(json_object_get(head, "ranges")));
+	{
+		json_t *rest = json_deep_copy(whole);
+
+		assert_int_equal(json_object_set_new(rest, "ranges", json_null()), 0);
+		assert_true(json_equal(rest, head));
+		json_decref(rest);
+	}
+	d = xesvm_range_diff_new(a, b, &err);
+	assert_non_null(d);
+	for (size_t p = 0; p < 3; p++) {
+		json_t *list = json_object_get(json_object_get(whole, "ranges"), parts[p]);
+		size_t i = 0;
+
+		assert_int_equal(xesvm_range_diff_count(d, (enum xesvm_diff_part)p),
+				 json_array_size(list));
+		while (xesvm_range_diff_next(d, &entry, &err) > 0) {
+			assert_true(json_equal(entry, json_array_get(list, i++)));
+			json_decref(entry);
+		}
+		assert_int_equal(i, json_array_size(list));
+	}
+	xesvm_range_diff_free(d);
+	json_decref(head);
+	json_decref(whole);
+}
+
+static void test_diff_write_equals_jansson_dump(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "example.json", "example-after.json" },
+		{ "example-after.json", "example.json" },
+		{ "example.json", "example.json" },
+		{ "example.json", "example-pages.json" },
+	};
+	struct xesvm_model *a, *b = xesvm_model_new(), *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		a = load_ok(snapshot_path(pairs[i][0]));
+		c = load_ok(snapshot_path(pairs[i][1]));
+		assert_streamed_diff_is_the_dump(a, c);
+		xesvm_model_free(a);
+		xesvm_model_free(c);
+	}
+	/*
+	 * Thousands of ranges out of key order on both sides, with page sets
+	 * that come and go: many entries of every list, none of the whole held.
+	 */
+	a = xesvm_model_new();
+	for (i = 0; i < 6000; i++) {
+		const struct xesvm_range_pages sets[2] = {
+			{ .device = 0, .flags = DMA, .pagemap = XESVM_PAGEMAP_NONE, .notifier_seq = i },
+			{ .device = 1, .flags = DEV, .pagemap = 6, .notifier_seq = i / 3 },
+		};
+		struct xesvm_range r = range_with(0x200000 * ((i * 7919) % 6000 + 1), sets,
+						  1 + (i % 7 == 0));
+
+		if (i % 11)
+			assert_int_equal(xesvm_model_add_range(a, &r), 0);
+		r.tile_present = i % 13 == 0;
+		if (i % 17) {
+			r.start += i % 19 == 0 ? 0x1000 : 0;
+			assert_int_equal(xesvm_model_add_range(b, &r), 0);
+		}
+	}
+	assert_streamed_diff_is_the_dump(a, b);
+	assert_streamed_diff_is_the_dump(b, a);
+	xesvm_model_free(a);
+	xesvm_model_free(b);
+}
+
 static void test_object_without_key_is_an_error(void **state)
 {
 	struct xesvm_model *a = xesvm_model_new(), *b = xesvm_model_new();
@@ -326,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_page_sets_of_no_device),
 		cmocka_unit_test(test_identical_models_have_no_changes),
 		cmocka_unit_test(test_range_order_does_not_matter),
+		cmocka_unit_test(test_diff_write_equals_jansson_dump),
 		cmocka_unit_test(test_object_without_key_is_an_error),
 	};
 
