@@ -386,9 +386,15 @@ def check_ranges(doc, rec, vm, maps):
     return p
 
 
+def page_sets_of(r, device):
+    """The page sets of range @r that are @device's (the pages it maps)."""
+    return [ps for ps in r.get('pages') or [] if ps.get('device') == device]
+
+
 def check_residency(ranges, start, end, want, pagemap=None):
-    """All ranges overlapping [start, end) have residency @want (and pagemap)
-    and together cover the window."""
+    """All ranges overlapping [start, end) have residency @want and together
+    cover the window; with @pagemap, the range's device has its pages of
+    it in that pagemap."""
     p = []
     over = [r for r in ranges if overlaps(r['start'], r['end'], start, end)]
     if not over:
@@ -398,12 +404,60 @@ def check_residency(ranges, start, end, want, pagemap=None):
             p.append(f"range {hexw(r['start'], r['end'])} residency "
                      f"{r.get('residency')!r} (flags {','.join(r.get('flags', []))}), "
                      f"want {want!r}")
-        elif want == 'device' and pagemap is not None and r.get('pagemap') != pagemap:
-            p.append(f"range {hexw(r['start'], r['end'])} pagemap {r.get('pagemap')}, "
-                     f"want {pagemap}")
+        elif want == 'device' and pagemap is not None and \
+                [ps.get('pagemap') for ps in page_sets_of(r, r.get('device'))] != [pagemap]:
+            p.append(f"range {hexw(r['start'], r['end'])}: the pages of card{r.get('device')} "
+                     f"are in pagemaps {[ps.get('pagemap') for ps in page_sets_of(r, r.get('device'))]}, "
+                     f"want [{pagemap}]")
     if not covered([(r['start'], r['end']) for r in over], start, end):
         p.append(f'ranges do not cover {hexw(start, end)}')
     return p
+
+
+PAGE_FLAGS = {'unmapped', 'has_devmem_pages', 'has_dma_mapping', 'stale'}
+
+
+def check_page_sets(doc, vm):
+    """Since Linux 7.3 a range's pages are kept per device: vsvm keeps one
+    page set per range, its own (the VM's device), and the range's flags
+    and residency are those of that page set with the range's own flags."""
+    p = []
+    for r in doc.get('ranges', []):
+        where = f"range {hexw(r['start'], r['end'])}"
+        sets = r.get('pages')
+        if r.get('pages_count') != 1 or not isinstance(sets, list) or len(sets) != 1:
+            p.append(f"{where}: pages_count {r.get('pages_count')}, "
+                     f"{len(sets) if isinstance(sets, list) else sets} page sets (vsvm keeps one)")
+            continue
+        ps = sets[0]
+        flags = set(ps.get('flags', []))
+        if ps.get('device') != vm['device']:
+            p.append(f"{where}: its pages are card{ps.get('device')}'s, not the VM's "
+                     f"card{vm['device']}")
+        if flags - PAGE_FLAGS:
+            p.append(f"{where}: page set flags {sorted(flags - PAGE_FLAGS)} of a range")
+        if flags != set(r.get('flags', [])) & PAGE_FLAGS:
+            p.append(f"{where}: page set flags {sorted(flags)}, range flags {r.get('flags')}")
+        devmem = 'has_devmem_pages' in flags
+        if devmem != (ps.get('pagemap') is not None):
+            p.append(f"{where}: pagemap {ps.get('pagemap')} with flags {sorted(flags)}")
+        if flags & {'has_devmem_pages', 'has_dma_mapping'} and ps.get('notifier_seq') is None:
+            p.append(f"{where}: pages mapped but never collected (notifier_seq null)")
+    return p
+
+
+def check_devmem_pages(vms_doc, ranges_doc, vm):
+    """The VM's devmem_pages is the number of its page sets in device memory."""
+    mine = [v for v in vms_doc.get('vms', [])
+            if (v.get('device'), v.get('vm')) == (vm['device'], vm['vm'])]
+    if len(mine) != 1:
+        return [f'{len(mine)} VMs {vm["device"]}/{vm["vm"]}']
+    n = sum('has_devmem_pages' in ps.get('flags', [])
+            for r in ranges_doc.get('ranges', []) for ps in r.get('pages') or [])
+    if mine[0].get('devmem_pages') != n:
+        return [f"devmem_pages {mine[0].get('devmem_pages')}, but range show lists {n} "
+                "page sets in device memory"]
+    return []
 
 
 def check_no_ranges(ranges, windows):
@@ -873,6 +927,15 @@ def live_tests(env, tap):
     if ranges is not None:
         p += check_ranges(ranges, rec, vm, maps)
     tap.check('range show pid PID: ranges inside the workload\'s CPU mappings', p)
+    if ranges is not None:
+        tap.check('range show pid PID: each range has one page set, of vsvm\'s card, '
+                  'whose flags and pagemap say where its pages are',
+                  check_page_sets(ranges, vm))
+        res = env.xrun('vm_show_pid', pid=pid)
+        doc, p = check_ok_doc(res, 'vms')
+        if doc is not None:
+            p += check_devmem_pages(doc, ranges, vm)
+        tap.check('vm show pid PID: devmem_pages counts the page sets in device memory', p)
     for name, w in residency_claims(rec):
         if ranges is None:
             break
@@ -1331,9 +1394,9 @@ def fake_world():
         f'{b + 12 * M:x}-{b + 14 * M:x} rw-p 00000000 00:00 0',
         '7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]',
     ]))
-    vms = {'schema_version': 1, 'vms': [
+    vms = {'schema_version': 2, 'vms': [
         {'device': 0, 'vm': 5, 'pid': 4242, 'comm': 'vsvm-workload', 'client_id': 9,
-         'start': 0, 'end': 0x7ffffffff000},
+         'start': 0, 'end': 0x7ffffffff000, 'devmem_pages': 2},
         {'device': 0, 'vm': 6, 'pid': 4343, 'comm': 'other', 'client_id': 10,
          'start': 0, 'end': 0x7ffffffff000}]}
 
@@ -1344,7 +1407,7 @@ def fake_world():
                  purgeable=None)
         v.update(kw)
         return v
-    vmas = {'schema_version': 1, 'vmas': [
+    vmas = {'schema_version': 2, 'vmas': [
         vma(0, b + 4 * M),
         vma(b + 4 * M, b + 5 * M, preferred_location='pagemap', preferred_pagemap=3,
             pat_index=3),
@@ -1357,10 +1420,12 @@ def fake_world():
         f = flags if flags is not None else (
             ['migrate_devmem', 'has_devmem_pages'] if res == 'device' else
             ['migrate_devmem', 'has_dma_mapping'] if res == 'system' else [])
+        pages = [{'device': 0, 'flags': [x for x in f if x in PAGE_FLAGS], 'pagemap': pm,
+                  'notifier_seq': 2}]
         return dict(device=0, vm=5, start=s, end=e, notifier_start=b, notifier_end=b + 512 * M,
-                    notifier_seq=2, flags=f, residency=res, pagemap=pm,
+                    flags=f, residency=res, pages_count=1, pages=pages,
                     tile_present=0, tile_invalidated=0)
-    ranges = {'schema_version': 1, 'ranges': [
+    ranges = {'schema_version': 2, 'ranges': [
         rng(b, b + 0x10000, 'system'),
         rng(b + 4 * M, b + 6 * M, 'device', 3),
         rng(b + 6 * M, b + 8 * M, 'system'),
@@ -1371,7 +1436,7 @@ def fake_world():
     def pm(to_dev, to_ram, in_use):
         st = {'count': 1, 'pages': 0, 'bytes': 0, 'fail_enomem': 0, 'fail_ebusy': 0,
               'fail_efault': 0, 'fail_other': 0}
-        return {'schema_version': 1, 'pagemaps': [
+        return {'schema_version': 2, 'pagemaps': [
             {'device': 0, 'id': 3, 'name': 'pagemap3', 'region': None, 'size_bytes': None,
              'stats': {'to_device': dict(st, pages=to_dev, count=(to_dev + 1) // 2),
                        'to_ram': dict(st, pages=to_ram, count=(to_ram + 1) // 2),
@@ -1495,6 +1560,32 @@ def self_test(workload, fake_workload):
             ranges['ranges'], w[0]['start'], w[0]['end'] + 4096, 'device', 3)),
         ('no range is there', lambda: check_residency(ranges['ranges'], b + 3 * M,
                                                       b + 4 * M, 'device')),
+        ('the pages in the pagemap are another device\'s', lambda: check_residency(
+            tampered(ranges, lambda d: d['ranges'][1]['pages'][0].update(device=1))['ranges'],
+            w[0]['start'], w[0]['end'], 'device', 3)),
+    ])
+    both('check_page_sets', lambda: check_page_sets(ranges, vm), [
+        ('a range has no page set', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][0].update(pages=[], pages_count=0)), vm)),
+        ('a range has two', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][0].update(
+                pages=d['ranges'][0]['pages'] * 2, pages_count=2)), vm)),
+        ('the pages are another device\'s', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][0]['pages'][0].update(device=1)), vm)),
+        ('the page set lacks a flag of the range', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][1]['pages'][0].update(
+                flags=['has_dma_mapping'])), vm)),
+        ('device pages have no pagemap', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][1]['pages'][0].update(pagemap=None)), vm)),
+        ('mapped pages were never collected', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][2]['pages'][0].update(notifier_seq=None)),
+            vm)),
+    ])
+    both('check_devmem_pages', lambda: check_devmem_pages(vms, ranges, vm), [
+        ('the VM counts another number', lambda: check_devmem_pages(
+            tampered(vms, lambda d: d['vms'][0].update(devmem_pages=1)), ranges, vm)),
+        ('the VM is not listed', lambda: check_devmem_pages(
+            tampered(vms, lambda d: d['vms'].pop(0)), ranges, vm)),
     ])
     both('check_no_ranges', lambda: check_no_ranges(ranges['ranges'], munmapped(rec)), [
         ('a range overlaps the hole', lambda: check_no_ranges(
