@@ -230,6 +230,15 @@ void print_range_table(FILE *out, struct table_rows *rows, bool with_vm,
 	table_render(out, cols + skip, NCOLS(cols) - skip, rows, ro, indent);
 }
 
+/* @v, "-" when it is @none (not known). */
+static void fmt_uint_or_dash(char *buf, size_t size, uint64_t v, uint64_t none)
+{
+	if (v == none)
+		fmt_text(buf, size, "-");
+	else
+		fmt_uint(buf, size, v);
+}
+
 enum page_set_field { PF_DEVICE, PF_RES, PF_PAGEMAP, PF_SEQ, PF_FLAGS };
 
 static void col_page_set(const void *row, const struct table_column *col,
@@ -248,16 +257,10 @@ static void col_page_set(const void *row, const struct table_column *col,
 		fmt_text(buf, size, xesvm_residency_name(xesvm_range_pages_residency(p)));
 		break;
 	case PF_PAGEMAP:
-		if (p->pagemap == XESVM_PAGEMAP_NONE)
-			fmt_text(buf, size, "-");
-		else
-			fmt_uint(buf, size, p->pagemap);
+		fmt_uint_or_dash(buf, size, p->pagemap, XESVM_PAGEMAP_NONE);
 		break;
 	case PF_SEQ:
-		if (p->notifier_seq == XESVM_NOTIFIER_SEQ_NONE)
-			fmt_text(buf, size, "-");
-		else
-			fmt_uint(buf, size, p->notifier_seq);
+		fmt_uint_or_dash(buf, size, p->notifier_seq, XESVM_NOTIFIER_SEQ_NONE);
 		break;
 	case PF_FLAGS:
 		fmt_range_flags(buf, size, p->flags);

@@ -363,23 +363,33 @@ static int get_id_or_null(const struct reading *rd, const char *key, uint32_t *o
 	return 0;
 }
 
+/* Array @key, of @items ("strings") as its error says; NULL (and @rd's error) if there is none. */
+static const json_t *get_array(const struct reading *rd, const char *key, const char *items)
+{
+	const json_t *arr = json_object_get(rd->obj, key);
+
+	if (!arr) {
+		xesvm_error_set(rd->err, XESVM_E_USAGE, 0, "%s: missing key \"%s\"", rd->where, key);
+		return NULL;
+	}
+	if (!json_is_array(arr)) {
+		xesvm_error_set(rd->err, XESVM_E_USAGE, 0, "%s: \"%s\" must be an array of %s",
+				rd->where, key, items);
+		return NULL;
+	}
+	return arr;
+}
+
 /* "flags": names of the bits @allowed, each once. */
 static int get_flags(const struct reading *rd, uint32_t allowed, uint32_t *out)
 {
-	const json_t *arr = json_object_get(rd->obj, "flags");
+	const json_t *arr = get_array(rd, "flags", "strings");
 	unsigned int bit;
 	json_t *name;
 	size_t i;
 
-	if (!arr) {
-		xesvm_error_set(rd->err, XESVM_E_USAGE, 0, "%s: missing key \"flags\"", rd->where);
+	if (!arr)
 		return -1;
-	}
-	if (!json_is_array(arr)) {
-		xesvm_error_set(rd->err, XESVM_E_USAGE, 0,
-				"%s: \"flags\" must be an array of strings", rd->where);
-		return -1;
-	}
 	*out = 0;
 	json_array_foreach(arr, i, name) {
 		if (!json_is_string(name)) {
@@ -450,16 +460,9 @@ static int get_page_sets(const struct reading *rd, struct xesvm_range *r,
 
 	if (get_u32(rd, "pages_count", &r->pages_count))
 		return -1;
-	arr = json_object_get(rd->obj, "pages");
-	if (!arr) {
-		xesvm_error_set(rd->err, XESVM_E_USAGE, 0, "%s: missing key \"pages\"", rd->where);
+	arr = get_array(rd, "pages", "objects");
+	if (!arr)
 		return -1;
-	}
-	if (!json_is_array(arr)) {
-		xesvm_error_set(rd->err, XESVM_E_USAGE, 0,
-				"%s: \"pages\" must be an array of objects", rd->where);
-		return -1;
-	}
 	n = json_array_size(arr);
 	if (n > XESVM_RANGE_PAGES_MAX) {
 		xesvm_error_set(rd->err, XESVM_E_USAGE, 0,

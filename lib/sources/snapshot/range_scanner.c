@@ -205,10 +205,30 @@ static inline bool integer_or_null(struct cursor *c, uint64_t max, uint64_t none
 	return value_ends(c);
 }
 
+/*
+ * After an element of an array or a member of an object: ',' (true,
+ * *@done false) or @close (true, *@done true), each read.
+ */
+static inline bool element_ends(struct cursor *c, char close, bool *done)
+{
+	skip_ws(c);
+	if (*c->p == close) {
+		c->p++;
+		*done = true;
+		return true;
+	}
+	if (*c->p != ',')
+		return false;
+	c->p++;
+	*done = false;
+	return true;
+}
+
 /* An array of flag names, each once, all of them among @allowed. */
 static bool flags(struct cursor *c, uint32_t allowed, uint32_t *out)
 {
 	uint32_t bits = 0;
+	bool done = false;
 
 	if (*c->p != '[')
 		return false;
@@ -237,15 +257,12 @@ static bool flags(struct cursor *c, uint32_t allowed, uint32_t *out)
 		if (bit == XESVM_RANGE_FLAG_COUNT || !(allowed & (1u << bit)) || (bits & (1u << bit)))
 			return false;
 		bits |= 1u << bit;
-		skip_ws(c);
-		if (*c->p == ']') {
-			c->p++;
+		if (!element_ends(c, ']', &done))
+			return false;
+		if (done) {
 			*out = bits;
 			return true;
 		}
-		if (*c->p != ',')
-			return false;
-		c->p++;
 		skip_ws(c);
 	}
 }
@@ -354,22 +371,6 @@ static inline bool key_then_colon(struct cursor *c, size_t expected, const char 
 	return true;
 }
 
-/* After a member's value: ',' (true, *@done false) or '}' (true, *@done true). */
-static inline bool member_ends(struct cursor *c, bool *done)
-{
-	skip_ws(c);
-	if (*c->p == '}') {
-		c->p++;
-		*done = true;
-		return true;
-	}
-	if (*c->p != ',')
-		return false;
-	c->p++;
-	*done = false;
-	return true;
-}
-
 /* One page set object: its four members, each once. */
 static bool page_set(struct cursor *c, struct xesvm_range_pages *p)
 {
@@ -416,7 +417,7 @@ static bool page_set(struct cursor *c, struct xesvm_range_pages *p)
 				return false;
 			break;
 		}
-		if (!member_ends(c, &done))
+		if (!element_ends(c, '}', &done))
 			return false;
 	}
 	return seen == (1u << P_COUNT) - 1;
@@ -425,6 +426,8 @@ static bool page_set(struct cursor *c, struct xesvm_range_pages *p)
 /* The "pages" array: at most XESVM_RANGE_PAGES_MAX page sets. */
 static bool page_sets(struct cursor *c, struct xesvm_range_pages *sets, unsigned int *n)
 {
+	bool done = false;
+
 	*n = 0;
 	if (*c->p != '[')
 		return false;
@@ -438,14 +441,10 @@ static bool page_sets(struct cursor *c, struct xesvm_range_pages *sets, unsigned
 		if (*n == XESVM_RANGE_PAGES_MAX || !page_set(c, &sets[*n]))
 			return false;
 		(*n)++;
-		skip_ws(c);
-		if (*c->p == ']') {
-			c->p++;
-			return true;
-		}
-		if (*c->p != ',')
+		if (!element_ends(c, ']', &done))
 			return false;
-		c->p++;
+		if (done)
+			return true;
 		skip_ws(c);
 	}
 }
@@ -552,7 +551,7 @@ static enum xesvm_scan_result scan(struct cursor *c, int version, struct scanned
 			return XESVM_SCAN_OTHER;
 		seen |= BIT(m);
 		next = next_member[version][m];
-		if (!member_value(c, m, s, sets) || !member_ends(c, &done))
+		if (!member_value(c, m, s, sets) || !element_ends(c, '}', &done))
 			return XESVM_SCAN_OTHER;
 	}
 	if (seen != version_members[version] || !consistent(s, version, sets))

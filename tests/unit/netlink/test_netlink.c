@@ -97,9 +97,12 @@ static void pages_nest(struct nl_msg *msg, int64_t minor, uint32_t flags, int64_
 	assert_int_equal(nla_nest_end(msg, nest), 0);
 }
 
-/* A range as drm_svm_put_range() sends it, without its pages nests. */
+/*
+ * A range as drm_svm_put_range() sends it, without its pages nests (and
+ * without pages-count when @pages_count is negative).
+ */
 static struct nl_msg *range_head(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
-				 uint32_t flags, uint32_t pages_count)
+				 uint32_t flags, int64_t pages_count)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
 
@@ -113,7 +116,8 @@ static struct nl_msg *range_head(uint32_t dev_id, uint32_t vm, uint64_t start, u
 	u32(msg, DRM_SVM_A_RANGE_REFCOUNT, 1);
 	u32(msg, DRM_SVM_A_RANGE_DRIVER_FLAGS, 0);
 	u64(msg, DRM_SVM_A_RANGE_DRIVER_DATA, 0x100000001ULL);
-	u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, pages_count);
+	if (pages_count >= 0)
+		u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, (uint32_t)pages_count);
 	return msg;
 }
 
@@ -414,7 +418,7 @@ static void expect_range_error(struct nl_msg *msg, const char *needle)
 }
 
 /* A range of card5 with pages-count @count and one page set of @flags and @minor, @pagemap. */
-static struct nl_msg *range_one_set(uint32_t range_flags, uint32_t count, int64_t minor,
+static struct nl_msg *range_one_set(uint32_t range_flags, int64_t count, int64_t minor,
 				    uint32_t flags, int64_t pagemap)
 {
 	struct nl_msg *msg = range_head(2, 3, 0x1000, 0x2000, range_flags, count);
@@ -459,15 +463,8 @@ static void test_range_errors(void **state)
 	nla_put_u32(msg, DRM_SVM_A_RANGE_PAD + 1, 0);	/* a newer kernel's: ignored */
 	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
 	nlmsg_free(msg);
-	msg = genl(DRM_SVM_CMD_RANGE_GET);
-	u32(msg, DRM_SVM_A_RANGE_DEV_ID, 1);
-	u32(msg, DRM_SVM_A_RANGE_VM_ID, 3);
-	u64(msg, DRM_SVM_A_RANGE_START, 0x1000);
-	u64(msg, DRM_SVM_A_RANGE_END, 0x2000);
-	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_START, 0);
-	u64(msg, DRM_SVM_A_RANGE_NOTIFIER_END, 0x200000);
-	u32(msg, DRM_SVM_A_RANGE_FLAGS, 0);
-	expect_range_error(msg, "attribute pages-count is missing");
+	expect_range_error(range_head(1, 3, 0x1000, 0x2000, 0, -1),
+			   "attribute pages-count is missing");
 	msg = range_head(2, 3, 0x1000, 0x2000, 0, 9);
 	for (i = 0; i < 5; i++)
 		pages_nest(msg, i, 0, -1, -1);
