@@ -620,6 +620,17 @@ static bool page_set_group(struct file_state *f, const char *s, size_t n,
 	return printed_flags(f, &val[FLAGS], XESVM_RANGE_PAGES_FLAGS, &out->flags);
 }
 
+/* Where the first " [" of a range line starts its groups of pages, or NULL. */
+static const char *first_group(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == ' ' && s[i + 1] == '[')
+			return s + i;
+	return NULL;
+}
+
 /*
  * drm_gpusvm_print_ranges(): one range of the VM of the last header,
  * "<start>-<end> size=.. notifier=.. refs=.. flags=.. pages=<n>", then on
@@ -634,7 +645,7 @@ static bool range_line(struct file_state *f, struct dbg_vm *v, const char *s, si
 	};
 	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct xesvm_range r = { .device = v->minor, .vm = v->vm };
-	const char *groups = n > 1 ? memmem(s, n, " [", 2) : NULL;
+	const char *groups = first_group(s, n);
 	size_t head = groups ? (size_t)(groups - s) : n;
 	unsigned int nsets = 0;
 	struct val val[NF], lead;
