@@ -5,10 +5,12 @@
  * parsed invocation's accessors, help text, the shell's completion and
  * the `__complete-table` dump the completion-file tests read.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xesvmctl.h"
+#include "cmdline.h"
 
 const char *cli_value_name(enum cli_value v)
 {
@@ -20,6 +22,42 @@ const char *cli_value_name(enum cli_value v)
 const struct cli_choice *cli_value_choices(enum cli_value v)
 {
 	return (size_t)v < CLI_VALUE_KINDS ? cli_value_choice_lists[v] : NULL;
+}
+
+int cli_parse_id(struct cli *cli, const char *what, const char *text,
+		 int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 0);
+	if (errno || end == text || *end || v < 0) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"%s: '%s' is not a valid number", what, text);
+		return XESVM_E_USAGE;
+	}
+	*out = v;
+	return XESVM_OK;
+}
+
+int cli_parse_positive(struct cli *cli, const char *what, const char *text,
+		       double *out, bool integer)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || end == text || *end || !(v > 0) || v > 1e9 ||
+	    (integer && v != floor(v))) {
+		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
+				"%s: '%s' is not a positive %s", what, text,
+				integer ? "integer" : "number");
+		return XESVM_E_USAGE;
+	}
+	*out = v;
+	return XESVM_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -72,7 +110,7 @@ static int count_objects(void)
 {
 	int n = 0;
 
-	while (cli_objects[n].name)
+	while (cli_objects[n])
 		n++;
 	return n;
 }
@@ -84,7 +122,7 @@ const struct cli_object *cli_find_object(struct cli *cli, const char *word)
 	int n = count_objects();
 
 	for (int i = 0; i < n; i++)
-		names[i] = cli_objects[i].name;
+		names[i] = cli_objects[i]->name;
 	int i = match_prefix(word, names, n, list, sizeof(list));
 
 	if (i == -2) {
@@ -97,7 +135,7 @@ const struct cli_object *cli_find_object(struct cli *cli, const char *word)
 				"unknown object '%s' (try: xesvmctl help)", word);
 		return NULL;
 	}
-	return &cli_objects[i];
+	return cli_objects[i];
 }
 
 static bool is_direct(const struct cli_object *obj)
@@ -478,7 +516,7 @@ void cli_print_usage(FILE *out)
 		"       xesvmctl help [OBJECT]\n\n"
 		"Objects and commands (the first command is the default;\n"
 		"every keyword may be abbreviated to a unique prefix):\n");
-	for (const struct cli_object *o = cli_objects; o->name; o++)
+	for (const struct cli_object *const *op = cli_objects, *o; (o = *op); op++)
 		for (const struct cli_command *c = o->commands; c->run; c++)
 			print_grammar(out, o, c);
 	fprintf(out, "\nOptions:\n");
@@ -541,11 +579,11 @@ void cli_dump_table(FILE *out)
 			fprintf(out, "=%s\t%s\tchoice\t%s\t%s\n",
 				cli_value_name((enum cli_value)v), c->word,
 				cli_value_name(c->value), c->help);
-	for (const struct cli_object *o = cli_objects; o->name; o++)
+	for (const struct cli_object *const *op = cli_objects, *o; (o = *op); op++)
 		fprintf(out, "\t%s\tobject\t%s\t%s\n", o->name,
 			is_direct(o) ? cli_value_name(o->commands[0].positional_value)
 				     : "none", o->summary);
-	for (const struct cli_object *o = cli_objects; o->name; o++) {
+	for (const struct cli_object *const *op = cli_objects, *o; (o = *op); op++) {
 		for (const struct cli_command *c = o->commands; c->run; c++) {
 			char ctx[64];
 
@@ -582,7 +620,7 @@ static void emit_value(enum cli_value v, const char *cur,
 				emit(*f, data);
 	if (v != CLI_VALUE_OBJECT)
 		return;	/* files, pids... are left to the caller's defaults */
-	for (const struct cli_object *o = cli_objects; o->name; o++)
+	for (const struct cli_object *const *op = cli_objects, *o; (o = *op); op++)
 		if (starts_with(o->name, cur))
 			emit(o->name, data);
 }
@@ -636,7 +674,7 @@ void cli_complete(const char *const *words, int nwords, bool global_opts,
 			}
 			return;
 		}
-		for (const struct cli_object *o = cli_objects; o->name; o++)
+		for (const struct cli_object *const *op = cli_objects, *o; (o = *op); op++)
 			if (starts_with(o->name, cur))
 				emit(o->name, data);
 		return;
@@ -728,18 +766,4 @@ params:
 		if (cur[0] != '-')
 			emit_value(cmd->positional_value, cur, emit, data);
 	}
-}
-
-int cmd_help(struct cli *cli, const struct cli_invocation *inv)
-{
-	if (inv->npositional) {
-		const struct cli_object *obj = cli_find_object(cli, inv->positional[0]);
-
-		if (!obj)
-			return XESVM_E_USAGE;
-		cli_print_object_help(stdout, obj);
-	} else {
-		cli_print_usage(stdout);
-	}
-	return cli_check_stdout(cli);
 }

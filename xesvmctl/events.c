@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The drm-svm event stream (live.h) and how an event reads for people
- * (render.h): monitor prints events as they come, snapshot --events
- * records a window of them, explain shows those touching an address.
+ * The drm-svm event stream: monitor prints events as they come, snapshot
+ * --events records a window of them.
  *
  * Waiting: one poll() over the events socket, a signalfd for SIGINT and
  * SIGTERM (blocked while the stream is open, so a signal can neither be
@@ -19,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "live.h"
+#include "events.h"
 
 uint64_t monotonic_ns(void)
 {
@@ -37,53 +36,6 @@ int timeout_until(uint64_t deadline_ns, int cap_ms)
 		return 0;
 	ms = (deadline_ns - now + 999999) / 1000000;
 	return ms < (uint64_t)cap_ms ? (int)ms : cap_ms;
-}
-
-/* ------------------------------------------------------------------ */
-/* Formatting                                                          */
-/* ------------------------------------------------------------------ */
-
-void fmt_event_time(char *buf, size_t size, const json_t *ev)
-{
-	uint64_t ns;
-
-	if (json_get_u64(ev, "time_ns", &ns))
-		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ns / 1000000000,
-			 ns % 1000000000);
-	else
-		snprintf(buf, size, "-");
-}
-
-void fmt_event_details(char *buf, size_t size, const json_t *ev)
-{
-	static const char *const common[] = { "time_ns", "type", "device", "vm",
-					      "pid", "start", "end" };
-	size_t used = 0;
-	const char *key;
-	json_t *v;
-
-	buf[0] = '\0';
-	json_object_foreach((json_t *)ev, key, v) {
-		char value[96];
-		bool skip = false;
-
-		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
-			skip |= strcmp(key, common[i]) == 0;
-		if (skip)
-			continue;
-		if (json_is_integer(v))
-			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT,
-				 json_integer_value(v));
-		else if (json_is_string(v))
-			fmt_text(value, sizeof(value), json_string_value(v));
-		else if (json_is_null(v))
-			snprintf(value, sizeof(value), "-");
-		else
-			snprintf(value, sizeof(value), "...");
-		cell_appendf(buf, size, &used, " ", "%s=%s", key, value);
-	}
-	if (!buf[0])
-		snprintf(buf, size, "-");
 }
 
 /* ------------------------------------------------------------------ */

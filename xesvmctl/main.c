@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "xesvm-config.h"
-#include "xesvmctl.h"
+#include "cmdline.h"
+#include "run.h"
+#include "shell.h"
 
 /* ------------------------------------------------------------------ */
 /* Global options, from the same table as help and completion          */

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xesvmctl.h"
+#include "cmdline.h"
+#include "run.h"
 
 
 /* True when @cmd has a parameter named @name (keyword or long option). */

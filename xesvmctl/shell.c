@@ -15,7 +15,9 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "xesvmctl.h"
+#include "cmdline.h"
+#include "run.h"
+#include "shell.h"
 
 #define HISTORY_LINES 1000
 
@@ -244,7 +246,17 @@ int cli_shell(struct cli *cli)
 	return ret;
 }
 
-int cmd_shell(struct cli *cli, const struct cli_invocation *inv)
+static int shell(struct cli *cli, const struct cli_invocation *inv)
 {
 	return cli_shell(cli);
 }
+
+static const struct cli_command shell_commands[] = {
+	{ NULL, "interactive shell with history and completion",
+	  CLI_NO_PARAMS, NULL, 0, 0, CLI_VALUE_NONE, shell },
+	{ 0 },
+};
+
+const struct cli_object shell_object = {
+	"shell", "interactive shell", shell_commands, false,
+};

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "live.h"
+#include "target.h"
+#include "view.h"
+#include "render/cells.h"
 
 void cli_describe_target(const struct cli_invocation *inv, char *buf, size_t size)
 {
@@ -59,46 +61,6 @@ int cli_no_vm(struct cli *cli, const struct cli_invocation *inv, const char *why
 	return XESVM_E_SYSTEM;
 }
 
-/* The VMs of @m the filter selects, at most @max of them in @out. */
-static size_t matching_vms(struct xesvm_model *m, const struct xesvm_query *q,
-			   const json_t **out, size_t max)
-{
-	size_t i, n = 0;
-	json_t *vm;
-
-	json_array_foreach(xesvm_model_array(m, "vms"), i, vm) {
-		if (!xesvm_query_match(q, "vms", vm))
-			continue;
-		if (n < max)
-			out[n] = vm;
-		n++;
-	}
-	return n;
-}
-
-/*
- * Whether we may read process @pid the way the drm-svm family checks it
- * (ptrace read access with fs credentials, which is also what opening
- * /proc/PID/maps checks; opening is enough, the file need not be read):
- * 0, ENOENT (not running), EACCES or another errno.
- */
-static int pid_access(struct cli *cli, int64_t pid)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%" PRId64 "/maps",
-		 xesvm_proc_root(&cli->sources, NULL), pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	return errno == EPERM ? EACCES : errno;
-}
-
-#define PTRACE_HINT "its VMs need ptrace read access: run as its owner or root"
-
 /* Why a live pid has no VM we can see: not running, or not ours to read. */
 static void explain_no_vm(struct cli *cli, int64_t pid, char *buf, size_t size)
 {
@@ -111,27 +73,12 @@ static void explain_no_vm(struct cli *cli, int64_t pid, char *buf, size_t size)
 				 " (the family lists only VMs of processes you may ptrace-read: run as their owner or root)");
 		return;
 	}
-	why = pid_access(cli, pid);
+	why = pid_read_access(cli, pid);
 	if (why == ENOENT)
 		snprintf(buf, size, ": process %" PRId64 " is not running", pid);
 	else if (why == EACCES)
 		snprintf(buf, size, ": you may not read process %" PRId64 " (" PTRACE_HINT ")",
 			 pid);
-}
-
-int cli_check_pid_readable(struct cli *cli, const struct cli_invocation *inv,
-			   struct xesvm_model *m, const struct xesvm_query *q)
-{
-	struct xesvm_filter f;
-
-	if (cli->snapshot_path || cli_build_filter(cli, inv, &f) != XESVM_OK || f.pid < 0 ||
-	    matching_vms(m, q, NULL, 0) > 0 || pid_access(cli, f.pid) != EACCES)
-		return XESVM_OK;
-	xesvm_error_set(&cli->err, XESVM_E_SYSTEM, EACCES,
-			"%s%s%s: you may not read process %" PRId64 " (" PTRACE_HINT ")",
-			inv->object->name, inv->command->name ? " " : "",
-			inv->command->name ? inv->command->name : "", f.pid);
-	return XESVM_E_SYSTEM;
 }
 
 static int gather_live(struct cli *cli, const struct xesvm_filter *f,
@@ -171,7 +118,7 @@ static int pick_vm(struct cli *cli, const struct cli_invocation *inv,
 	q = xesvm_query_new(tg->m, f, &cli->err);
 	if (!q)
 		return cli_status(cli, XESVM_E_SYSTEM);
-	n = matching_vms(tg->m, q, vms, SHOWN);
+	n = vms_matching(tg->m, q, vms, SHOWN);
 	xesvm_query_free(q);
 	if (n == 0) {
 		why[0] = '\0';

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "vm_index.h"
+#include "render/cells.h"
 
 void residency_add(struct residency_sum *sum, const struct xesvm_range *r)
 {

@@ -1,69 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * The parts of the object views that several commands print: the start
- * and end of every view (model, live-source check, query, notes), the VM
- * header, and the VMA and range tables. `vm show`, `range show`,
- * `explain` and `madvise` all print VMs, VMAs and ranges with these, so
- * they look the same everywhere.
+ * The human renderer of the model's objects that several commands print:
+ * the VM header, the VMA, range and page-set tables, and an event's time
+ * and details. `vm show`, `range show`, `explain`, `madvise` and `monitor`
+ * print them with these, so they look the same everywhere.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "live.h"
+#include "human.h"
 #include "render.h"
-
-int show_begin(struct cli *cli, const struct cli_invocation *inv,
-	       const char *needs_view, unsigned int views, struct show *s)
-{
-	int ret;
-
-	memset(s, 0, sizeof(*s));
-	/*
-	 * Live range dumps cost a netlink round trip per batch of ranges, so
-	 * they are asked for only by views that show or summarise ranges:
-	 * range show, and the VM views (vm show, explain) whose maps count
-	 * ranges by residency.
-	 */
-	if (needs_view && (!strcmp(needs_view, "ranges") || !strcmp(needs_view, "vms")))
-		cli->sources.ranges = true;
-	ret = cli_get_model(cli, &s->m, &s->owned);
-	if (ret)
-		return ret;
-	if (needs_view && !cli->snapshot_path &&
-	    !json_object_get(json_object_get(xesvm_model_root(s->m), "sources"),
-			     needs_view)) {
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0,
-				"%s%s%s: live %s need the drm-svm kernel family or the SVM debugfs files (dri/N/svm_vms, root only), and this system has neither; read a snapshot with -f FILE",
-				inv->object->name, inv->command->name ? " " : "",
-				inv->command->name ? inv->command->name : "",
-				needs_view);
-		cli_put_model(s->m, s->owned);
-		return XESVM_E_SYSTEM;
-	}
-	ret = cli_build_query(cli, inv, s->m, &s->q);
-	if (!ret)
-		ret = cli_check_pid_readable(cli, inv, s->m, s->q);
-	if (ret) {
-		xesvm_query_free(s->q);
-		cli_put_model(s->m, s->owned);
-		return ret;
-	}
-	cli_show_notes(cli, s->m, views);
-	return XESVM_OK;
-}
-
-int show_end(struct cli *cli, struct show *s, int ret)
-{
-	if (s->q)
-		xesvm_query_free(s->q);
-	cli_put_model(s->m, s->owned);
-	if (!ret && (fflush(stdout) == EOF || ferror(stdout))) {
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, 0, "writing output failed");
-		return XESVM_E_SYSTEM;
-	}
-	return ret;
-}
 
 static void col_size(const void *row, const struct table_column *col,
 		     const struct render_opts *ro, char *buf, size_t size)
@@ -354,25 +301,6 @@ void print_vma_table(FILE *out, struct table_rows *rows, bool with_ranges,
 	table_render(out, cols, NCOLS(cols) - !with_ranges, rows, ro, indent);
 }
 
-static void ptr_rows_rewind(void *state)
-{
-	((struct ptr_rows *)state)->next = 0;
-}
-
-static const void *ptr_rows_next(void *state)
-{
-	struct ptr_rows *st = state;
-
-	return st->next < st->n ? st->items[st->next++] : NULL;
-}
-
-void ptr_rows_init(struct table_rows *rows, struct ptr_rows *st,
-		   const void *const *items, size_t n)
-{
-	*st = (struct ptr_rows){ items, n, 0 };
-	*rows = (struct table_rows){ ptr_rows_rewind, ptr_rows_next, st };
-}
-
 void print_vm_header(FILE *out, const struct vm_entry *v,
 		     const struct render_opts *ro)
 {
@@ -395,4 +323,60 @@ void print_vm_header(FILE *out, const struct vm_entry *v,
 		fprintf(out, "  [%s-%s)", start, end);
 	}
 	fputc('\n', out);
+}
+
+void fmt_event_time(char *buf, size_t size, const json_t *ev)
+{
+	uint64_t ns;
+
+	if (json_get_u64(ev, "time_ns", &ns))
+		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ns / 1000000000,
+			 ns % 1000000000);
+	else
+		snprintf(buf, size, "-");
+}
+
+void fmt_event_details(char *buf, size_t size, const json_t *ev)
+{
+	static const char *const common[] = { "time_ns", "type", "device", "vm",
+					      "pid", "start", "end" };
+	size_t used = 0;
+	const char *key;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_object_foreach((json_t *)ev, key, v) {
+		char value[96];
+		bool skip = false;
+
+		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+			skip |= strcmp(key, common[i]) == 0;
+		if (skip)
+			continue;
+		if (json_is_integer(v))
+			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(v));
+		else if (json_is_string(v))
+			fmt_text(value, sizeof(value), json_string_value(v));
+		else if (json_is_null(v))
+			snprintf(value, sizeof(value), "-");
+		else
+			snprintf(value, sizeof(value), "...");
+		cell_appendf(buf, size, &used, " ", "%s=%s", key, value);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
+int print_collection_table(struct cli *cli, const struct view *v, const void *arg)
+{
+	const struct collection_table *t = arg;
+	struct render_opts ro = render_opts_of(cli);
+	struct table_rows rows;
+	struct json_rows st;
+
+	json_rows_init(&rows, &st, xesvm_model_array(v->m, t->collection),
+		       t->collection, v->q);
+	table_render(stdout, t->cols, t->ncols, &rows, &ro, "");
+	return XESVM_OK;
 }

@@ -2,8 +2,8 @@
 /*
  * `stats show`, `stats show --watch`, `stats reset`: the per-GT counters
  * of debugfs dri/N/gtG/stats, grouped by xesvm_stat_group(). `stats show
- * format prometheus` hands the same model to prometheus.c, which adds the
- * pagemap and per-VM figures when the model has them.
+ * format prometheus` renders the same view with render/prometheus.c,
+ * which adds the pagemap and per-VM figures when the model has them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "render.h"
+#include "cmdtab.h"
+#include "render/human.h"
+#include "view.h"
 
 /* Counter units come from xe's names: *_us are microseconds, *_kb KiB. */
 enum stat_unit { UNIT_COUNT, UNIT_USECS, UNIT_KIB };
@@ -162,21 +164,20 @@ static void print_device_header(FILE *out, json_t *dev, json_t *gt,
 	fprintf(out, "  %s %s\n", driver, bdf);
 }
 
-static int print_stats(struct cli *cli, struct xesvm_model *m,
-		       const struct xesvm_query *q)
+static int print_stats(struct cli *cli, const struct view *view, const void *arg)
 {
 	static const struct table_column cols[] = {
 		{ "GROUP", false, col_group, NULL, NULL },
 		{ "COUNTER", false, col_name, NULL, NULL },
 		{ "VALUE", true, col_value, NULL, NULL },
 	};
-	struct render_opts ro = cli_render_opts(cli);
+	struct render_opts ro = render_opts_of(cli);
 	json_t *dev, *gt;
 	size_t i, j;
 	bool first = true;
 
-	json_array_foreach(xesvm_model_array(m, "devices"), i, dev) {
-		if (!xesvm_query_match(q, "devices", dev))
+	json_array_foreach(xesvm_model_array(view->m, "devices"), i, dev) {
+		if (!xesvm_query_match(view->q, "devices", dev))
 			continue;
 		json_array_foreach(json_object_get(dev, "gts"), j, gt) {
 			size_t n = 0;
@@ -271,28 +272,54 @@ static void fmt_rate(char *buf, size_t size, const char *name, double rate,
 	}
 }
 
+/* The human line of a sample of rates: the counters that moved. */
+static void print_rate_line(FILE *out, const json_t *sample, const void *arg,
+			    const struct render_opts *ro)
+{
+	double dt = json_real_value(json_object_get(sample, "interval_s"));
+	json_t *rate;
+	size_t i, moved = 0;
+
+	fprintf(out, "%s  rates over %.2f s\n", json_get_str(sample, "time"), dt);
+	json_array_foreach(json_object_get(sample, "rates"), i, rate) {
+		const char *name = json_get_str(rate, "counter");
+		uint64_t minor = 0, id = 0, delta = 0;
+		char text[64];
+
+		if (!json_get_u64(rate, "delta", &delta) || !delta)
+			continue;
+		json_get_u64(rate, "device", &minor);
+		json_get_u64(rate, "gt", &id);
+		fmt_rate(text, sizeof(text), name,
+			 json_real_value(json_object_get(rate, "per_second")), ro);
+		fprintf(out, "  card%-3" PRIu64 " gt%-3" PRIu64 " %-12s %-36s %14s\n",
+			minor, id, json_get_str(rate, "group"), name, text);
+		moved++;
+	}
+	if (!moved)
+		fprintf(out, "  (no counter changed)\n");
+	fflush(out);
+}
+
 /*
- * Prints the rates from @prev to @cur over @dt seconds for every GT the
- * query selects: a JSON line under -j (all counters), else the counters
- * that moved. A counter that went down was reset: its rate counts from 0.
+ * Renders the rates from @prev to @cur over @dt seconds for every GT the
+ * query selects (all counters; the human line leaves out those that did
+ * not move). A counter that went down was reset: its rate counts from 0.
  */
 static int print_rates(struct cli *cli, struct xesvm_model *prev,
 		       struct xesvm_model *cur, const struct xesvm_query *q,
 		       double dt)
 {
-	struct render_opts ro = cli_render_opts(cli);
 	json_t *line = json_object(), *rates = json_array();
 	char stamp[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	json_t *dev, *gt;
-	size_t i, j, moved = 0;
-	int ret = XESVM_OK;
+	size_t i, j;
+	int ret;
 
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!cli->json)
-		printf("%s  rates over %.2f s\n", stamp, dt);
 	json_array_foreach(xesvm_model_array(cur, "devices"), i, dev) {
 		uint64_t minor, id;
 
@@ -310,12 +337,9 @@ static int print_rates(struct cli *cli, struct xesvm_model *prev,
 			json_object_foreach(now, name, v) {
 				uint64_t a = 0, b = (uint64_t)json_integer_value(v);
 				uint64_t delta;
-				double rate;
-				char text[64];
 
 				json_get_u64(before, name, &a);
 				delta = b >= a ? b - a : b;
-				rate = dt > 0 ? delta / dt : 0;
 				json_array_append_new(rates,
 					json_pack("{s:I,s:I,s:s,s:s,s:I,s:f}",
 						  "device", (json_int_t)minor,
@@ -323,26 +347,14 @@ static int print_rates(struct cli *cli, struct xesvm_model *prev,
 						  "group", xesvm_stat_group(name),
 						  "counter", name,
 						  "delta", (json_int_t)delta,
-						  "per_second", rate));
-				if (cli->json || !delta)
-					continue;
-				fmt_rate(text, sizeof(text), name, rate, &ro);
-				printf("  card%-3" PRIu64 " gt%-3" PRIu64 " %-12s %-36s %14s\n",
-				       minor, id, xesvm_stat_group(name), name, text);
-				moved++;
+						  "per_second", dt > 0 ? delta / dt : 0));
 			}
 		}
 	}
-	if (cli->json) {
-		json_object_set_new(line, "time", json_string(stamp));
-		json_object_set_new(line, "interval_s", json_real(dt));
-		json_object_set(line, "rates", rates);
-		ret = cli_dump_json(cli, line);
-	} else {
-		if (!moved)
-			printf("  (no counter changed)\n");
-		fflush(stdout);
-	}
+	json_object_set_new(line, "time", json_string(stamp));
+	json_object_set_new(line, "interval_s", json_real(dt));
+	json_object_set(line, "rates", rates);
+	ret = render_record(cli, line, print_rate_line, NULL);
 	json_decref(rates);
 	json_decref(line);
 	return ret;
@@ -395,16 +407,12 @@ static int watch_stats(struct cli *cli, const struct cli_invocation *inv,
 	return ret;
 }
 
-int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv)
+static int stats_show(struct cli *cli, const struct cli_invocation *inv)
 {
 	static const char *const view[] = { "devices", NULL };
 	const char *watch = cli_arg(inv, "watch");
 	const char *count_text = cli_arg(inv, "count");
-	struct xesvm_model *m;
-	struct xesvm_query *q;
 	double interval = 0, count = 0;
-	bool owned;
-	int ret;
 
 	if (watch && cli_parse_positive(cli, "--watch", watch, &interval, false))
 		return XESVM_E_USAGE;
@@ -427,32 +435,10 @@ int cmd_stats_show(struct cli *cli, const struct cli_invocation *inv)
 	}
 	if (watch)
 		return watch_stats(cli, inv, interval, count);
-
-	ret = cli_get_model(cli, &m, &owned);
-	if (ret)
-		return ret;
-	ret = cli_build_query(cli, inv, m, &q);
-	if (!ret) {
-		cli_show_notes(cli, m, XESVM_VIEW_STATS);
-		if (cli->format == CLI_FORMAT_JSON)
-			ret = cli_write_view(cli, m, view, q);
-		else if (cli->format == CLI_FORMAT_PROMETHEUS)
-			ret = prometheus_write(stdout, m, q, &cli->err);
-		else
-			ret = print_stats(cli, m, q);
-		if (!ret && (fflush(stdout) == EOF || ferror(stdout))) {
-			xesvm_error_set(&cli->err, XESVM_E_SYSTEM, errno,
-					"writing output failed");
-			ret = XESVM_E_SYSTEM;
-		}
-	}
-	if (q)
-		xesvm_query_free(q);
-	cli_put_model(m, owned);
-	return ret;
+	return view_show(cli, inv, NULL, XESVM_VIEW_STATS, view, print_stats, NULL);
 }
 
-int cmd_stats_reset(struct cli *cli, const struct cli_invocation *inv)
+static int stats_reset(struct cli *cli, const struct cli_invocation *inv)
 {
 	const char *device = cli_arg(inv, "dev") ? cli_arg(inv, "dev") : cli->device;
 	bool other_root = cli->sources.debugfs_root || getenv("XESVM_DEBUGFS");
@@ -482,10 +468,34 @@ int cmd_stats_reset(struct cli *cli, const struct cli_invocation *inv)
 	ret = cli_build_query(cli, inv, m, &q);	/* validates the device */
 	if (!ret)
 		ret = xesvm_stats_reset(&cli->sources, m, device, &cli->err);
-	if (!ret && !cli->json)
-		printf("statistics reset\n");
+	if (!ret)
+		render_message(cli, "statistics reset");
 	if (q)
 		xesvm_query_free(q);
 	cli_put_model(m, owned);
 	return ret;
 }
+
+static const struct cli_param stats_show_params[] = {
+	CLI_DEV_PARAM,
+	{ NULL, 'w', "watch", "SECONDS", CLI_VALUE_SECONDS,
+	  "print rates every SECONDS until interrupted" },
+	{ "count", 0, NULL, "N", CLI_VALUE_NUMBER,
+	  "with --watch: stop after N samples" },
+	{ "format", 0, "format", "FORMAT", CLI_VALUE_FORMAT,
+	  "human, json or prometheus (like --format before the object)" },
+	{ 0 },
+};
+
+static const struct cli_command stats_commands[] = {
+	{ "show", "per-GT SVM statistics, grouped; --watch prints rates",
+	  stats_show_params, NULL, 0, 0, CLI_VALUE_NONE, stats_show },
+	{ "reset", "zero the per-GT statistics (needs root)",
+	  (const struct cli_param[]){ CLI_DEV_PARAM, { 0 } }, NULL, 0, 0,
+	  CLI_VALUE_NONE, stats_reset },
+	{ 0 },
+};
+
+const struct cli_object stats_object = {
+	"stats", "per-GT SVM statistics", stats_commands, true,
+};

@@ -18,7 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "live.h"
+#include "cmdtab.h"
+#include "events.h"
+#include "render/human.h"
+#include "view.h"
 
 /* The event types, in the order of the keywords (model "type" strings). */
 static const char *const event_types[] = {
@@ -87,9 +90,10 @@ static bool event_wanted(const struct monitor *mo, const json_t *ev)
 }
 
 /* "1823.345512000  migrate    card0  vm 3     pid 4242    0x...-0x... 2 MiB  k=v ..." */
-static void print_event_line(const struct monitor *mo, const json_t *ev,
+static void print_event_line(FILE *out, const json_t *ev, const void *arg,
 			     const struct render_opts *ro)
 {
+	const struct monitor *mo = arg;
 	char time[32], type[16], dev[16], vm[16], pid[24], window[96];
 	char details[TABLE_CELL_MAX];
 	uint64_t v, start, end;
@@ -117,8 +121,8 @@ static void print_event_line(const struct monitor *mo, const json_t *ev,
 		snprintf(window, sizeof(window), "-");
 	}
 	fmt_event_details(details, sizeof(details), ev);
-	printf("%-17s %-10s %-6s vm %-5s pid %-7s %s  %s\n", time, type, dev, vm,
-	       pid, window, details);
+	fprintf(out, "%-17s %-10s %-6s vm %-5s pid %-7s %s  %s\n", time, type, dev, vm,
+		pid, window, details);
 }
 
 /*
@@ -138,14 +142,10 @@ static void forget_older_half(json_t **events)
 	*events = newer;
 }
 
-static void print_event(struct monitor *mo, json_t *ev, const struct render_opts *ro)
+static void print_event(struct monitor *mo, json_t *ev)
 {
-	if (mo->cli->json) {
-		json_dumpf(ev, stdout, JSON_COMPACT);
-		fputc('\n', stdout);
-	} else {
-		print_event_line(mo, ev, ro);
-	}
+	/* A failed write shows in the flush after the batch. */
+	render_record(mo->cli, ev, print_event_line, mo);
 	mo->shown++;
 	if (!mo->live)
 		return;	/* a snapshot's events are in its model already */
@@ -159,7 +159,6 @@ static void print_event(struct monitor *mo, json_t *ev, const struct render_opts
 /* Prints what it wants of @batch; false once -n COUNT is reached. */
 static bool show_batch(struct monitor *mo, json_t *batch)
 {
-	struct render_opts ro = cli_render_opts(mo->cli);
 	json_t *ev;
 	size_t i;
 
@@ -167,34 +166,13 @@ static bool show_batch(struct monitor *mo, json_t *batch)
 	json_array_foreach(batch, i, ev) {
 		if (!event_wanted(mo, ev))
 			continue;
-		print_event(mo, ev, &ro);
+		print_event(mo, ev);
 		if (mo->limit && mo->shown >= mo->limit) {
 			mo->stopped_by = "count";
 			return false;
 		}
 	}
 	return true;
-}
-
-/* On stderr: a JSON line under -j, else "xesvmctl: monitor: ...". */
-static void report(struct cli *cli, json_t *obj, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void report(struct cli *cli, json_t *obj, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cli->json) {
-		json_dumpf(obj, stderr, JSON_COMPACT);
-		fputc('\n', stderr);
-	} else {
-		fputs("xesvmctl: monitor: ", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	json_decref(obj);
 }
 
 /* The kernel's count of events dropped, as JSON (null: unknown). */
@@ -208,20 +186,20 @@ static void report_summary(struct monitor *mo, const struct event_loss *loss)
 	char buf[64];
 
 	if (loss)
-		report(mo->cli, json_pack("{s:{s:I,s:I,s:I,s:o,s:s}}", "monitor",
+		render_status(mo->cli, json_pack("{s:{s:I,s:I,s:I,s:o,s:s}}", "monitor",
 					  "events", (json_int_t)mo->shown,
 					  "received", (json_int_t)mo->received,
 					  "overruns", (json_int_t)loss->overruns,
 					  "lost", lost_json(loss),
-					  "stopped_by", mo->stopped_by),
+					  "stopped_by", mo->stopped_by), "monitor",
 		       "%" PRIu64 " events, %" PRIu64 " socket overruns%s; stopped by %s",
 		       mo->shown, loss->overruns, event_loss_text(loss, buf, sizeof(buf)),
 		       mo->stopped_by);
 	else
-		report(mo->cli, json_pack("{s:{s:I,s:I,s:n,s:n,s:s}}", "monitor",
+		render_status(mo->cli, json_pack("{s:{s:I,s:I,s:n,s:n,s:s}}", "monitor",
 					  "events", (json_int_t)mo->shown,
 					  "received", (json_int_t)mo->received,
-					  "overruns", "lost", "stopped_by", mo->stopped_by),
+					  "overruns", "lost", "stopped_by", mo->stopped_by), "monitor",
 		       "%" PRIu64 " events (of %" PRIu64 " recorded in the snapshot); stopped by %s",
 		       mo->shown, mo->received, mo->stopped_by);
 }
@@ -324,11 +302,11 @@ static int live(struct cli *cli, struct monitor *mo, double duration)
 		if (loss.new_overruns) {
 			char buf[64];
 
-			report(cli, json_pack("{s:{s:I,s:I,s:I,s:o}}", "overrun",
+			render_status(cli, json_pack("{s:{s:I,s:I,s:I,s:o}}", "overrun",
 					      "time_ns", (json_int_t)monotonic_ns(),
 					      "overruns", (json_int_t)loss.new_overruns,
 					      "total", (json_int_t)loss.overruns,
-					      "lost", lost_json(&loss)),
+					      "lost", lost_json(&loss)), "monitor",
 			       "the event socket overran %" PRIu64 " time%s: events were lost (%" PRIu64 " overruns so far%s)",
 			       loss.new_overruns, loss.new_overruns == 1 ? "" : "s",
 			       loss.overruns, event_loss_text(&loss, buf, sizeof(buf)));
@@ -355,7 +333,7 @@ out_batch:
 	return ret;
 }
 
-int cmd_monitor(struct cli *cli, const struct cli_invocation *inv)
+static int monitor(struct cli *cli, const struct cli_invocation *inv)
 {
 	const char *count = cli_arg(inv, "count"), *dur = cli_arg(inv, "duration");
 	struct monitor mo = { .cli = cli };
@@ -402,3 +380,36 @@ int cmd_monitor(struct cli *cli, const struct cli_invocation *inv)
 		cli_put_model(mo.m, mo.owned);
 	return ret;
 }
+
+static const struct cli_param monitor_params[] = {
+	{ "fault", 0, NULL, NULL, CLI_VALUE_NONE, "GPU page faults" },
+	{ "migrate", 0, NULL, NULL, CLI_VALUE_NONE, "migrations" },
+	{ "invalidate", 0, NULL, NULL, CLI_VALUE_NONE,
+	  "invalidations (CPU-side changes)" },
+	{ "unmap", 0, NULL, NULL, CLI_VALUE_NONE, "CPU unmaps of ranges" },
+	{ "gc", 0, NULL, NULL, CLI_VALUE_NONE, "garbage collections" },
+	{ "madvise", 0, NULL, NULL, CLI_VALUE_NONE,
+	  "memory attribute changes" },
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
+	  "only this device (like -d)" },
+	{ "pid", 0, NULL, "PID", CLI_VALUE_PID, "only VMs of this process" },
+	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,
+	  "only this VM (handle, xe: ASID)" },
+	{ "addr", 0, NULL, "ADDR[-END|+LEN]", CLI_VALUE_WINDOW,
+	  "only events overlapping this address window" },
+	{ NULL, 'n', "count", "COUNT", CLI_VALUE_NUMBER,
+	  "stop after COUNT events" },
+	{ NULL, 0, "duration", "SECONDS", CLI_VALUE_SECONDS,
+	  "stop after SECONDS" },
+	{ 0 },
+};
+
+static const struct cli_command monitor_commands[] = {
+	{ NULL, "print live SVM events as they happen (all types unless some are named)",
+	  monitor_params, NULL, 0, 0, CLI_VALUE_NONE, monitor },
+	{ 0 },
+};
+
+const struct cli_object monitor_object = {
+	"monitor", "live SVM events", monitor_commands, true,
+};

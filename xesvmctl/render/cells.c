@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reading model objects for people: members of a JSON object as table
- * cells, the generic column formatters, rows over a collection, colours.
- * Every command that prints the model uses these.
+ * Cells of the human tables read from model objects: members of a JSON
+ * object as text, the generic column formatters, rows over a collection
+ * or an array of pointers, colours.
  */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "cells.h"
 
 bool json_get_u64(const json_t *obj, const char *key, uint64_t *out)
 {
@@ -102,11 +102,6 @@ void json_rows_init(struct table_rows *rows, struct json_rows *st,
 	*rows = (struct table_rows){ json_rows_rewind, json_rows_next, st };
 }
 
-struct render_opts cli_render_opts(const struct cli *cli)
-{
-	return (struct render_opts){ .exact = cli->exact, .color = cli->color };
-}
-
 const char *residency_color(const char *residency)
 {
 	if (!residency)
@@ -118,7 +113,7 @@ const char *residency_color(const char *residency)
 	return "2";		/* dim: nothing resident */
 }
 
-/* Generic column formatters (render.h): col->arg is the member name. */
+/* Generic column formatters (cells.h): col->arg is the member name. */
 void col_int(const void *row, const struct table_column *col,
 		    const struct render_opts *ro, char *buf, size_t size)
 {
@@ -140,4 +135,23 @@ void col_addr(const void *row, const struct table_column *col,
 		fmt_addr(buf, size, v);
 	else
 		snprintf(buf, size, "-");
+}
+
+static void ptr_rows_rewind(void *state)
+{
+	((struct ptr_rows *)state)->next = 0;
+}
+
+static const void *ptr_rows_next(void *state)
+{
+	struct ptr_rows *st = state;
+
+	return st->next < st->n ? st->items[st->next++] : NULL;
+}
+
+void ptr_rows_init(struct table_rows *rows, struct ptr_rows *st,
+		   const void *const *items, size_t n)
+{
+	*st = (struct ptr_rows){ items, n, 0 };
+	*rows = (struct table_rows){ ptr_rows_rewind, ptr_rows_next, st };
 }

@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "../vm_index.h"
+#include "cells.h"
+#include "prometheus.h"
 
 #define METRIC_NAME_MAX 160
 

@@ -1,121 +1,19 @@
 // SPDX-License-Identifier: MIT
-/* `snapshot` (save the model) and `diff` (compare two snapshots). */
+/*
+ * The diff text renderer: the human view of a diff (keys in
+ * xesvm-json(7), DIFF). Counters as signed deltas with unchanged ones
+ * left out, then per collection the objects added, removed and changed,
+ * one line each. The range entries are streamed, one at a time in memory:
+ * the diff of two snapshots of a million ranges may have tens of
+ * thousands.
+ */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "live.h"
+#include "cells.h"
+#include "diff_text.h"
 
-/*
- * --events SECONDS: the events of the SECONDS from joining the group, while
- * the rest is gathered, into the model's "events". SIGINT or SIGTERM ends
- * the recording early; the snapshot is still written, with a note.
- */
-static int record_events(struct cli *cli, struct event_stream *es,
-			 struct xesvm_model *m, uint64_t t0, double seconds)
-{
-	uint64_t deadline = t0 + (uint64_t)(seconds * 1e9);
-	struct event_loss loss;
-	json_t *events = xesvm_model_array(m, "events");
-	bool progress = isatty(STDERR_FILENO) && !cli->json;
-	int ret = XESVM_OK;
-
-	for (;;) {
-		uint64_t now = monotonic_ns();
-
-		if (now >= deadline || es->stop_signal)
-			break;
-		if (progress)
-			fprintf(stderr, "\rxesvmctl: recording events: %.1f of %g s, %zu events ",
-				(now - t0) / 1e9, seconds, json_array_size(events));
-		ret = event_stream_wait(cli, es,
-					timeout_until(deadline, progress ? 250 : 3600 * 1000),
-					events);
-		if (ret)
-			break;
-	}
-	if (progress)
-		fprintf(stderr, "\rxesvmctl: recorded %zu events in %.1f s%20s\n",
-			json_array_size(events), (monotonic_ns() - t0) / 1e9, "");
-	if (ret)
-		return ret;
-	xesvm_model_set_source(m, "events", "netlink");
-	event_stream_loss(es, true, &loss);
-	if (loss.overruns) {
-		char buf[64];
-
-		xesvm_model_note_about(m, XESVM_VIEW_EVENTS, "events: the event socket overran %" PRIu64 " time%s while recording%s",
-				 loss.overruns, loss.overruns == 1 ? "" : "s",
-				 event_loss_text(&loss, buf, sizeof(buf)));
-	}
-	if (es->stop_signal)
-		xesvm_model_note_about(m, XESVM_VIEW_EVENTS, "events: recording stopped early by %s after %.1f of %g s",
-				 es->stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-				 (monotonic_ns() - t0) / 1e9, seconds);
-	return XESVM_OK;
-}
-
-int cmd_snapshot(struct cli *cli, const struct cli_invocation *inv)
-{
-	const char *path = cli_arg(inv, "output");
-	const char *events = cli_arg(inv, "events");
-	bool gzip = cli_flag(inv, "gzip");
-	struct event_stream es = { .sigfd = -1 };
-	struct xesvm_model *m;
-	double seconds = 0;
-	uint64_t t0 = 0;
-	bool owned;
-	int ret;
-
-	if (!path)
-		path = "-";
-	if (gzip && strcmp(path, "-") == 0 && isatty(STDOUT_FILENO)) {
-		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
-				"refusing to write compressed data to a terminal (use -o FILE)");
-		return XESVM_E_USAGE;
-	}
-	if (events && cli_parse_positive(cli, "--events", events, &seconds, false))
-		return XESVM_E_USAGE;
-	if (events && cli->snapshot_path) {
-		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
-				"--events records live events; it cannot add them to a snapshot (-f)");
-		return XESVM_E_USAGE;
-	}
-	if (events) {
-		/* First: a missing capability fails before anything is gathered. */
-		ret = event_stream_open(cli, &es, "snapshot --events", false);
-		if (ret)
-			return ret;
-		t0 = monotonic_ns();
-	}
-	/* Everything the live system offers, SVM ranges included. */
-	cli->sources.ranges = true;
-	ret = cli_get_model(cli, &m, &owned);
-	if (ret)
-		goto out;
-	if (events) {
-		ret = record_events(cli, &es, m, t0, seconds);
-		event_stream_close(&es);
-	}
-	if (!ret) {
-		cli_show_notes(cli, m, XESVM_VIEW_ALL);
-		ret = xesvm_snapshot_save(m, path, gzip, &cli->err);
-	}
-	cli_put_model(m, owned);
-	if (!ret && strcmp(path, "-") != 0 && !cli->json)
-		printf("snapshot written to %s\n", path);
-out:
-	if (es.ev)
-		event_stream_close(&es);
-	return ret;
-}
-
-/*
- * Human view of a diff (keys in xesvm-json(7), DIFF): counters as signed
- * deltas with unchanged ones left out, then per collection the objects
- * added, removed and changed, one line each. JSON (-j) is the full object.
- */
 static bool is_address_key(const char *key)
 {
 	return strcmp(key, "start") == 0 || strcmp(key, "end") == 0 ||
@@ -405,38 +303,16 @@ static int print_diff(FILE *out, const json_t *head, struct xesvm_range_diff *d,
 	return 0;
 }
 
-/*
- * Both outputs stream the range entries (one at a time in memory: the
- * diff of two snapshots of a million ranges may have tens of thousands),
- * JSON through xesvm_model_diff_write(), the text here.
- */
-int cmd_diff(struct cli *cli, const struct cli_invocation *inv)
+int diff_text_write(FILE *out, const struct xesvm_model *a, const struct xesvm_model *b,
+		    struct xesvm_error *err)
 {
-	struct xesvm_model *a = NULL, *b = NULL;
-	struct xesvm_range_diff *d = NULL;
-	json_t *head = NULL;
-	int ret;
+	json_t *head = xesvm_model_diff_head(a, b, err);
+	struct xesvm_range_diff *d = head ? xesvm_range_diff_new(a, b, err) : NULL;
+	int ret = XESVM_OK;
 
-	ret = xesvm_snapshot_load(inv->positional[0], &a, &cli->err);
-	if (!ret)
-		ret = xesvm_snapshot_load(inv->positional[1], &b, &cli->err);
-	if (!ret && cli->json) {
-		if (xesvm_model_diff_write(a, b, stdout, cli->pretty ? XESVM_WRITE_PRETTY : 0,
-					   &cli->err))
-			ret = cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;
-	} else if (!ret) {
-		head = xesvm_model_diff_head(a, b, &cli->err);
-		d = head ? xesvm_range_diff_new(a, b, &cli->err) : NULL;
-		if (!d || print_diff(stdout, head, d, &cli->err))
-			ret = cli->err.status ? (int)cli->err.status : XESVM_E_SYSTEM;
-		else
-			ret = cli_check_stdout(cli);
-	}
+	if (!d || print_diff(out, head, d, err))
+		ret = err->status ? (int)err->status : XESVM_E_SYSTEM;
 	xesvm_range_diff_free(d);
 	json_decref(head);
-	if (a)
-		xesvm_model_free(a);
-	if (b)
-		xesvm_model_free(b);
 	return ret;
 }

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The live admin commands of the drm-svm family: `madvise` (memory
- * attributes of a window, with the VMAs before and after, or only the
- * predicted after with --dry-run), `migrate` (a window to system memory or
- * a pagemap, reported like migratepages(8) would if it said more) and
- * `gc` (the VM's garbage collector, now). All three name their VM through
- * target.c and check what they can before the kernel is asked, so a
+ * `madvise`: the memory attributes of a window of a VM, with the VMAs
+ * before and after, or only the predicted after with --dry-run (on the
+ * live system or a snapshot). Like migrate and gc it names its VM through
+ * target.c and checks what it can before the kernel is asked, so a
  * mistake is a usage error and nothing is half done.
  */
 #include <errno.h>
@@ -14,10 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <drm/drm_svm.h>
-
-#include "live.h"
+#include "cmdtab.h"
+#include "events.h"
 #include "madvise_plan.h"
+#include "render/human.h"
+#include "target.h"
+#include "view.h"
 
 /* The VMAs of the target's VM in @m (borrowed references). */
 static json_t *vm_vmas(struct xesvm_model *m, const struct target *tg)
@@ -123,22 +123,6 @@ static void describe_change(const json_t *change, char *buf, size_t size)
 			cell_appendf(buf, size, &used, ", ", "%s %" JSON_INTEGER_FORMAT,
 				     keys[i], json_integer_value(v));
 	}
-}
-
-/* Prints {"schema_version":1,"@key":@body} (takes @body). */
-static int dump_result(struct cli *cli, const char *key, json_t *body)
-{
-	json_t *doc = json_pack("{s:i,s:o}", "schema_version", XESVM_SCHEMA_VERSION,
-				key, body);
-	int ret;
-
-	if (!doc) {
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
-		return XESVM_E_SYSTEM;
-	}
-	ret = cli_dump_json(cli, doc);
-	json_decref(doc);
-	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -250,33 +234,43 @@ static void print_untouched(FILE *out, const json_t *before)
 	}
 }
 
-static int madvise_report(struct cli *cli, const struct target *tg, bool dry_run,
-			  const json_t *change, json_t *before, json_t *after)
+/* The human report of a madvise (@body: its JSON result, @arg: the target). */
+static int print_madvise(struct cli *cli, const json_t *body, const void *arg)
 {
-	struct render_opts ro = cli_render_opts(cli);
+	const struct target *tg = arg;
+	struct render_opts ro = render_opts_of(cli);
+	bool dry_run = json_is_true(json_object_get(body, "dry_run"));
+	json_t *before = json_object_get(body, "before");
 	char where[300], what[300];
 
-	if (cli->json) {
-		json_t *body = target_json(tg);
-
-		json_object_set_new(body, "dry_run", json_boolean(dry_run));
-		json_object_set(body, "change", (json_t *)change);
-		json_object_set(body, "before", before);
-		json_object_set(body, "after", after);
-		return dump_result(cli, "madvise", body);
-	}
 	target_describe_window(tg, &ro, where, sizeof(where));
-	describe_change(change, what, sizeof(what));
+	describe_change(json_object_get(body, "change"), what, sizeof(what));
 	printf("%s%s\n  set: %s\n", dry_run ? "dry run (nothing changed): " : "",
 	       where, what);
 	print_vmas(stdout, "before", before, &ro);
-	print_vmas(stdout, dry_run ? "after (predicted)" : "after", after, &ro);
+	print_vmas(stdout, dry_run ? "after (predicted)" : "after",
+		   json_object_get(body, "after"), &ro);
 	if (dry_run)
 		print_untouched(stdout, before);
 	return XESVM_OK;
 }
 
-int cmd_madvise(struct cli *cli, const struct cli_invocation *inv)
+static int madvise_report(struct cli *cli, const struct target *tg, bool dry_run,
+			  const json_t *change, json_t *before, json_t *after)
+{
+	json_t *body = target_json(tg);
+	int ret;
+
+	json_object_set_new(body, "dry_run", json_boolean(dry_run));
+	json_object_set(body, "change", (json_t *)change);
+	json_object_set(body, "before", before);
+	json_object_set(body, "after", after);
+	ret = render_result(cli, "madvise", body, print_madvise, tg);
+	json_decref(body);
+	return ret;
+}
+
+static int madvise(struct cli *cli, const struct cli_invocation *inv)
 {
 	bool dry_run = cli_flag(inv, "dry-run");
 	struct xesvm_attr_change chg;
@@ -346,165 +340,27 @@ out_change:
 	return ret;
 }
 
-/* ------------------------------------------------------------------ */
-/* migrate                                                             */
-/* ------------------------------------------------------------------ */
+static const struct cli_param madvise_params[] = {
+	CLI_TARGET_PARAMS,
+	{ "preferred-location", 0, NULL, "default_device|system|pagemap ID",
+	  CLI_VALUE_LOCATION, "where the pages should live" },
+	{ "migration-policy", 0, NULL, "all_pages|only_system_pages",
+	  CLI_VALUE_POLICY, "which pages a GPU fault migrates" },
+	{ "atomic", 0, NULL, "undefined|device|global|cpu", CLI_VALUE_ATOMIC,
+	  "who may do atomic operations" },
+	{ "pat", 0, NULL, "INDEX", CLI_VALUE_NUMBER,
+	  "page attribute table index of the GPU mapping" },
+	{ NULL, 0, "dry-run", NULL, CLI_VALUE_NONE,
+	  "only show the VMAs the change would leave (works on -f snapshots)" },
+	{ 0 },
+};
 
-static json_t *first_error_json(const struct xesvm_migrate_result *res)
-{
-	int e = -res->first_error;
-	const char *name = strerrorname_np(e);
+static const struct cli_command madvise_commands[] = {
+	{ NULL, "set memory attributes on a window of a VM; shows the VMAs before and after",
+	  madvise_params, "WINDOW", 1, 1, CLI_VALUE_WINDOW, madvise },
+	{ 0 },
+};
 
-	if (!res->first_error)
-		return json_null();
-	return json_pack("{s:i,s:s?,s:s,s:I}", "errno", e, "name", name,
-			 "message", strerror(e),
-			 "address", (json_int_t)res->first_error_addr);
-}
-
-static int migrate_report(struct cli *cli, const struct target *tg,
-			  bool to_pagemap, uint32_t pagemap_id, const json_t *pagemap,
-			  const struct xesvm_migrate_result *res, uint64_t elapsed_ns)
-{
-	struct render_opts ro = cli_render_opts(cli);
-	long page = sysconf(_SC_PAGESIZE);
-	uint64_t bytes = res->pages * (uint64_t)(page > 0 ? page : 4096);
-	char where[300], dest[96], moved[32], took[32];
-
-	if (cli->json) {
-		json_t *body = target_json(tg);
-
-		json_object_update_new(body, json_pack(
-			"{s:s,s:o,s:I,s:I,s:I,s:I,s:I,s:o}",
-			"to", to_pagemap ? "pagemap" : "system",
-			"pagemap", to_pagemap ? json_integer(pagemap_id) : json_null(),
-			"ranges", (json_int_t)res->ranges,
-			"ranges_failed", (json_int_t)res->ranges_failed,
-			"pages", (json_int_t)res->pages,
-			"bytes", (json_int_t)bytes,
-			"elapsed_ns", (json_int_t)elapsed_ns,
-			"first_error", first_error_json(res)));
-		return dump_result(cli, "migrate", body);
-	}
-	target_describe_window(tg, &ro, where, sizeof(where));
-	if (to_pagemap) {
-		char name[64];
-
-		cell_str(name, sizeof(name), pagemap, "name");
-		snprintf(dest, sizeof(dest), "pagemap %" PRIu32 " (%s)", pagemap_id, name);
-	} else {
-		snprintf(dest, sizeof(dest), "system memory");
-	}
-	fmt_bytes(moved, sizeof(moved), bytes, ro.exact);
-	fmt_usecs(took, sizeof(took), elapsed_ns / 1000, ro.exact);
-	printf("%s -> %s\n", where, dest);
-	printf("  ranges: %" PRIu64 " moved or already there, %" PRIu64 " failed; pages moved: %" PRIu64
-	       " (%s); took %s%s\n", res->ranges, res->ranges_failed, res->pages,
-	       moved, took, ro.exact ? " us" : "");
-	if (res->first_error) {
-		char addr[32];
-		const char *name = strerrorname_np(-res->first_error);
-
-		fmt_addr(addr, sizeof(addr), res->first_error_addr);
-		printf("  first failure: the range at %s: %s (%s)\n", addr,
-		       name ? name : "?", strerror(-res->first_error));
-	}
-	return XESVM_OK;
-}
-
-int cmd_migrate(struct cli *cli, const struct cli_invocation *inv)
-{
-	const char *pagemap_text;
-	const struct cli_choice *to = cli_choice(inv, "to", &pagemap_text);
-	struct xesvm_migrate_result res = { 0 };
-	const json_t *pagemap = NULL;
-	uint32_t pagemap_id = 0;
-	uint64_t t0, elapsed;
-	struct target tg;
-	int ret;
-
-	if (!to) {
-		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
-				"migrate needs a destination: to system or to pagemap ID");
-		return XESVM_E_USAGE;
-	}
-	ret = target_open(cli, inv, TARGET_WINDOW | TARGET_PAGEMAPS, &tg);
-	if (ret)
-		return ret;
-	if (pagemap_text) {
-		ret = target_pagemap(cli, &tg, pagemap_text, &pagemap_id, &pagemap);
-		if (ret)
-			goto out;
-	}
-	t0 = monotonic_ns();
-	if (xesvm_nl_migrate(tg.nl, &tg.t, to->code == DRM_SVM_MIGRATE_TARGET_PAGEMAP,
-			     pagemap_id, &res, &cli->err)) {
-		ret = cli_status(cli, XESVM_E_SYSTEM);
-		goto out;
-	}
-	elapsed = monotonic_ns() - t0;
-	cli_show_notes(cli, tg.m, CLI_VM_VIEWS);
-	ret = migrate_report(cli, &tg, to->code == DRM_SVM_MIGRATE_TARGET_PAGEMAP,
-			     pagemap_id, pagemap, &res, elapsed);
-	if (!ret && res.ranges_failed) {
-		/*
-		 * Some ranges stayed where they were: exit 2, after the report
-		 * of what did move (documented in xesvmctl(8), EXIT STATUS).
-		 */
-		char first[160] = "";
-
-		if (res.first_error) {
-			const char *name = strerrorname_np(-res.first_error);
-
-			snprintf(first, sizeof(first), "; the first, at 0x%" PRIx64 ": %s (%s)",
-				 res.first_error_addr, name ? name : "?",
-				 strerror(-res.first_error));
-		}
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, -res.first_error,
-				"migrate: %" PRIu64 " of %" PRIu64 " ranges did not move%s",
-				res.ranges_failed, res.ranges + res.ranges_failed, first);
-		ret = XESVM_E_SYSTEM;
-	}
-out:
-	target_close(&tg);
-	return ret;
-}
-
-/* ------------------------------------------------------------------ */
-/* gc                                                                  */
-/* ------------------------------------------------------------------ */
-
-int cmd_gc(struct cli *cli, const struct cli_invocation *inv)
-{
-	struct render_opts ro = cli_render_opts(cli);
-	uint64_t ranges = 0, bytes = 0;
-	struct target tg;
-	int ret;
-
-	ret = target_open(cli, inv, 0, &tg);
-	if (ret)
-		return ret;
-	if (xesvm_nl_gc(tg.nl, &tg.t, &ranges, &bytes, &cli->err)) {
-		ret = cli_status(cli, XESVM_E_SYSTEM);
-		goto out;
-	}
-	cli_show_notes(cli, tg.m, CLI_VM_VIEWS);
-	if (cli->json) {
-		json_t *body = target_json(&tg);
-
-		json_object_del(body, "start");
-		json_object_del(body, "end");
-		json_object_set_new(body, "ranges", json_integer((json_int_t)ranges));
-		json_object_set_new(body, "bytes", json_integer((json_int_t)bytes));
-		ret = dump_result(cli, "gc", body);
-	} else {
-		char text[32];
-
-		fmt_bytes(text, sizeof(text), bytes, ro.exact);
-		printf("%s: collected %" PRIu64 " range%s (%s of address space)\n",
-		       tg.name, ranges, ranges == 1 ? "" : "s", text);
-	}
-out:
-	target_close(&tg);
-	return ret;
-}
+const struct cli_object madvise_object = {
+	"madvise", "set memory attributes (live)", madvise_commands, true,
+};

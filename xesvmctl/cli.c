@@ -1,18 +1,10 @@
 // SPDX-License-Identifier: MIT
-/*
- * What xesvmctl prints besides views: errors and JSON values.
- *
- * Error discipline: every command reports through cli->err and returns its
- * status; only the callers of cli_report_error() print errors. Under -j an
- * error is one JSON line on stderr and nothing is written to stdout
- * (commands validate everything before their first byte of output);
- * otherwise "xesvmctl: <message>".
- */
+/* The error of a run (cli.h says how errors travel) and stdout's state. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xesvmctl.h"
+#include "cli.h"
 
 void cli_report_error(struct cli *cli, const char *prefix)
 {
@@ -55,17 +47,4 @@ int cli_check_stdout(struct cli *cli)
 		return XESVM_E_SYSTEM;
 	}
 	return XESVM_OK;
-}
-
-int cli_dump_json(struct cli *cli, json_t *value)
-{
-	size_t flags = JSON_ENCODE_ANY | (cli->pretty ? JSON_INDENT(2) : JSON_COMPACT);
-
-	if (json_dumpf(value, stdout, flags)) {
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, errno,
-				"writing JSON output failed");
-		return XESVM_E_SYSTEM;
-	}
-	fputc('\n', stdout);
-	return cli_check_stdout(cli);
 }

@@ -17,7 +17,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "live.h"
+#include "cmdtab.h"
+#include "render/human.h"
+#include "target.h"
+#include "view.h"
 
 /* ------------------------------------------------------------------ */
 /* Gathering the answer (one JSON object per VM, keys in xesvm-json(7)) */
@@ -190,7 +193,7 @@ static json_t *events_at(struct cli *cli, struct xesvm_model *m,
 	return out;
 }
 
-static json_t *explain_vm(struct cli *cli, struct show *s,
+static json_t *explain_vm(struct cli *cli, struct view *s,
 			  const struct vm_index *ix, const struct vm_entry *v,
 			  uint64_t addr, int *ret)
 {
@@ -370,11 +373,40 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 
 /* ------------------------------------------------------------------ */
 
-int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
+/* What the human printer of the answers reads besides them. */
+struct explained {
+	const struct view *view;
+	const struct vm_index *ix;
+	uint64_t addr;
+};
+
+static int print_answers(struct cli *cli, const json_t *body, const void *arg)
 {
-	json_t *answers = NULL, *doc = NULL;
+	const struct explained *e = arg;
+	struct render_opts ro = render_opts_of(cli);
+	json_t *answers = json_object_get(body, "matches");
+	size_t nevents = json_array_size(xesvm_model_array(e->view->m, "events")) +
+			 json_array_size(cli->seen_events);
+	bool has_events = json_object_get(json_object_get(xesvm_model_root(e->view->m),
+							  "sources"), "events") ||
+			  json_array_size(cli->seen_events);
+
+	for (size_t k = 0; k < e->ix->nvms; k++) {
+		if (k)
+			fputc('\n', stdout);
+		print_explained(stdout, e->ix, &e->ix->vms[k], json_array_get(answers, k),
+				e->addr, has_events, nevents,
+				json_array_size(cli->seen_events) ?
+				"in the model or seen by monitor" : "in the model", &ro);
+	}
+	return XESVM_OK;
+}
+
+static int explain(struct cli *cli, const struct cli_invocation *inv)
+{
+	json_t *answers = NULL, *body = NULL;
 	struct vm_index ix = { 0 };
-	struct show s;
+	struct view s;
 	uint64_t addr;
 	int ret;
 
@@ -385,12 +417,12 @@ int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
 				"explain needs pid PID or vm ID: an address means nothing without its address space");
 		return XESVM_E_USAGE;
 	}
-	ret = show_begin(cli, inv, "vms", CLI_VM_VIEWS | XESVM_VIEW_EVENTS, &s);
+	ret = view_open(cli, inv, "vms", CLI_VM_VIEWS | XESVM_VIEW_EVENTS, &s);
 	if (ret)
 		return ret;
 	ret = vm_index_build(&ix, s.m, s.q, true, &cli->err);
 	if (ret)
-		return show_end(cli, &s, ret);
+		return view_close(cli, &s, ret);
 	if (ix.nvms == 0) {
 		ret = cli_no_vm(cli, inv, NULL);
 		goto out;
@@ -408,32 +440,37 @@ int cmd_explain(struct cli *cli, const struct cli_invocation *inv)
 	}
 	if (ret)
 		goto out;
-
-	if (cli->json) {
-		doc = json_pack("{s:i,s:{s:I,s:O}}", "schema_version", XESVM_SCHEMA_VERSION,
-				"explain", "address", (json_int_t)addr, "matches", answers);
-		ret = doc ? cli_dump_json(cli, doc) : XESVM_E_SYSTEM;
-	} else {
-		struct render_opts ro = cli_render_opts(cli);
-		size_t nevents = json_array_size(xesvm_model_array(s.m, "events")) +
-				 json_array_size(cli->seen_events);
-		bool has_events = json_object_get(json_object_get(xesvm_model_root(s.m),
-								  "sources"), "events") ||
-				  json_array_size(cli->seen_events);
-
-		for (size_t k = 0; k < ix.nvms; k++) {
-			if (k)
-				fputc('\n', stdout);
-			print_explained(stdout, &ix, &ix.vms[k],
-					json_array_get(answers, k), addr, has_events,
-					nevents, json_array_size(cli->seen_events) ?
-					"in the model or seen by monitor" : "in the model",
-					&ro);
-		}
+	body = json_pack("{s:I,s:O}", "address", (json_int_t)addr, "matches", answers);
+	if (!body) {
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		ret = XESVM_E_SYSTEM;
+		goto out;
 	}
+	ret = render_result(cli, "explain", body, print_answers,
+			    &(struct explained){ &s, &ix, addr });
 out:
-	json_decref(doc);
+	json_decref(body);
 	json_decref(answers);
 	vm_index_free(&ix);
-	return show_end(cli, &s, ret);
+	return view_close(cli, &s, ret);
 }
+
+static const struct cli_param explain_params[] = {
+	{ "pid", 0, NULL, "PID", CLI_VALUE_PID,
+	  "the process whose address it is" },
+	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,
+	  "the VM (handle, xe: ASID) whose address it is" },
+	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
+	  "only VMs of this device (like -d)" },
+	{ 0 },
+};
+
+static const struct cli_command explain_commands[] = {
+	{ NULL, "what holds ADDR of a process or VM: VMA, range, CPU mapping, events",
+	  explain_params, "ADDR", 1, 1, CLI_VALUE_NUMBER, explain },
+	{ 0 },
+};
+
+const struct cli_object explain_object = {
+	"explain", "explain one address of a process or VM", explain_commands, true,
+};
