@@ -319,6 +319,15 @@ int cli_parse(struct cli *cli, int argc, char **argv,
 
 	const struct cli_object *obj = inv->object;
 
+	if (ai < argc && strcmp(argv[ai], "help") == 0) {
+		/*
+		 * "OBJECT help" for every object, as xesvmctl(8) says: a direct
+		 * object (`gc`, `diff`, ...) would otherwise take the word as a
+		 * keyword or positional and fail.
+		 */
+		*help_for = obj;
+		return XESVM_OK;
+	}
 	if (is_direct(obj)) {
 		inv->command = &obj->commands[0];
 	} else if (ai >= argc || argv[ai][0] == '-') {
@@ -332,10 +341,6 @@ int cli_parse(struct cli *cli, int argc, char **argv,
 		char list[256];
 		int n = 0;
 
-		if (strcmp(argv[ai], "help") == 0) {
-			*help_for = obj;
-			return XESVM_OK;
-		}
 		while (obj->commands[n].run)
 			n++;
 		for (int i = 0; i < n; i++)

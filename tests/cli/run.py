@@ -623,6 +623,16 @@ def group_golden(r):
             for form in ([obj, '--help'], ['-j', obj, '-h'], [obj, 'vm', '3', '--help']):
                 rc2, out2, _ = r.run(form)
                 expect(rc2 == 0 and out2 == out, '%r differs from "help %s"' % (form, obj))
+        # xesvmctl(8): "OBJECT help" works for every object, direct ones too.
+        rc, table, err = r.run(['__complete-table'])
+        objects = [ln.split('\t')[1] for ln in table.splitlines() if ln.split('\t')[2:3] == ['object']]
+        expect(len(objects) >= 15, 'objects from the table: %r' % objects)
+        for obj in objects:
+            rc, want, err = r.run(['help', obj])
+            expect_rc(rc, 0, want, err)
+            rc2, out2, err2 = r.run([obj, 'help'])
+            expect(rc2 == 0 and out2 == want, '"%s help" exits %d, differs from "help %s": %s'
+                   % (obj, rc2, obj, err2))
     r.case('golden/help', help_text)
 
     def version():
