@@ -197,6 +197,20 @@ int cli_run_batch(struct cli *cli)
 				break;
 		}
 	}
+	/*
+	 * getline() ends the loop on a read error as on the end of the file:
+	 * a directory (EISDIR) or an I/O error must not pass for an empty
+	 * batch. Only when no line stopped it first (without --force).
+	 */
+	if (ferror(in) && (!worst || cli->force)) {
+		int e = errno ? errno : EIO;
+
+		cli_clear_error(cli);
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, e, "cannot read batch file %s: %s",
+				in == stdin ? "(standard input)" : cli->batch_path, strerror(e));
+		cli_report_error(cli, "");
+		worst = XESVM_E_SYSTEM;
+	}
 	free(line);
 	if (in != stdin)
 		fclose(in);

@@ -191,6 +191,16 @@ static int shell_pipe(struct cli *cli)
 		if (ret > worst)
 			worst = ret;
 	}
+	/* A read error (stdin a directory, EIO) is not the end of the input. */
+	if (!quit && ferror(stdin)) {
+		int e = errno ? errno : EIO;
+
+		cli_clear_error(cli);
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, e, "cannot read the shell's input: %s",
+				strerror(e));
+		cli_report_error(cli, "");
+		worst = XESVM_E_SYSTEM;
+	}
 	free(line);
 	return worst;
 }

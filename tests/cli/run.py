@@ -1027,6 +1027,28 @@ def group_errors(r):
              r'--watch prints rates; the Prometheus format is one scrape')
     err_case('batch-with-args', ['-b', '-', 'device', 'show'], 1, r'-b takes its commands from the file')
     err_case('batch-missing-file', ['-b', os.path.join(r.tmp, 'nope.batch')], 1, r'cannot open batch file')
+    # A read error is an error, not an empty input: a directory as the batch
+    # file, the shell's input or a snapshot (which exists: exit 2, as
+    # xesvm-json(7) says of open failures other than a missing file).
+    a_dir = os.path.join(r.tmp, 'a-directory')
+    os.makedirs(a_dir, exist_ok=True)
+    err_case('batch-directory', ['-b', a_dir], 2, r'^cannot read batch file .*a-directory: Is a directory$')
+    err_case('snapshot-directory', ['-f', a_dir, 'device', 'show'], 2,
+             r'a-directory: cannot open snapshot: Is a directory$')
+    err_case('diff-directory', ['diff', r.snap, a_dir], 2, r'a-directory: cannot open snapshot: Is a directory$')
+
+    def stdin_directory():
+        for args, pattern in ((['shell'], r"^cannot read the shell's input: Is a directory$"),
+                              (['-b', '-'], r'^cannot read batch file \(standard input\): Is a directory$')):
+            for json_mode in (False, True):
+                fd = os.open(a_dir, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    p = subprocess.run([r.xesvmctl] + (['-j'] if json_mode else []) + ['-f', r.snap] + args,
+                                       stdin=fd, capture_output=True, env=r.env(), timeout=60)
+                finally:
+                    os.close(fd)
+                one_line_error(r, p.returncode, p.stdout.decode(), p.stderr.decode(), 2, json_mode, pattern)
+    r.case('errors/stdin-directory', stdin_directory)
 
     def no_args_pipe():
         rc, out, err = r.run([], stdin=b'')

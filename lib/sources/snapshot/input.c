@@ -145,8 +145,13 @@ int snapshot_input_open(struct snapshot_input *in, const char *path, struct xesv
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		/*
+		 * A directory is there but cannot be read as a file: like a
+		 * permission or I/O error a system error (xesvm-json(7),
+		 * SNAPSHOT FILES), only a path that names nothing is a usage one.
+		 */
 		close(fd);
-		xesvm_error_set(err, XESVM_E_USAGE, EISDIR,
+		xesvm_error_set(err, XESVM_E_SYSTEM, EISDIR,
 				"%s: cannot open snapshot: %s", path, strerror(EISDIR));
 		return -1;
 	}
