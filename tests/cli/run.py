@@ -1243,6 +1243,27 @@ def group_batch(r):
         expect('batch line 1: unterminated " quote' in err, err)
     r.case('batch/unterminated-quote', batch_quotes)
 
+    def batch_escapes_input():
+        # An error quoting a batch line must not pass its control bytes to
+        # the terminal (an OSC sequence retitles it, ESC [ 2 J clears it):
+        # they are '?' as in the tables; under -j the message stays valid
+        # JSON even for bytes that are not UTF-8.
+        path = os.path.join(r.tmp, 'escape.batch')
+        with open(path, 'wb') as f:
+            f.write(b'vm \x1b]0;owned\x07\x1b[2J\n')
+        rc, out, err = r.run(snap + ['-b', path])
+        expect_rc(rc, 1, out, err)
+        expect(err == "xesvmctl: batch line 1: unknown command '?]0;owned??[2J' for vm "
+               "(try: xesvmctl vm help)\n", 'stderr %r' % err)
+        with open(path, 'wb') as f:
+            f.write(b'vm \x1b[31m\xff\n')
+        rc, out, err = r.run(['-j'] + snap + ['-b', path])
+        expect_rc(rc, 1, out, err)
+        e = json.loads(err)
+        expect(e == {'error': {'status': 1, 'message': "batch line 1: unknown command '?[31m?' for vm "
+                               "(try: xesvmctl vm help)"}}, 'stderr %r' % err)
+    r.case('batch/error-escapes-input', batch_escapes_input)
+
     def batch_no_shell():
         path = write('shell.batch', 'shell\n')
         rc, out, err = r.run(snap + ['-b', path])
