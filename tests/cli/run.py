@@ -584,6 +584,26 @@ def group_golden(r):
         r.golden_check('tree-client-show', out)
     r.case('golden/env-roots', env_roots)
 
+    def vma_order():
+        # vma show and vm show list a VM's VMAs in one order, by address
+        # (xesvmctl(8)), whatever order the snapshot has them in.
+        for base in (['-f', r.snap], ['--debugfs', r.svm_debugfs, '--proc', r.proc]):
+            rc, out, err = r.run(base + ['vma', 'show'])
+            expect_rc(rc, 0, out, err)
+            flat = [(int(f[0]), int(f[1]), int(f[2], 16)) for f in (ln.split() for ln in out.splitlines()[1:])]
+            expect(flat == sorted(flat), 'vma show not by address: %r' % flat)
+            rc, out, err = r.run(base + ['vm', 'show'])
+            expect_rc(rc, 0, out, err)
+            blocks, vm = [], None
+            for ln in out.splitlines():
+                m = re.match(r'^vm (\d+) on card(\d+)', ln)
+                if m:
+                    vm = (int(m.group(2)), int(m.group(1)))
+                elif re.match(r'^  0x', ln):
+                    blocks.append(vm + (int(ln.split()[0], 16),))
+            expect(blocks == flat, 'vm show lists VMAs %r, vma show %r' % (blocks, flat))
+    r.case('golden/vma-order', vma_order)
+
     def diff_human():
         rc, out, err = r.run(['diff', r.snap, r.snap_after])
         expect_rc(rc, 0, out, err)
