@@ -76,6 +76,38 @@ static bool event_pid(const struct monitor *mo, const json_t *ev, uint64_t *pid)
 	return false;
 }
 
+/*
+ * A copy of @ev whose "pid" (right after "vm", where xesvm-json(7) puts
+ * it) is the one the human line shows: the event's own, else that of its
+ * VM in the model (events of older snapshots have none, the kernel's
+ * have null for an owner outside our pid namespace), null if unknown.
+ */
+static json_t *event_with_owner(const struct monitor *mo, const json_t *ev)
+{
+	json_t *out = json_object(), *value;
+	json_t *pid;
+	const char *key;
+	uint64_t v;
+	bool placed = false;
+
+	if (!out)
+		return NULL;
+	pid = event_pid(mo, ev, &v) ? json_integer((json_int_t)v) : json_null();
+	json_object_foreach((json_t *)ev, key, value) {
+		if (!strcmp(key, "pid"))
+			continue;
+		json_object_set(out, key, value);
+		if (!strcmp(key, "vm")) {
+			json_object_set(out, "pid", pid);
+			placed = true;
+		}
+	}
+	if (!placed)
+		json_object_set(out, "pid", pid);
+	json_decref(pid);
+	return out;
+}
+
 static bool event_wanted(const struct monitor *mo, const json_t *ev)
 {
 	uint64_t pid;
@@ -93,7 +125,6 @@ static bool event_wanted(const struct monitor *mo, const json_t *ev)
 static void print_event_line(FILE *out, const json_t *ev, const void *arg,
 			     const struct render_opts *ro)
 {
-	const struct monitor *mo = arg;
 	char time[32], type[16], dev[16], vm[16], pid[24], window[96];
 	char details[TABLE_CELL_MAX];
 	uint64_t v, start, end;
@@ -105,10 +136,7 @@ static void print_event_line(FILE *out, const json_t *ev, const void *arg,
 	else
 		snprintf(dev, sizeof(dev), "-");
 	cell_int(vm, sizeof(vm), ev, "vm");
-	if (event_pid(mo, ev, &v))
-		snprintf(pid, sizeof(pid), "%" PRIu64, v);
-	else
-		snprintf(pid, sizeof(pid), "-");
+	cell_int(pid, sizeof(pid), ev, "pid");
 	if (json_get_u64(ev, "start", &start) && json_get_u64(ev, "end", &end) &&
 	    end >= start) {
 		char s[32], e[32], size[32];
@@ -144,8 +172,12 @@ static void forget_older_half(json_t **events)
 
 static void print_event(struct monitor *mo, json_t *ev)
 {
+	json_t *shown = event_with_owner(mo, ev);
+
 	/* A failed write shows in the flush after the batch. */
-	render_record(mo->cli, ev, print_event_line, mo);
+	if (shown)
+		render_record(mo->cli, shown, print_event_line, NULL);
+	json_decref(shown);
 	mo->shown++;
 	if (!mo->live)
 		return;	/* a snapshot's events are in its model already */

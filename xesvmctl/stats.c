@@ -298,7 +298,6 @@ static void print_rate_line(FILE *out, const json_t *sample, const void *arg,
 	}
 	if (!moved)
 		fprintf(out, "  (no counter changed)\n");
-	fflush(out);
 }
 
 /*
@@ -355,6 +354,8 @@ static int print_rates(struct cli *cli, struct xesvm_model *prev,
 	json_object_set_new(line, "interval_s", json_real(dt));
 	json_object_set(line, "rates", rates);
 	ret = render_record(cli, line, print_rate_line, NULL);
+	if (!ret)
+		ret = cli_check_stdout(cli);
 	json_decref(rates);
 	json_decref(line);
 	return ret;

@@ -469,10 +469,25 @@ def group_golden(r):
         # One model event object per line; the summary is a JSON line on stderr.
         rc, out, err = r.run(['-f', r.snap, '-j', 'monitor', 'dev', 'card0', 'vm', '3'])
         expect_rc(rc, 0, out, err)
+        # xesvm-json(7), STREAMS: "schema_version" first, then the event
+        # with the pid of its VM's owner (the human line shows it too).
         events = [json.loads(ln) for ln in out.splitlines()]
         with open(r.snap) as f:
-            want = [e for e in json.load(f)['events'] if e['vm'] == 3]
-        expect(events == want, 'events %r' % events)
+            doc = json.load(f)
+        owner = {(v['device'], v['vm']): v['pid'] for v in doc['vms']}
+        want = []
+        for e in doc['events']:
+            if e['vm'] != 3:
+                continue
+            line = {'schema_version': SCHEMA_VERSION}
+            for k, v in e.items():
+                if k != 'pid':
+                    line[k] = v
+                if k == 'vm':
+                    line['pid'] = e.get('pid', owner[(e['device'], e['vm'])])
+            want.append(line)
+        expect(events == want and all(list(e)[:6] == ['schema_version', 'time_ns', 'type', 'device', 'vm', 'pid']
+                                      for e in events), 'events %r, want %r' % (events, want))
         summary = json.loads(err)
         expect(summary == {'monitor': {'events': 4, 'received': 5, 'overruns': None, 'lost': None,
                                        'stopped_by': 'end_of_snapshot'}}, 'summary %r' % summary)
@@ -722,7 +737,8 @@ def group_golden(r):
         expect(len(lines) == 2, 'want 2 JSON lines, got %d' % len(lines))
         for ln in lines:
             s = json.loads(ln)
-            expect(set(s) == {'time', 'interval_s', 'rates'}, 'keys %r' % sorted(s))
+            expect(list(s) == ['schema_version', 'time', 'interval_s', 'rates'], 'keys %r' % list(s))
+            expect(s['schema_version'] == SCHEMA_VERSION, 'schema_version %r' % s['schema_version'])
             expect(s['interval_s'] > 0.04, 'interval %r' % s['interval_s'])
             expect(len(s['rates']) > 50, 'too few rates (%d)' % len(s['rates']))
             expect(all(x['delta'] == 0 and x['per_second'] == 0 for x in s['rates']),

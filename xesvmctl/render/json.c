@@ -32,6 +32,26 @@ int json_out_result(struct cli *cli, const char *key, json_t *body)
 	return ret;
 }
 
+int json_out_record(struct cli *cli, const json_t *record)
+{
+	json_t *line = json_pack("{s:i}", "schema_version", XESVM_SCHEMA_VERSION);
+	int ret = XESVM_OK;
+
+	if (!line || json_object_update(line, (json_t *)record)) {
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
+		ret = XESVM_E_SYSTEM;
+	} else if (json_dumpf(line, stdout, JSON_COMPACT)) {
+		/* Compact even under -p: a stream is one JSON document per line. */
+		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, errno, "writing JSON output failed");
+		ret = XESVM_E_SYSTEM;
+	} else {
+		/* Not flushed here: monitor flushes once per batch of events. */
+		fputc('\n', stdout);
+	}
+	json_decref(line);
+	return ret;
+}
+
 int json_out_view(struct cli *cli, const struct xesvm_model *m,
 		  const char *const *collections, const struct xesvm_query *q)
 {

@@ -16,6 +16,12 @@
 int json_out_value(struct cli *cli, json_t *value);
 /* Writes {"schema_version": N, @key: @body} (borrows @body). */
 int json_out_result(struct cli *cli, const char *key, json_t *body);
+/*
+ * Writes one line of a stream (stats --watch, monitor): @record's members
+ * after "schema_version", so every line says which contract it follows;
+ * compact even under -p, and not flushed (the caller checks stdout).
+ */
+int json_out_record(struct cli *cli, const json_t *record);
 /* Writes the collections @collections of what @q selects of @m. */
 int json_out_view(struct cli *cli, const struct xesvm_model *m,
 		  const char *const *collections, const struct xesvm_query *q);

@@ -42,7 +42,7 @@ int render_record(struct cli *cli, json_t *record, record_printer *human,
 	struct render_opts ro;
 
 	if (cli->format == CLI_FORMAT_JSON)
-		return json_out_value(cli, record);
+		return json_out_record(cli, record);
 	ro = render_opts_of(cli);
 	human(stdout, record, arg, &ro);
 	return XESVM_OK;

@@ -50,7 +50,10 @@ int render_result(struct cli *cli, const char *key, json_t *body,
 typedef void record_printer(FILE *out, const json_t *record, const void *arg,
 			    const struct render_opts *ro);
 
-/* One record of a stream (stats --watch, monitor): a JSON line, else @human. */
+/*
+ * One record of a stream (stats --watch, monitor): a JSON line with
+ * "schema_version" first, else @human.
+ */
 int render_record(struct cli *cli, json_t *record, record_printer *human,
 		  const void *arg);
 
