@@ -22,6 +22,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'schema'))
+import xesvm_schema  # noqa: E402 (the path above)
+
 VALGRIND_STATUS = 99
 # The schema version xesvmctl writes (xesvm-json(7)); the example snapshots are of version 1.
 SCHEMA_VERSION = 2
@@ -152,6 +155,15 @@ def drm_svm_family_present():
 def expect(cond, msg):
     if not cond:
         raise Failure(msg)
+
+
+def expect_schema(output, what):
+    """@output (a document, or -j text: a document or JSON lines) follows man/xesvm-json.schema.json."""
+    try:
+        problems = xesvm_schema.problems(output, what)
+    except xesvm_schema.Unavailable as e:
+        raise Failure(str(e))
+    expect(not problems, 'not as xesvm-json(7) says:\n  ' + '\n  '.join(problems[:10]))
 
 
 def expect_rc(rc, want, out, err):
@@ -388,6 +400,7 @@ def group_golden(r):
                     raise Failure('not one JSON document: %s' % e)
                 expect(doc.get('schema_version') == SCHEMA_VERSION,
                        'no schema_version %d' % SCHEMA_VERSION)
+                expect_schema(doc, name)
             if 'prometheus' in name:
                 expect_prometheus(r, out)
             r.golden_check(name, out)
@@ -427,6 +440,7 @@ def group_golden(r):
         want = {'devices': 'debugfs', 'stats': None, 'clients': 'debugfs+fdinfo', 'vms': 'debugfs',
                 'vmas': 'debugfs', 'ranges': 'debugfs', 'pagemaps': 'debugfs'}
         expect(doc['sources'] == want, 'sources %r' % doc['sources'])
+        expect_schema(doc, 'snapshot of the SVM debugfs tree')
         for obj in ('vm', 'vma', 'range', 'pagemap'):
             rc, live, err = r.run(svm_tree + ['-j', obj, 'show'])
             expect_rc(rc, 0, live, err)
@@ -488,6 +502,7 @@ def group_golden(r):
             want.append(line)
         expect(events == want and all(list(e)[:6] == ['schema_version', 'time_ns', 'type', 'device', 'vm', 'pid']
                                       for e in events), 'events %r, want %r' % (events, want))
+        expect_schema(out, 'monitor -j')
         summary = json.loads(err)
         expect(summary == {'monitor': {'events': 4, 'received': 5, 'overruns': None, 'lost': None,
                                        'stopped_by': 'end_of_snapshot'}}, 'summary %r' % summary)
@@ -508,6 +523,7 @@ def group_golden(r):
                [(0x7f3a00000000, 0x7f3a00100000, 'undefined'), (0x7f3a00100000, 0x7f3a00200000, 'global'),
                 (0x7f3a00200000, 0x7f3a02000000, 'undefined')], 'after %r' % m['after'])
         expect(m['dry_run'] is True and m['change'] == {'atomic_access': 'global'}, m)
+        expect_schema(out, 'madvise --dry-run -j')
         view = os.path.join(r.tmp, 'after.json')
         with open(view, 'w') as f:
             json.dump({'schema_version': SCHEMA_VERSION, 'vmas': m['after']}, f)
@@ -551,6 +567,7 @@ def group_golden(r):
             json.dump(doc, f)
         rc, out, err = r.run(['-f', path, '--proc', '/proc', '-j', 'explain', hex(lo + 8), 'vm', '3'])
         expect_rc(rc, 0, out, err)
+        expect_schema(out, 'explain -j with a live CPU mapping')
         cpu = json.loads(out)['explain']['matches'][0]['cpu_mapping']
         expect(cpu['status'] == 'mapped' and cpu['mapping']['path'] == '[stack]' and
                cpu['mapping']['start'] == lo and cpu['mapping']['end'] == hi, cpu)
@@ -619,6 +636,56 @@ def group_golden(r):
             expect(blocks == flat, 'vm show lists VMAs %r, vma show %r' % (blocks, flat))
     r.case('golden/vma-order', vma_order)
 
+    def schema_snapshots():
+        # Every committed snapshot (tests/data/snapshots/bad/ holds broken
+        # inputs of the reader, not snapshots) and every golden -j output.
+        snaps = sorted(f for f in os.listdir(os.path.join(r.data, 'snapshots')) if f.endswith('.json'))
+        expect(len(snaps) >= 3, 'snapshots %r' % snaps)
+        for name in snaps:
+            with open(os.path.join(r.data, 'snapshots', name)) as f:
+                expect_schema(f.read(), 'tests/data/snapshots/' + name)
+        goldens = sorted(f for f in os.listdir(r.golden) if f.endswith('.json'))
+        expect(len(goldens) >= 20, 'goldens %r' % goldens)
+        for name in goldens:
+            with open(os.path.join(r.golden, name)) as f:
+                expect_schema(f.read(), 'golden/' + name)
+    r.case('golden/schema-snapshots-and-goldens', schema_snapshots)
+
+    def schema_can_fail():
+        # The schema is no rubber stamp: what xesvm-json(7) rules out fails.
+        with open(r.snap) as f:
+            good = json.load(f)
+        expect_schema(good, 'example.json')
+
+        def mutated(change):
+            doc = json.loads(json.dumps(good))
+            change(doc)
+            return doc
+        migrate = next(i for i, e in enumerate(good['events']) if e['type'] == 'migrate')
+        bad = {
+            'result "ok"': mutated(lambda d: d['events'][0].update(result='ok')),
+            'migrate without trigger': mutated(lambda d: d['events'][migrate].pop('trigger')),
+            'event without pid': mutated(lambda d: d['events'][1].pop('pid')),
+            'range start a string': mutated(lambda d: d['ranges'][0].update(start='0x1000')),
+            'unknown range flag': mutated(lambda d: d['ranges'][0]['flags'].append('dirty')),
+            'unknown range key': mutated(lambda d: d['ranges'][0].update(colour='red')),
+            'vma kind': mutated(lambda d: d['vmas'][0].update(kind='anon')),
+            'vm without pid': mutated(lambda d: d['vms'][0].pop('pid')),
+            'future schema': mutated(lambda d: d.update(schema_version=3)),
+            'monitor line without schema_version': dict(good['events'][0]),
+            'stats line without schema_version': {'time': 'x', 'interval_s': 1.0, 'rates': []},
+            'explain without matches': {'schema_version': SCHEMA_VERSION, 'explain': {'address': 1}},
+            'gc with a window': {'schema_version': SCHEMA_VERSION, 'gc': {
+                'device': 0, 'vm': 3, 'pid': 1, 'comm': 'a', 'start': 0, 'end': 4096, 'ranges': 0, 'bytes': 0}},
+        }
+        for what, doc in bad.items():
+            try:
+                found = xesvm_schema.problems(doc, what)
+            except xesvm_schema.Unavailable as e:
+                raise Failure(str(e))
+            expect(found, '%s: the schema accepts it' % what)
+    r.case('golden/schema-can-fail', schema_can_fail)
+
     def diff_human():
         rc, out, err = r.run(['diff', r.snap, r.snap_after])
         expect_rc(rc, 0, out, err)
@@ -628,13 +695,14 @@ def group_golden(r):
     def diff_json():
         rc, out, err = r.run(['-j', 'diff', r.snap, r.snap_after])
         expect_rc(rc, 0, out, err)
-        json.loads(out)
+        expect_schema(out, 'diff -j')
         r.golden_check('diff.json', out)
     r.case('golden/diff.json', diff_json)
 
     def diff_same():
         rc, out, err = r.run(['-j', 'diff', r.snap, r.snap])
         expect_rc(rc, 0, out, err)
+        expect_schema(out, 'diff -j of a snapshot with itself')
         r.golden_check('diff-same.json', out)
     r.case('golden/diff-same', diff_same)
 
@@ -711,6 +779,7 @@ def group_golden(r):
         doc = json.loads(out)
         expect(doc['schema_version'] == SCHEMA_VERSION and doc['sources']['stats'] == 'debugfs',
                'snapshot to stdout lacks schema/sources')
+        expect_schema(doc, 'snapshot of the debugfs tree')
         rc, out2, err = r.run(['-f', '-', '-j', 'stats'], stdin=out.encode())
         expect(rc == 0 and out2 == live, 'snapshot from stdin differs')
     r.case('golden/snapshot-roundtrip', snapshot_roundtrip)
@@ -735,6 +804,7 @@ def group_golden(r):
         expect_rc(rc, 0, out, err)
         lines = out.splitlines()
         expect(len(lines) == 2, 'want 2 JSON lines, got %d' % len(lines))
+        expect_schema(out, 'stats -w -j')
         for ln in lines:
             s = json.loads(ln)
             expect(list(s) == ['schema_version', 'time', 'interval_s', 'rates'], 'keys %r' % list(s))
@@ -771,6 +841,7 @@ def group_golden(r):
         out, err = p.communicate(timeout=60)
         expect(p.returncode == 0, 'exit %d: %s' % (p.returncode, err))
         s = json.loads(out)
+        expect_schema(s, 'stats -w -j')
         moved = [x for x in s['rates'] if x['delta']]
         expect(len(moved) == 1 and moved[0]['counter'] == 'svm_pagefault_count' and
                moved[0]['delta'] == 1000 and moved[0]['gt'] == 0 and
@@ -1242,6 +1313,7 @@ def group_batch(r):
                                       for d in docs),
                'want two JSON documents, one per line: %r' % out[:300])
         expect(out == individual('device show', 'vma show vm 3', json_mode=True), 'differs')
+        expect_schema(out, 'batch -j')
     r.case('batch/stdin-json', batch_stdin_json)
 
     def batch_stops():

@@ -18,7 +18,9 @@ events a concurrent monitor sees, and the workload's data unchanged).
 
 Output: "ok N - ..." / "not ok N - ...: details" lines, then
 "e2e: N passed, N failed, N skipped"; exit status 1 if anything failed.
-Only the Python standard library is used.
+Only the Python standard library is used, and python3-jsonschema through
+tests/schema/xesvm_schema.py: every -j output is checked against
+man/xesvm-json.schema.json (one test, at the end).
 """
 
 import json
@@ -30,6 +32,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'schema'))
+import xesvm_schema  # noqa: E402 (the path above)
 
 # --------------------------------------------------------------------------
 # The command lines, in one place: the CLI grammar is xesvmctl(8). Each entry
@@ -669,6 +674,20 @@ class Env:
         self.procs = []
         self.node_modes = []
         self.env = dict(os.environ, NO_COLOR='1', XESVM_SOURCE='netlink')
+        # What the -j outputs of the run broke of xesvm-json(7) (schema_check()).
+        self.schema_problems = []
+        self.schema_checked = 0
+
+    def schema_check(self, argv, out):
+        """Checks a successful -j output against the schema; see schema_test()."""
+        if not out.strip():
+            return
+        self.schema_checked += 1
+        try:
+            self.schema_problems += xesvm_schema.problems(out, ' '.join(argv[1:])[:120])
+        except xesvm_schema.Unavailable as e:
+            if str(e) not in self.schema_problems:
+                self.schema_problems.append(str(e))
 
     def cmd(self, name, **kw):
         return [a.format(**kw) for a in COMMANDS[name]]
@@ -681,6 +700,8 @@ class Env:
         try:
             cp = subprocess.run(argv, capture_output=True, text=True,
                                 timeout=timeout, env=env, cwd=self.tmp)
+            if cp.returncode == 0 and ('-j' in args or '-p' in args):
+                self.schema_check(argv, cp.stdout)
             return Result(argv, cp.returncode, cp.stdout, cp.stderr)
         except subprocess.TimeoutExpired as e:
             return Result(argv, 'timeout', e.stdout or '', f'timed out after {timeout} s')
@@ -1159,7 +1180,17 @@ def live_tests(env, tap):
     if doc is not None and any(v.get('pid') == pid for v in doc['vms']):
         p.append('the exited workload\'s VM is still listed')
     tap.check('vm show after the workload exited: its VM is gone', p)
+    schema_test(env, tap)
     return tap.finish()
+
+
+def schema_test(env, tap):
+    """Every -j output of the run (documents and stream lines) as xesvm-json(7) says."""
+    p = list(env.schema_problems)
+    if not env.schema_checked:
+        p.append('no -j output was checked')
+    tap.comment(f'{env.schema_checked} -j outputs checked against man/xesvm-json.schema.json')
+    tap.check('every -j output follows man/xesvm-json.schema.json', p)
 
 
 def unprivileged_tests(env, tap, rec, vm, vmas0, some):
@@ -1246,7 +1277,9 @@ def monitor_tests(env, tap, wl, rec):
         mon.kill()
         rc = 'timeout'
     with open(out_path) as f:
-        events, p = parse_event_lines(f.read())
+        text = f.read()
+    events, p = parse_event_lines(text)
+    env.schema_check(argv, text)
     with open(err_path) as f:
         err = f.read()
     if rc != 0:
@@ -1292,6 +1325,7 @@ def monitor_tests(env, tap, wl, rec):
         rc = 'timeout'
     events, q = parse_event_lines(out)
     p += q
+    env.schema_check(argv, out)
     if rc != 0 or len(events) != 1:
         p.append(f'exit status {rc}, {len(events)} events (want 0 and 1): {err[-200:]!r}')
     if '"stopped_by":"count"' not in err.replace(' ', ''):
@@ -1688,6 +1722,28 @@ def self_test(workload, fake_workload):
               [n for n, a in COMMANDS.items()
                if n != 'version' and a[1] not in ('vm', 'vma', 'range', 'pagemap', 'madvise',
                                                   'migrate', 'gc', 'monitor')])
+
+    def schema_run(outputs):
+        """schema_test() over an Env that saw @outputs as -j output."""
+        e = Env.__new__(Env)
+        e.schema_problems, e.schema_checked = [], 0
+        for out in outputs:
+            e.schema_check(['xesvmctl', '-j'], out)
+        with open(os.devnull, 'w') as devnull:
+            t = Tap(out=devnull)
+            schema_test(e, t)
+        return e.schema_problems or (['no output checked'] if t.failed else [])
+    event = {'time_ns': 1, 'type': 'gc', 'device': 0, 'vm': 1, 'pid': 7, 'start': 0,
+             'end': 4096, 'ranges': 1, 'result': 0}
+    both('schema_test', lambda: schema_run([
+        json.dumps({'schema_version': 2, 'vms': []}),
+        json.dumps(dict({'schema_version': 2}, **event)) + '\n'
+        + json.dumps(dict({'schema_version': 2}, **event))]), [
+        ('a stream line lacks schema_version', lambda: schema_run([json.dumps(event)])),
+        ('an event result is a string', lambda: schema_run(
+            [json.dumps(dict(event, schema_version=2, result='ok'))])),
+        ('nothing was checked', lambda: schema_run([])),
+    ])
     if workload:
         workload_host_tests(tap, workload)
     if fake_workload:
