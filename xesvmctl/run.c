@@ -151,6 +151,16 @@ void cli_free_words(char **words)
 	free(words);
 }
 
+int cli_report_read_error(struct cli *cli, const char *what)
+{
+	int e = errno ? errno : EIO;
+
+	cli_clear_error(cli);
+	xesvm_error_set(&cli->err, XESVM_E_SYSTEM, e, "cannot read %s: %s", what, strerror(e));
+	cli_report_error(cli, "");
+	return XESVM_E_SYSTEM;
+}
+
 int cli_run_batch(struct cli *cli)
 {
 	FILE *in = stdin;
@@ -203,13 +213,11 @@ int cli_run_batch(struct cli *cli)
 	 * batch. Only when no line stopped it first (without --force).
 	 */
 	if (ferror(in) && (!worst || cli->force)) {
-		int e = errno ? errno : EIO;
+		char what[300];
 
-		cli_clear_error(cli);
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, e, "cannot read batch file %s: %s",
-				in == stdin ? "(standard input)" : cli->batch_path, strerror(e));
-		cli_report_error(cli, "");
-		worst = XESVM_E_SYSTEM;
+		snprintf(what, sizeof(what), "batch file %s",
+			 in == stdin ? "(standard input)" : cli->batch_path);
+		worst = cli_report_read_error(cli, what);
 	}
 	free(line);
 	if (in != stdin)

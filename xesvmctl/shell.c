@@ -192,15 +192,8 @@ static int shell_pipe(struct cli *cli)
 			worst = ret;
 	}
 	/* A read error (stdin a directory, EIO) is not the end of the input. */
-	if (!quit && ferror(stdin)) {
-		int e = errno ? errno : EIO;
-
-		cli_clear_error(cli);
-		xesvm_error_set(&cli->err, XESVM_E_SYSTEM, e, "cannot read the shell's input: %s",
-				strerror(e));
-		cli_report_error(cli, "");
-		worst = XESVM_E_SYSTEM;
-	}
+	if (!quit && ferror(stdin))
+		worst = cli_report_read_error(cli, "the shell's input");
 	free(line);
 	return worst;
 }
