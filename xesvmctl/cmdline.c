@@ -95,15 +95,29 @@ static int match_prefix(const char *word, const char *const *cand, int n,
 	return hits > 1 ? -2 : found;
 }
 
-bool cli_parse_format(const char *text, enum cli_format *out)
+bool cli_parse_format(struct cli *cli, const char *what, const char *text,
+		      enum cli_format *out)
 {
 	char list[128];
-	int i = match_prefix(text, cli_format_names, 3, list, sizeof(list));
+	size_t used = 0, n = 0;
+	int i;
 
-	if (i < 0)
-		return false;
-	*out = (enum cli_format)i;
-	return true;
+	while (cli_format_names[n])
+		n++;
+	i = match_prefix(text, cli_format_names, (int)n, list, sizeof(list));
+	if (i >= 0) {
+		*out = (enum cli_format)i;
+		return true;
+	}
+	/* "human, json or prometheus": the names of the table, whatever they are. */
+	for (size_t k = 0; k < n; k++) {
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s",
+				 k == 0 ? "" : k + 1 < n ? ", " : " or ", cli_format_names[k]);
+
+		used = w < 0 || (size_t)w >= sizeof(list) - used ? sizeof(list) - 1 : used + (size_t)w;
+	}
+	xesvm_error_set(&cli->err, XESVM_E_USAGE, 0, "%s: '%s' is not %s", what, text, list);
+	return false;
 }
 
 static int count_objects(void)

@@ -52,8 +52,12 @@ int cli_parse_id(struct cli *cli, const char *what, const char *text,
 /* A positive number (@integer: whole) for @what ("--watch"); usage error if not. */
 int cli_parse_positive(struct cli *cli, const char *what, const char *text,
 		       double *out, bool integer);
-/* Parses a format name (unique prefix); false if none matches. */
-bool cli_parse_format(const char *text, enum cli_format *out);
+/*
+ * Parses a format name (unique prefix) given to @what ("--format"); false
+ * with a usage error naming every format if none matches.
+ */
+bool cli_parse_format(struct cli *cli, const char *what, const char *text,
+		      enum cli_format *out);
 
 const char *cli_value_name(enum cli_value v);
 /* The words a value of kind @v may be ({0}-terminated), NULL if any. */

@@ -96,12 +96,8 @@ static int parse_global_options(struct cli *cli, int argc, char **argv,
 	if (format) {
 		enum cli_format f;
 
-		if (!cli_parse_format(format, &f)) {
-			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
-					"--format: '%s' is not human, json or prometheus",
-					format);
+		if (!cli_parse_format(cli, "--format", format, &f))
 			return XESVM_E_USAGE;
-		}
 		if (json_opt && f != CLI_FORMAT_JSON) {
 			xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
 					"-j/-p print JSON; they conflict with --format %s",

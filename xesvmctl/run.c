@@ -32,11 +32,8 @@ static int apply_format(struct cli *cli, const struct cli_invocation *inv,
 	const char *text = help_for ? NULL : cli_arg(inv, "format");
 	enum cli_format f = cli->global_format;
 
-	if (text && !cli_parse_format(text, &f)) {
-		xesvm_error_set(&cli->err, XESVM_E_USAGE, 0,
-				"format: '%s' is not human, json or prometheus", text);
+	if (text && !cli_parse_format(cli, "format", text, &f))
 		return XESVM_E_USAGE;
-	}
 	cli->format = f;
 	cli->json = f == CLI_FORMAT_JSON;
 	if (!help_for && f == CLI_FORMAT_PROMETHEUS &&
