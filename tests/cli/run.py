@@ -509,6 +509,31 @@ def group_golden(r):
         r.golden_check('monitor-snapshot.json', out)
     r.case('golden/monitor-json-lines', monitor_json_lines)
 
+    def monitor_json_pid():
+        # An event without a pid (older snapshots) or with a null one (an
+        # owner outside the reader's pid namespace): the line carries the
+        # pid of its VM's owner, the one the human line shows.
+        with open(r.snap) as f:
+            doc = json.load(f)
+        doc['events'][0].pop('pid')
+        doc['events'][1]['pid'] = None
+        path = os.path.join(r.tmp, 'events-without-pid.json')
+        with open(path, 'w') as f:
+            json.dump(doc, f)
+        owner = {(v['device'], v['vm']): v['pid'] for v in doc['vms']}
+        rc, out, err = r.run(['-f', path, '-j', 'monitor'])
+        expect_rc(rc, 0, out, err)
+        lines = [json.loads(ln) for ln in out.splitlines()]
+        expect(len(lines) == len(doc['events']) and
+               all(e.get('pid') == owner[(e['device'], e['vm'])] for e in lines),
+               'pids %r' % [e.get('pid') for e in lines])
+        expect_schema(out, 'monitor -j of events without pid')
+        rc, human, err = r.run(['-f', path, 'monitor'])
+        expect_rc(rc, 0, human, err)
+        expect([ln.split()[6] for ln in human.splitlines()] == [str(e['pid']) for e in lines],
+               'human pids differ: %r' % human)
+    r.case('golden/monitor-json-pid', monitor_json_pid)
+
     def madvise_dry_run_matches_show():
         # The predicted VMAs are model objects: they load back, and the
         # "before" list is exactly what vma show prints for the window.
