@@ -569,7 +569,7 @@ void cli_print_object_help(FILE *out, const struct cli_object *obj)
  * object, command, keyword or option (one line per spelling). VALUE-KIND
  * says what follows the word: for keywords and options their value, for
  * objects and commands their positional arguments ("none" if none).
- * The completion files carry the same lines (`xesvmctl_w ...`).
+ * The completion files are generated from these lines (`xesvmctl_w ...`).
  */
 static void dump_params(FILE *out, const char *ctx, const struct cli_param *p)
 {
@@ -598,6 +598,10 @@ void cli_dump_table(FILE *out)
 			fprintf(out, "=%s\t%s\tchoice\t%s\t%s\n",
 				cli_value_name((enum cli_value)v), c->word,
 				cli_value_name(c->value), c->help);
+	/* The output formats are a fixed list too (not a cli_choice list). */
+	for (const char *const *f = cli_format_names; *f; f++)
+		fprintf(out, "=%s\t%s\tchoice\tnone\toutput format\n",
+			cli_value_name(CLI_VALUE_FORMAT), *f);
 	for (const struct cli_object *const *op = cli_objects, *o; (o = *op); op++)
 		fprintf(out, "\t%s\tobject\t%s\t%s\n", o->name,
 			is_direct(o) ? cli_value_name(o->commands[0].positional_value)

@@ -1500,19 +1500,12 @@ def group_shell(r):
 # ------------------------------------------------------------------
 
 ROW_RE = re.compile(r"^\s*_{0,2}xesvmctl_w\s+'([^']*)'\s+(\S+)\s+(\S+)\s+(\S+)\s+'([^']*)'\s*$")
-FILES = {'bash': 'xesvmctl.bash', 'zsh': '_xesvmctl', 'fish': 'xesvmctl.fish'}
+FILES = {'bash': 'xesvmctl', 'zsh': '_xesvmctl', 'fish': 'xesvmctl.fish'}
 
 
 def group_completions(r):
     def table():
-        rc, out, err = r.run(['__complete-table'])
-        expect_rc(rc, 0, out, err)
-        rows = set()
-        for ln in out.splitlines():
-            f = ln.split('\t')
-            expect(len(f) == 5, 'bad table line %r' % ln)
-            rows.add(tuple(f[:4]))
-        return rows
+        return set(table_rows(r))
 
     def file_rows(shell):
         rows = set()
@@ -1580,58 +1573,116 @@ def group_completions(r):
         ('xesvmctl gc ', 'dev pid client vm'),
     ]
 
-    def bash_works():
-        script = 'source %s\n' % os.path.join(r.completions, FILES['bash'])
-        script += 't() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xesvmctl; echo "${COMPREPLY[*]}"; }\n'
-        for line, _ in cases:
-            words = line.split(' ')
-            script += 't %s\n' % ' '.join("'%s'" % w for w in words)
-        p = subprocess.run(['bash', '--norc', '-c', script], capture_output=True, timeout=60)
-        got = p.stdout.decode().splitlines()
-        expect(p.returncode == 0 and not p.stderr, 'bash: %s' % p.stderr.decode())
-        for (line, want), g in zip(cases, got):
-            expect(sorted(g.split()) == sorted(want.split()), '%r -> %r, want %r' % (line, g, want))
-        expect(len(got) == len(cases), 'bash printed %d lines' % len(got))
-    r.case('completions/bash-completes', bash_works)
+    def check_offers(shell, lines, offered, exact):
+        """Each line's offers: exactly its words (@exact) or at least them."""
+        expect(len(offered) == len(lines), '%s answered %d of %d lines' %
+               (shell, len(offered), len(lines)))
+        for (line, want), got in zip(lines, offered):
+            # zsh's stand-in _describe offers every option for a lone "-".
+            superset = not exact or (shell == 'zsh' and line.endswith(' -'))
+            ok = set(want) <= set(got) if superset else sorted(got) == sorted(want)
+            expect(ok, '%s: %r -> %r, want %r' % (shell, line, got, want))
 
-    def zsh_works():
-        if not shutil.which('zsh'):
-            raise Skip('zsh not installed')
-        path = os.path.join(r.completions, FILES['zsh'])
-        p = subprocess.run(['zsh', '-n', path], capture_output=True)
-        expect(p.returncode == 0, 'zsh -n: %s' % p.stderr.decode())
-        # Drive the completer with stand-ins for compsys's output functions.
-        stubs = ('_describe() { local -a a; a=(${(P)${@[-1]}}); print -r -- "${a[@]%%:*}"; }; '
-                 '_files() { print FILES; }; _pids() { print PIDS; }; _message() { print MSG; }; '
-                 'compadd() { [[ $1 == -- ]] && shift; print -- "$@"; }; ')
-        for line, want in cases:
-            words = line.split(' ')
-            arr = ' '.join("'%s'" % w for w in words)
-            p = subprocess.run(['zsh', '-f', '-c', stubs + 'words=(%s); CURRENT=$#words; source %s'
-                                % (arr, path)], capture_output=True, timeout=60)
-            got = [w for w in p.stdout.decode().split()]
-            # zsh filters by the typed prefix itself; compare the offered set.
-            cur = words[-1]
+    def shell_works(shell):
+        if not shutil.which(shell):
+            raise Skip('%s not installed' % shell)
+        syntax = {'bash': ['bash', '-n'], 'zsh': ['zsh', '-n'], 'fish': ['fish', '--no-execute']}
+        path = os.path.join(r.completions, FILES[shell])
+        p = subprocess.run(syntax[shell] + [path], capture_output=True)
+        expect(p.returncode == 0, '%s: %s' % (' '.join(syntax[shell]), p.stderr.decode()))
+        lines = [line for line, _ in cases]
+        check_offers(shell, [(line, want.split()) for line, want in cases],
+                     complete_lines(r, shell, lines), exact=True)
+
+    for shell in FILES:
+        r.case('completions/%s-completes' % shell, lambda shell=shell: shell_works(shell))
+
+    def every_word(shell):
+        # Every row of the table, typed up to its first letter (or its
+        # dashes) where the table says it may come, must be offered.
+        if not shutil.which(shell):
+            raise Skip('%s not installed' % shell)
+        rows = table_rows(r)
+        lines = [(completion_line(rows, ctx, word), [word]) for ctx, word, _, _ in rows]
+        check_offers(shell, lines, complete_lines(r, shell, [line for line, _ in lines]),
+                     exact=False)
+
+    for shell in FILES:
+        r.case('completions/%s-completes-every-word' % shell,
+               lambda shell=shell: every_word(shell))
+
+
+def table_rows(r):
+    """The rows of `xesvmctl __complete-table`: (context, word, type, kind)."""
+    rc, out, err = r.run(['__complete-table'])
+    expect_rc(rc, 0, out, err)
+    rows = []
+    for ln in out.splitlines():
+        f = ln.split('\t')
+        expect(len(f) == 5, 'bad table line %r' % ln)
+        rows.append(tuple(f[:4]))
+    return rows
+
+
+def completion_line(rows, ctx, word):
+    """A command line that reaches @ctx with the start of @word typed."""
+    def words_before(ctx):
+        if ctx.startswith('='):
+            # A choice follows a keyword or option whose value is of that kind.
+            kind = ctx[1:]
+            c, w = next((c, w) for c, w, t, k in rows
+                        if k == kind and t in ('keyword', 'option'))
+            return words_before(c) + [w]
+        return ctx.split(' ') if ctx else []
+    typed = word[:2] if word.startswith('--') else word[:1]
+    return ' '.join(['xesvmctl'] + words_before(ctx) + [typed])
+
+
+def complete_lines(r, shell, lines):
+    """What the generated completion of @shell offers for each command line
+    (words separated by single spaces, the last one being completed)."""
+    path = os.path.join(r.completions, FILES[shell])
+    marker = 'END-OF-OFFERS'
+    quoted = [' '.join("'%s'" % w for w in line.split(' ')) for line in lines]
+    if shell == 'bash':
+        script = 'source %s\n' % path
+        script += ('t() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xesvmctl; '
+                   'printf "%%s\\n" "${COMPREPLY[@]}" %s; }\n' % marker)
+        script += ''.join('t %s\n' % q for q in quoted)
+        cmd = ['bash', '--norc', '-c', script]
+    elif shell == 'zsh':
+        # Stand-ins for compsys's output functions print what it would offer.
+        script = ('_describe() { local -a a; a=(${(P)${@[-1]}}); print -rl -- "${a[@]%%:*}"; }; '
+                  '_files() { print FILES; }; _pids() { print PIDS; }; _message() { print MSG; }; '
+                  'compadd() { [[ $1 == -- ]] && shift; print -l -- "$@"; }\n')
+        # Sourcing completes the line in $words once; print its end too.
+        script += 'words=(xesvmctl ""); CURRENT=2; source %s; print %s\n' % (path, marker)
+        script += ''.join('words=(%s); CURRENT=$#words; _xesvmctl_main; print %s\n'
+                          % (q, marker) for q in quoted)
+        cmd = ['zsh', '-f', '-c', script]
+    else:
+        script = 'source %s\n' % path
+        script += ''.join("complete -C %s; echo %s\n" % (shlex_fish(line), marker)
+                          for line in lines)
+        cmd = ['fish', '--no-config', '-c', script]
+    p = subprocess.run(cmd, capture_output=True, timeout=300, env=r.env())
+    expect(p.returncode == 0 and not p.stderr, '%s: %s' % (shell, p.stderr.decode()))
+    answers = p.stdout.decode().split(marker + '\n')[:-1]
+    if shell == 'zsh':
+        answers = answers[1:]	# the offers of the source itself
+    offered = []
+    for line, text in zip(lines, answers):
+        got = [ln.split('\t')[0] for ln in text.splitlines() if ln]
+        if shell == 'zsh':
+            # zsh filters by the typed prefix itself; keep what it would show.
+            cur = line.split(' ')[-1]
             got = [w for w in got if w.startswith(cur)]
-            expect(not p.stderr, 'zsh: %s' % p.stderr.decode())
-            expect(sorted(got) == sorted(want.split()) or
-                   (cur == '-' and set(want.split()) <= set(got)),
-                   '%r -> %r, want %r' % (line, got, want))
-    r.case('completions/zsh-completes', zsh_works)
+        offered.append(got)
+    return offered
 
-    def fish_works():
-        if not shutil.which('fish'):
-            raise Skip('fish not installed')
-        path = os.path.join(r.completions, FILES['fish'])
-        p = subprocess.run(['fish', '--no-execute', path], capture_output=True)
-        expect(p.returncode == 0, 'fish --no-execute: %s' % p.stderr.decode())
-        for line, want in cases:
-            p = subprocess.run(['fish', '--no-config', '-c', 'source %s; complete -C %s' % (
-                path, "'%s'" % line)], capture_output=True, timeout=60, env=r.env())
-            got = [ln.split('\t')[0] for ln in p.stdout.decode().splitlines()]
-            expect(p.returncode == 0, 'fish: %s' % p.stderr.decode())
-            expect(sorted(got) == sorted(want.split()), '%r -> %r, want %r' % (line, got, want))
-    r.case('completions/fish-completes', fish_works)
+
+def shlex_fish(s):
+    return "'" + s.replace('\\', '\\\\').replace("'", "\\'") + "'"
 
 
 GROUPS = {
@@ -1649,7 +1700,7 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--xesvmctl', required=True)
     ap.add_argument('--data', required=True, help='tests/data')
-    ap.add_argument('--completions', required=True, help='completions/ directory')
+    ap.add_argument('--completions', required=True, help='the generated completion files (build/completions)')
     ap.add_argument('--update', action='store_true', help='rewrite golden files (then read them!)')
     ap.add_argument('groups', nargs='*', default=list(GROUPS))
     args = ap.parse_args()
