@@ -32,11 +32,39 @@ cmd_ci() {
 			failed=$((failed + 1))
 		fi
 	}
+	# ci_same_uapi: spec/drm_svm.yaml and include/uapi/drm/drm_svm.h of
+	# the repository (libxesvm's tables are generated from the one, the
+	# other is the header it is compiled with) must be the series' files;
+	# one test each.
+	ci_same_uapi() {
+		local p=0 f=0 copy in_tree
+		for copy in spec/drm_svm.yaml include/uapi/drm/drm_svm.h; do
+			case $copy in
+			spec/*) in_tree=Documentation/netlink/specs/drm_svm.yaml ;;
+			*) in_tree=$copy ;;
+			esac
+			if diff -u "$XESVM_TREE/$in_tree" "$REPO_ROOT/$copy"; then
+				p=$((p + 1))
+			else
+				log "ci: $copy differs from $in_tree of the tree (above)"
+				f=$((f + 1))
+			fi
+		done
+		echo "spec: $p passed, $f failed, 0 skipped"
+	}
 	local broken=""
 	for step in source tree fixes-test config build; do
 		case $step in
 		source) ci_step source source >/dev/null || broken=source ;;
-		tree) ci_step tree tree --force || broken=tree ;;
+		tree)
+			ci_step tree tree --force || broken=tree
+			# The repository's copies of the uAPI are the tree's.
+			if [ -z "$broken" ]; then
+				out=$XESVM_WORK/ci-spec.out
+				ci_same_uapi 2>&1 | tee "$out"
+				add_summary spec
+			fi
+			;;
 		# Before the build of the whole series: it builds the same
 		# configuration at the fixes' tag, so the full build after it
 		# only rebuilds what the rest of the series changes.

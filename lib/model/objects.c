@@ -116,54 +116,12 @@ int xesvm_devices_append_sorted(struct xesvm_model *m, json_t *found,
 		(uint32_t)(sizeof(var##_values) / sizeof(var##_values[0])) \
 	}
 
-ENUM_TABLE(xesvm_svm_mem_kind, "mem-kind",
-	[DRM_SVM_MEM_KIND_CPU_MIRROR] = { "cpu-mirror", "cpu_mirror" },
-	[DRM_SVM_MEM_KIND_BO] = { "bo", "bo" },
-	[DRM_SVM_MEM_KIND_USERPTR] = { "userptr", "userptr" },
-	/* xe's name for a VMA without backing */
-	[DRM_SVM_MEM_KIND_SPARSE] = { "sparse", "null" });
-
-ENUM_TABLE(xesvm_svm_preferred_loc, "preferred-loc",
-	[DRM_SVM_PREFERRED_LOC_DEFAULT_DEVICE] = { "default-device", "default_device" },
-	[DRM_SVM_PREFERRED_LOC_SYSTEM] = { "system", "system" },
-	[DRM_SVM_PREFERRED_LOC_PAGEMAP] = { "pagemap", "pagemap" });
-
-ENUM_TABLE(xesvm_svm_migration_policy, "migration-policy",
-	[DRM_SVM_MIGRATION_POLICY_ALL_PAGES] = { "all-pages", "all_pages" },
-	[DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES] = { "only-system-pages",
-							 "only_system_pages" });
-
-ENUM_TABLE(xesvm_svm_atomic_access, "atomic-access",
-	[DRM_SVM_ATOMIC_ACCESS_UNDEFINED] = { "undefined", "undefined" },
-	[DRM_SVM_ATOMIC_ACCESS_DEVICE] = { "device", "device" },
-	[DRM_SVM_ATOMIC_ACCESS_GLOBAL] = { "global", "global" },
-	[DRM_SVM_ATOMIC_ACCESS_CPU] = { "cpu", "cpu" });
-
-ENUM_TABLE(xesvm_svm_purgeable, "purgeable",
-	/* Not a buffer object: "not applicable", null in the model. */
-	[DRM_SVM_PURGEABLE_NONE] = { "none", NULL },
-	[DRM_SVM_PURGEABLE_WILLNEED] = { "willneed", "willneed" },
-	[DRM_SVM_PURGEABLE_DONTNEED] = { "dontneed", "dontneed" },
-	[DRM_SVM_PURGEABLE_PURGED] = { "purged", "purged" });
-
-ENUM_TABLE(xesvm_svm_event_type, "event-type",
-	[DRM_SVM_EVENT_TYPE_GPU_FAULT] = { "gpu-fault", "fault" },
-	[DRM_SVM_EVENT_TYPE_MIGRATE] = { "migrate", "migrate" },
-	[DRM_SVM_EVENT_TYPE_INVALIDATE] = { "invalidate", "invalidate" },
-	[DRM_SVM_EVENT_TYPE_UNMAP] = { "unmap", "unmap" },
-	[DRM_SVM_EVENT_TYPE_GC] = { "gc", "gc" },
-	[DRM_SVM_EVENT_TYPE_MEM_ATTR] = { "mem-attr", "madvise" });
-
-ENUM_TABLE(xesvm_svm_migrate_direction, "migrate-direction",
-	[DRM_SVM_MIGRATE_DIRECTION_TO_DEVMEM] = { "to-devmem", "to_device" },
-	[DRM_SVM_MIGRATE_DIRECTION_TO_RAM] = { "to-ram", "to_ram" });
-
-ENUM_TABLE(xesvm_svm_migrate_trigger, "migrate-trigger",
-	[DRM_SVM_MIGRATE_TRIGGER_GPU_FAULT] = { "gpu-fault", "gpu_fault" },
-	[DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT] = { "cpu-fault", "cpu_fault" },
-	[DRM_SVM_MIGRATE_TRIGGER_PREFETCH] = { "prefetch", "prefetch" },
-	[DRM_SVM_MIGRATE_TRIGGER_ADMIN] = { "admin", "admin" },
-	[DRM_SVM_MIGRATE_TRIGGER_EVICTION] = { "eviction", "eviction" });
+/*
+ * The tables of every enumeration of the family and the range flag table,
+ * written by spec/gen-tables.py from spec/drm_svm.yaml and the model's
+ * names of their values (spec/model_names.yaml).
+ */
+#include "drm_svm_enum_tables.h"
 
 bool xesvm_svm_enum_from_spec(const struct xesvm_svm_enum *e, const char *s,
 			      size_t len, uint32_t *value)
@@ -184,23 +142,6 @@ json_t *xesvm_svm_enum_json(const struct xesvm_svm_enum *e, uint32_t value)
 
 	return name ? json_string(name) : json_null();
 }
-
-/* ------------------------------------------------------------------ */
-/* Range flags                                                         */
-/* ------------------------------------------------------------------ */
-
-const struct xesvm_svm_range_flag xesvm_svm_range_flags[] = {
-	{ DRM_SVM_RANGE_FLAGS_MIGRATE_DEVMEM, "migrate_devmem", XESVM_RANGE_MIGRATE_DEVMEM },
-	{ DRM_SVM_RANGE_FLAGS_UNMAPPED, "unmapped", XESVM_RANGE_UNMAPPED },
-	{ DRM_SVM_RANGE_FLAGS_PARTIAL_UNMAP, "partial_unmap", XESVM_RANGE_PARTIAL_UNMAP },
-	{ DRM_SVM_RANGE_FLAGS_DEVMEM, "devmem", XESVM_RANGE_HAS_DEVMEM_PAGES },
-	{ DRM_SVM_RANGE_FLAGS_DMA_MAPPED, "dma_mapped", XESVM_RANGE_HAS_DMA_MAPPING },
-	{ DRM_SVM_RANGE_FLAGS_STALE, "stale", XESVM_RANGE_STALE },
-	/* Provider state (xe's garbage collector list): not a drm_gpusvm flag. */
-	{ DRM_SVM_RANGE_FLAGS_GC_PENDING, NULL, XESVM_RANGE_GC_PENDING },
-};
-const size_t xesvm_svm_range_flag_count =
-	sizeof(xesvm_svm_range_flags) / sizeof(xesvm_svm_range_flags[0]);
 
 /* ------------------------------------------------------------------ */
 /* Objects                                                             */

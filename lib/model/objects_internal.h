@@ -57,14 +57,8 @@ struct xesvm_svm_enum {
 	uint32_t count;
 };
 
-extern const struct xesvm_svm_enum xesvm_svm_mem_kind;
-extern const struct xesvm_svm_enum xesvm_svm_preferred_loc;
-extern const struct xesvm_svm_enum xesvm_svm_migration_policy;
-extern const struct xesvm_svm_enum xesvm_svm_atomic_access;
-extern const struct xesvm_svm_enum xesvm_svm_purgeable;
-extern const struct xesvm_svm_enum xesvm_svm_event_type;
-extern const struct xesvm_svm_enum xesvm_svm_migrate_direction;
-extern const struct xesvm_svm_enum xesvm_svm_migrate_trigger;
+/* xesvm_svm_mem_kind, ...: one per enumeration of spec/drm_svm.yaml. */
+#include "drm_svm_enums.h"
 
 /* The uAPI value whose spec name is the @len bytes at @s. */
 bool xesvm_svm_enum_from_spec(const struct xesvm_svm_enum *e, const char *s,

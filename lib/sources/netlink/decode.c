@@ -3,7 +3,8 @@
  * drm-svm netlink messages -> model objects, and extended ACKs -> error
  * messages. Pure functions over one received message: no socket, no state
  * (netlink_internal.h). The attribute layout is the family's YNL spec
- * (Documentation/netlink/specs/drm_svm.yaml, include/uapi/drm/drm_svm.h).
+ * (spec/drm_svm.yaml, include/uapi/drm/drm_svm.h), whose attribute
+ * tables the build generates (drm_svm_attr_tables.h).
  *
  * Strict like the text parsers: every attribute this xesvm knows must have
  * its exact size, the attributes a reply always carries must be there,
@@ -41,162 +42,12 @@ struct attr_spec {
 	enum kind kind;
 };
 
-static const struct attr_spec dev_attrs[DRM_SVM_A_DEV_MAX + 1] = {
-	[DRM_SVM_A_DEV_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_DEV_NAME] = { "name", K_STR },
-	[DRM_SVM_A_DEV_DRIVER] = { "driver", K_STR },
-	[DRM_SVM_A_DEV_MINOR] = { "minor", K_U32 },
-};
-
-static const struct attr_spec vm_attrs[DRM_SVM_A_VM_MAX + 1] = {
-	[DRM_SVM_A_VM_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_VM_VM_ID] = { "vm-id", K_U32 },
-	[DRM_SVM_A_VM_GPUSVM_ID] = { "gpusvm-id", K_U64 },
-	[DRM_SVM_A_VM_PID] = { "pid", K_U32 },
-	[DRM_SVM_A_VM_COMM] = { "comm", K_STR },
-	[DRM_SVM_A_VM_CLIENT_ID] = { "client-id", K_U64 },
-	[DRM_SVM_A_VM_START] = { "start", K_U64 },
-	[DRM_SVM_A_VM_END] = { "end", K_U64 },
-	[DRM_SVM_A_VM_NOTIFIERS] = { "notifiers", K_U64 },
-	[DRM_SVM_A_VM_RANGES] = { "ranges", K_U64 },
-	[DRM_SVM_A_VM_DEVMEM_PAGES] = { "devmem-pages", K_U64 },
-	[DRM_SVM_A_VM_GENERATION] = { "generation", K_U64 },
-	[DRM_SVM_A_VM_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec range_attrs[DRM_SVM_A_RANGE_MAX + 1] = {
-	[DRM_SVM_A_RANGE_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_RANGE_VM_ID] = { "vm-id", K_U32 },
-	[DRM_SVM_A_RANGE_START] = { "start", K_U64 },
-	[DRM_SVM_A_RANGE_END] = { "end", K_U64 },
-	[DRM_SVM_A_RANGE_NOTIFIER_START] = { "notifier-start", K_U64 },
-	[DRM_SVM_A_RANGE_NOTIFIER_END] = { "notifier-end", K_U64 },
-	[DRM_SVM_A_RANGE_FLAGS] = { "flags", K_U32 },
-	[DRM_SVM_A_RANGE_REFCOUNT] = { "refcount", K_U32 },
-	[DRM_SVM_A_RANGE_DRIVER_FLAGS] = { "driver-flags", K_U32 },
-	[DRM_SVM_A_RANGE_DRIVER_DATA] = { "driver-data", K_U64 },
-	[DRM_SVM_A_RANGE_PAGES_COUNT] = { "pages-count", K_U32 },
-	[DRM_SVM_A_RANGE_PAGES] = { "pages", K_NEST },
-	[DRM_SVM_A_RANGE_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec range_pages_attrs[DRM_SVM_A_RANGE_PAGES_MAX + 1] = {
-	[DRM_SVM_A_RANGE_PAGES_MINOR] = { "minor", K_U32 },
-	[DRM_SVM_A_RANGE_PAGES_FLAGS] = { "flags", K_U32 },
-	[DRM_SVM_A_RANGE_PAGES_PAGEMAP_ID] = { "pagemap-id", K_U32 },
-	[DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ] = { "notifier-seq", K_U64 },
-	[DRM_SVM_A_RANGE_PAGES_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec mem_attr_attrs[DRM_SVM_A_MEM_ATTR_MAX + 1] = {
-	[DRM_SVM_A_MEM_ATTR_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_VM_ID] = { "vm-id", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_START] = { "start", K_U64 },
-	[DRM_SVM_A_MEM_ATTR_END] = { "end", K_U64 },
-	[DRM_SVM_A_MEM_ATTR_KIND] = { "kind", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_PREFERRED_LOC] = { "preferred-loc", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_PAGEMAP_ID] = { "pagemap-id", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY] = { "migration-policy", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS] = { "atomic-access", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_PAT_INDEX] = { "pat-index", K_U16 },
-	[DRM_SVM_A_MEM_ATTR_PURGEABLE] = { "purgeable", K_U32 },
-	[DRM_SVM_A_MEM_ATTR_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec migrate_stats_attrs[DRM_SVM_A_MIGRATE_STATS_MAX + 1] = {
-	[DRM_SVM_A_MIGRATE_STATS_COUNT] = { "count", K_U64 },
-	[DRM_SVM_A_MIGRATE_STATS_PAGES] = { "pages", K_U64 },
-	[DRM_SVM_A_MIGRATE_STATS_BYTES] = { "bytes", K_U64 },
-	[DRM_SVM_A_MIGRATE_STATS_FAIL_NOMEM] = { "fail-nomem", K_U64 },
-	[DRM_SVM_A_MIGRATE_STATS_FAIL_BUSY] = { "fail-busy", K_U64 },
-	[DRM_SVM_A_MIGRATE_STATS_FAIL_FAULT] = { "fail-fault", K_U64 },
-	[DRM_SVM_A_MIGRATE_STATS_FAIL_OTHER] = { "fail-other", K_U64 },
-	[DRM_SVM_A_MIGRATE_STATS_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec pagemap_stats_attrs[DRM_SVM_A_PAGEMAP_STATS_MAX + 1] = {
-	[DRM_SVM_A_PAGEMAP_STATS_ENABLED] = { "enabled", K_U8 },
-	[DRM_SVM_A_PAGEMAP_STATS_TO_DEVMEM] = { "to-devmem", K_NEST },
-	[DRM_SVM_A_PAGEMAP_STATS_TO_RAM] = { "to-ram", K_NEST },
-	[DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS] = { "cpu-faults", K_U64 },
-	[DRM_SVM_A_PAGEMAP_STATS_CPU_FAULTS_DEFERRED] = { "cpu-faults-deferred", K_U64 },
-	[DRM_SVM_A_PAGEMAP_STATS_EVICTIONS] = { "evictions", K_U64 },
-	[DRM_SVM_A_PAGEMAP_STATS_DEVMEM_PAGES] = { "devmem-pages", K_U64 },
-	[DRM_SVM_A_PAGEMAP_STATS_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec pagemap_attrs[DRM_SVM_A_PAGEMAP_MAX + 1] = {
-	[DRM_SVM_A_PAGEMAP_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_PAGEMAP_PAGEMAP_ID] = { "pagemap-id", K_U32 },
-	[DRM_SVM_A_PAGEMAP_SIZE] = { "size", K_U64 },
-	[DRM_SVM_A_PAGEMAP_STATS] = { "stats", K_NEST },
-	[DRM_SVM_A_PAGEMAP_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec migrate_attrs[DRM_SVM_A_MIGRATE_MAX + 1] = {
-	[DRM_SVM_A_MIGRATE_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_MIGRATE_VM_ID] = { "vm-id", K_U32 },
-	[DRM_SVM_A_MIGRATE_START] = { "start", K_U64 },
-	[DRM_SVM_A_MIGRATE_END] = { "end", K_U64 },
-	[DRM_SVM_A_MIGRATE_TARGET] = { "target", K_U32 },
-	[DRM_SVM_A_MIGRATE_PAGEMAP_ID] = { "pagemap-id", K_U32 },
-	[DRM_SVM_A_MIGRATE_RANGES] = { "ranges", K_U64 },
-	[DRM_SVM_A_MIGRATE_RANGES_FAILED] = { "ranges-failed", K_U64 },
-	[DRM_SVM_A_MIGRATE_PAGES] = { "pages", K_U64 },
-	[DRM_SVM_A_MIGRATE_FIRST_ERROR] = { "first-error", K_S32 },
-	[DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR] = { "first-error-addr", K_U64 },
-	[DRM_SVM_A_MIGRATE_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec gc_attrs[DRM_SVM_A_GC_MAX + 1] = {
-	[DRM_SVM_A_GC_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_GC_VM_ID] = { "vm-id", K_U32 },
-	[DRM_SVM_A_GC_RANGES] = { "ranges", K_U64 },
-	[DRM_SVM_A_GC_BYTES] = { "bytes", K_U64 },
-	[DRM_SVM_A_GC_PAD] = { "pad", K_PAD },
-};
-
-static const struct attr_spec event_attrs[DRM_SVM_A_EVENT_MAX + 1] = {
-	[DRM_SVM_A_EVENT_TYPE] = { "type", K_U32 },
-	[DRM_SVM_A_EVENT_DEV_ID] = { "dev-id", K_U32 },
-	[DRM_SVM_A_EVENT_VM_ID] = { "vm-id", K_U32 },
-	[DRM_SVM_A_EVENT_PID] = { "pid", K_U32 },
-	[DRM_SVM_A_EVENT_TIMESTAMP] = { "timestamp", K_U64 },
-	[DRM_SVM_A_EVENT_START] = { "start", K_U64 },
-	[DRM_SVM_A_EVENT_END] = { "end", K_U64 },
-	[DRM_SVM_A_EVENT_PAGEMAP_ID] = { "pagemap-id", K_U32 },
-	[DRM_SVM_A_EVENT_DIRECTION] = { "direction", K_U32 },
-	[DRM_SVM_A_EVENT_TRIGGER] = { "trigger", K_U32 },
-	[DRM_SVM_A_EVENT_PAGES] = { "pages", K_U64 },
-	[DRM_SVM_A_EVENT_RESULT] = { "result", K_S32 },
-	[DRM_SVM_A_EVENT_RANGES] = { "ranges", K_U64 },
-	[DRM_SVM_A_EVENT_PAD] = { "pad", K_PAD },
-};
-
-static const struct {
-	const struct attr_spec *attrs;
-	unsigned int max;
-} sets[XESVM_NL_SET_COUNT] = {
-	[XESVM_NL_SET_DEV] = { dev_attrs, DRM_SVM_A_DEV_MAX },
-	[XESVM_NL_SET_VM] = { vm_attrs, DRM_SVM_A_VM_MAX },
-	[XESVM_NL_SET_RANGE] = { range_attrs, DRM_SVM_A_RANGE_MAX },
-	[XESVM_NL_SET_RANGE_PAGES] = { range_pages_attrs, DRM_SVM_A_RANGE_PAGES_MAX },
-	[XESVM_NL_SET_MEM_ATTR] = { mem_attr_attrs, DRM_SVM_A_MEM_ATTR_MAX },
-	[XESVM_NL_SET_MIGRATE_STATS] = { migrate_stats_attrs, DRM_SVM_A_MIGRATE_STATS_MAX },
-	[XESVM_NL_SET_PAGEMAP_STATS] = { pagemap_stats_attrs, DRM_SVM_A_PAGEMAP_STATS_MAX },
-	[XESVM_NL_SET_PAGEMAP] = { pagemap_attrs, DRM_SVM_A_PAGEMAP_MAX },
-	[XESVM_NL_SET_MIGRATE] = { migrate_attrs, DRM_SVM_A_MIGRATE_MAX },
-	[XESVM_NL_SET_GC] = { gc_attrs, DRM_SVM_A_GC_MAX },
-	[XESVM_NL_SET_EVENT] = { event_attrs, DRM_SVM_A_EVENT_MAX },
-};
-
-/* The largest attribute number of any set, for the parse tables. */
-#define MAX_ATTR 16
-_Static_assert(DRM_SVM_A_VM_MAX <= MAX_ATTR && DRM_SVM_A_RANGE_MAX <= MAX_ATTR &&
-	       DRM_SVM_A_RANGE_PAGES_MAX <= MAX_ATTR &&
-	       DRM_SVM_A_MEM_ATTR_MAX <= MAX_ATTR && DRM_SVM_A_EVENT_MAX <= MAX_ATTR &&
-	       DRM_SVM_A_MIGRATE_MAX <= MAX_ATTR && DRM_SVM_A_PAGEMAP_STATS_MAX <= MAX_ATTR,
-	       "MAX_ATTR covers every attribute set");
+/*
+ * The tables of every attribute set (dev_attrs, vm_attrs, ..., and sets[]
+ * indexed by enum xesvm_nl_set), written by spec/gen-tables.py from the
+ * family's YNL spec: a uAPI change is an edit of spec/drm_svm.yaml.
+ */
+#include "drm_svm_attr_tables.h"
 
 const char *xesvm_nl_attr_name(enum xesvm_nl_set set, unsigned int type)
 {
@@ -266,7 +117,7 @@ void xesvm_nl_devmap_clear(struct xesvm_nl_devmap *map)
 /* ------------------------------------------------------------------ */
 
 struct dec {
-	struct nlattr *tb[MAX_ATTR + 1];
+	struct nlattr *tb[XESVM_NL_MAX_ATTR + 1];
 	enum xesvm_nl_set set;
 	const char *what;	/* "range-get reply", for messages */
 	struct xesvm_error *err;
@@ -584,7 +435,7 @@ static bool model_flags(uint32_t kflags, uint32_t *out)
 static int range_pages(struct dec *d, const struct nlattr *nest, struct xesvm_range_pages *out)
 {
 	const enum xesvm_nl_set pset = XESVM_NL_SET_RANGE_PAGES;
-	struct nlattr *tb[MAX_ATTR + 1] = { NULL };
+	struct nlattr *tb[XESVM_NL_MAX_ATTR + 1] = { NULL };
 	uint32_t kflags;
 
 	if (nla_parse_nested(tb, DRM_SVM_A_RANGE_PAGES_MAX, (struct nlattr *)nest, NULL)) {
@@ -780,7 +631,7 @@ static int migrate_stats(struct dec *d, const struct nlattr *nest,
 		[XESVM_SVM_MIGRATE_FAIL_FAULT] = DRM_SVM_A_MIGRATE_STATS_FAIL_FAULT,
 		[XESVM_SVM_MIGRATE_FAIL_OTHER] = DRM_SVM_A_MIGRATE_STATS_FAIL_OTHER,
 	};
-	struct nlattr *tb[MAX_ATTR + 1] = { NULL };
+	struct nlattr *tb[XESVM_NL_MAX_ATTR + 1] = { NULL };
 	int i;
 
 	if (d->failed)
@@ -801,7 +652,7 @@ int xesvm_nl_decode_pagemap(const struct nlmsghdr *nlh,
 			    const struct xesvm_nl_devmap *map, json_t **out,
 			    struct xesvm_error *err)
 {
-	struct nlattr *st[MAX_ATTR + 1] = { NULL };
+	struct nlattr *st[XESVM_NL_MAX_ATTR + 1] = { NULL };
 	const enum xesvm_nl_set sset = XESVM_NL_SET_PAGEMAP_STATS;
 	struct xesvm_svm_pagemap p = { .enabled = -1 };
 	struct dec d;

@@ -43,20 +43,8 @@
 /* Attribute sets of the family (names as in the YNL spec)             */
 /* ------------------------------------------------------------------ */
 
-enum xesvm_nl_set {
-	XESVM_NL_SET_DEV,
-	XESVM_NL_SET_VM,
-	XESVM_NL_SET_RANGE,
-	XESVM_NL_SET_RANGE_PAGES,
-	XESVM_NL_SET_MEM_ATTR,
-	XESVM_NL_SET_MIGRATE_STATS,
-	XESVM_NL_SET_PAGEMAP_STATS,
-	XESVM_NL_SET_PAGEMAP,
-	XESVM_NL_SET_MIGRATE,
-	XESVM_NL_SET_GC,
-	XESVM_NL_SET_EVENT,
-	XESVM_NL_SET_COUNT,
-};
+/* enum xesvm_nl_set: one value per attribute set of spec/drm_svm.yaml. */
+#include "drm_svm_sets.h"
 
 /* Spec name of attribute @type of @set ("end", "pagemap-id"), NULL if unknown. */
 const char *xesvm_nl_attr_name(enum xesvm_nl_set set, unsigned int type);
