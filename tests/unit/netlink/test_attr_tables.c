@@ -84,6 +84,17 @@ static void print_range(FILE *out, int rc, const struct xesvm_range *r,
 	}
 }
 
+/* The decoders that make a JSON object of a message, by command. */
+static const struct {
+	uint8_t cmd;
+	int (*decode)(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap *map,
+		      json_t **out, struct xesvm_error *err);
+} json_decoders[] = {
+	{ DRM_SVM_CMD_VM_GET, xesvm_nl_decode_vm },
+	{ DRM_SVM_CMD_MEM_ATTR_GET, xesvm_nl_decode_mem_attr },
+	{ DRM_SVM_CMD_PAGEMAP_GET, xesvm_nl_decode_pagemap },
+};
+
 /* Decodes @nlh with the decoder of its command and prints the result. */
 static void decode_message(FILE *out, const struct nlmsghdr *nlh,
 			   const struct xesvm_nl_devmap *map)
@@ -104,6 +115,12 @@ static void decode_message(FILE *out, const struct nlmsghdr *nlh,
 		return;
 	}
 	fprintf(out, " cmd %u\n", gh->cmd);
+	for (size_t i = 0; i < sizeof(json_decoders) / sizeof(json_decoders[0]); i++)
+		if (json_decoders[i].cmd == gh->cmd) {
+			rc = json_decoders[i].decode(nlh, map, &obj, &err);
+			print_json(out, rc, obj, &err);
+			return;
+		}
 	switch (gh->cmd) {
 	case DRM_SVM_CMD_DEV_GET:
 		rc = xesvm_nl_decode_dev(nlh, &dev, &err);
@@ -114,21 +131,9 @@ static void decode_message(FILE *out, const struct nlmsghdr *nlh,
 				dev.dev_id, dev.has_minor ? "" : "(none) ", dev.minor, dev.name,
 				dev.driver);
 		break;
-	case DRM_SVM_CMD_VM_GET:
-		rc = xesvm_nl_decode_vm(nlh, map, &obj, &err);
-		print_json(out, rc, obj, &err);
-		break;
 	case DRM_SVM_CMD_RANGE_GET:
 		rc = xesvm_nl_decode_range(nlh, map, &r, page_sets, &err);
 		print_range(out, rc, &r, &err);
-		break;
-	case DRM_SVM_CMD_MEM_ATTR_GET:
-		rc = xesvm_nl_decode_mem_attr(nlh, map, &obj, &err);
-		print_json(out, rc, obj, &err);
-		break;
-	case DRM_SVM_CMD_PAGEMAP_GET:
-		rc = xesvm_nl_decode_pagemap(nlh, map, &obj, &err);
-		print_json(out, rc, obj, &err);
 		break;
 	case DRM_SVM_CMD_MIGRATE:
 		rc = xesvm_nl_decode_migrate(nlh, &res, &err);
