@@ -8,7 +8,7 @@
  * their run functions. cmdtab.c lists the objects in help order and holds
  * the global options and the words of the fixed-list values. The table
  * drives argument parsing, `help`, the shell's completion and
- * `__complete-table` (cmdline.c), which tests compare with the
+ * `__complete-table` (cmdline.c), from which the build generates the
  * bash/zsh/fish completion files.
  */
 #ifndef XESVMCTL_CMDTAB_H
