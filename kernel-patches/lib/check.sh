@@ -68,6 +68,34 @@ buildable_dir() { [ -f "$XESVM_TREE/${1}Makefile" ] || [ -f "$XESVM_TREE/${1}Kbu
 # patches that touch it, in each configuration. What is left out of date
 # is built by the full build of drivers/gpu/drm/ at HEAD (check_matrix_head),
 # and the guest configuration builds every patch in full.
+# touched_files REV: the files a commit, or a range A..B, adds or changes.
+touched_files() {
+	case $1 in
+	*..*) git -C "$XESVM_TREE" diff --name-only --diff-filter=AMR "$1" ;;
+	*) git -C "$XESVM_TREE" diff-tree --no-commit-id --name-only -r --diff-filter=AMR "$1" ;;
+	esac
+}
+
+# matrix_at COMMIT: whether the matrix configurations are built at COMMIT,
+# and from which commit on (printed): every commit with
+# XESVM_CHECK_MATRIX=every-patch; by default, the last commit of each
+# sub-series (series/* tags) and HEAD, each covering what changed since the
+# previous one. The guest configuration builds every commit either way.
+matrix_at() {
+	local c=$1 prev=$2 head=$3
+	if [ "${XESVM_CHECK_MATRIX:-tips}" = every-patch ]; then
+		printf '%s
+' "$c"
+		return 0
+	fi
+	if [ "$c" = "$head" ] || git -C "$XESVM_TREE" tag --points-at "$c" | grep -q '^series/'; then
+		printf '%s
+' "$prev..$c"
+		return 0
+	fi
+	return 1
+}
+
 build_targets() {
 	local c=$1 mode=${2:-full} f d dirs=() objs=()
 	# obj_or_dir FILE.c: its object when the configured kernel builds one;
@@ -109,7 +137,7 @@ build_targets() {
 			;;
 		*/Makefile | */Kconfig* | */Kbuild) dirs+=("$(dirname "$f")/") ;;
 		esac
-	done < <(git -C "$XESVM_TREE" diff-tree --no-commit-id --name-only -r --diff-filter=AMR "$c")
+	done < <(touched_files "$c")
 	local sorted=() keep=() t k covered
 	mapfile -t sorted < <(printf '%s\n' "${dirs[@]}" "${objs[@]}" | grep -v '^$' | LC_ALL=C sort -u)
 	for t in "${sorted[@]}"; do
@@ -232,40 +260,57 @@ cmd_check() {
 	done
 
 	# 2. Each patch on its own: kernel-doc, and a build of what it touches
-	# in every configuration. A configuration is merged again when the
-	# commit changes a Kconfig file (new options) or has not been merged
-	# yet; otherwise the build directory follows the checkout by itself.
+	# in the guest configuration, and in the matrix configurations where
+	# matrix_at() says (what changed since their previous build). A
+	# configuration is merged again when that changes a Kconfig file (new
+	# options) or it has not been merged yet; otherwise the build
+	# directory follows the checkout by itself.
 	local names=() configs=() cfg dir
 	mapfile -t names < <(find "$tmp/series" -name '*.patch' -printf '%f\n' | LC_ALL=C sort | sed 's/\.patch$//')
 	mapfile -t configs < <(check_configs)
-	local alltargets=() targets=() merged=()
+	local alltargets=() targets=() merged=() matrix_prev=base matrix_rev head
+	head=$(git -C "$XESVM_TREE" rev-parse HEAD)
+	case ${XESVM_CHECK_MATRIX:-tips} in
+	tips | every-patch) ;;
+	*) die "check: XESVM_CHECK_MATRIX must be 'tips' or 'every-patch'" ;;
+	esac
 	for i in "${!commits[@]}"; do
 		c=${commits[$i]}
 		name=${names[$i]}
+		matrix_rev=$(matrix_at "$c" "$matrix_prev" "$head") && matrix_prev=$c
 		git -C "$XESVM_TREE" checkout -q --detach "$c"
 		check_kdoc "$c" "$name"
 		local kconfig_changed=0
 		git -C "$XESVM_TREE" diff-tree --no-commit-id --name-only -r "$c" | grep -q '/Kconfig' &&
 			kconfig_changed=1
 		for cfg in "${configs[@]}"; do
+			local rev=$c label=$name
+			if [ "$cfg" != guest ]; then
+				# Not built here: see matrix_at().
+				[ -n "$matrix_rev" ] || continue
+				rev=$matrix_rev
+				[ "$rev" = "$c" ] || label="$name (since $(git -C "$XESVM_TREE" describe --tags --exact-match "${rev%%..*}" 2>/dev/null || echo "${rev%%..*}"))"
+			fi
 			dir=$(config_dir "$cfg")
-			if [ $kconfig_changed -eq 1 ] || ! printf '%s\n' "${merged[@]}" | grep -qx "$cfg"; then
+			local remerge=$kconfig_changed
+			[ "$rev" = "$c" ] || ! touched_files "$rev" | grep -q '/Kconfig' || remerge=1
+			if [ "$remerge" -eq 1 ] || ! printf '%s\n' "${merged[@]}" | grep -qx "$cfg"; then
 				XESVM_BUILD=$dir merge_config_quiet "$cfg"
 				merged+=("$cfg")
 			fi
-			mapfile -t targets < <(XESVM_BUILD=$dir build_targets "$c" \
+			mapfile -t targets < <(XESVM_BUILD=$dir build_targets "$rev" \
 				"$([ "$cfg" = guest ] && echo full || echo narrow)")
 			if [ ${#targets[@]} -eq 0 ]; then
-				result SKIP "build $name [$cfg]" "touches nothing this configuration builds"
+				result SKIP "build $label [$cfg]" "touches nothing this configuration builds"
 				continue
 			fi
-			log "check: $name [$cfg]: make ${targets[*]}"
+			log "check: $label [$cfg]: make ${targets[*]}"
 			if XESVM_BUILD=$dir kmake "${targets[@]}" >"$tmp/build.log" 2>&1; then
-				result PASS "build $name [$cfg]"
+				result PASS "build $label [$cfg]"
 			else
 				grep -E 'error|Error' "$tmp/build.log" | head -n 40 >&2
 				cp "$tmp/build.log" "$XESVM_WORK/check-build-$name-$cfg.log"
-				result FAIL "build $name [$cfg]" "make ${targets[*]} failed; log: $XESVM_WORK/check-build-$name-$cfg.log"
+				result FAIL "build $label [$cfg]" "make ${targets[*]} failed; log: $XESVM_WORK/check-build-$name-$cfg.log"
 			fi
 		done
 		while IFS= read -r p; do
