@@ -212,6 +212,23 @@ w1_warnings() {
 	rm -f "$log"
 }
 
+# check_build LABEL NAME CONFIG DIR TARGET...: one build result; the log
+# of a failed build is kept as $XESVM_WORK/check-build-NAME-CONFIG.log.
+check_build() {
+	local label=$1 name=$2 cfg=$3 dir=$4 log
+	shift 4
+	log=$XESVM_WORK/check-build-$name-$cfg.log
+	log "check: $label [$cfg]: make $*"
+	if XESVM_BUILD=$dir kmake "$@" >"$log.tmp" 2>&1; then
+		rm -f "$log.tmp"
+		result PASS "build $label [$cfg]"
+	else
+		grep -E 'error|Error' "$log.tmp" | head -n 40 >&2
+		mv "$log.tmp" "$log"
+		result FAIL "build $label [$cfg]" "make $* failed; log: $log"
+	fi
+}
+
 cmd_check() {
 	[ $# -eq 0 ] || die "check takes no arguments"
 	require_tree
@@ -304,14 +321,7 @@ cmd_check() {
 				result SKIP "build $label [$cfg]" "touches nothing this configuration builds"
 				continue
 			fi
-			log "check: $label [$cfg]: make ${targets[*]}"
-			if XESVM_BUILD=$dir kmake "${targets[@]}" >"$tmp/build.log" 2>&1; then
-				result PASS "build $label [$cfg]"
-			else
-				grep -E 'error|Error' "$tmp/build.log" | head -n 40 >&2
-				cp "$tmp/build.log" "$XESVM_WORK/check-build-$name-$cfg.log"
-				result FAIL "build $label [$cfg]" "make ${targets[*]} failed; log: $XESVM_WORK/check-build-$name-$cfg.log"
-			fi
+			check_build "$label" "$name" "$cfg" "$dir" "${targets[@]}"
 		done
 		while IFS= read -r p; do
 			case $p in *.c) alltargets+=("${p%.c}.o") ;; esac
@@ -325,14 +335,7 @@ cmd_check() {
 		[ "$cfg" != guest ] || continue
 		dir=$(config_dir "$cfg")
 		XESVM_BUILD=$dir merge_config_quiet "$cfg"
-		log "check: HEAD [$cfg]: make drivers/gpu/drm/"
-		if XESVM_BUILD=$dir kmake drivers/gpu/drm/ >"$tmp/build.log" 2>&1; then
-			result PASS "build HEAD drivers/gpu/drm/ [$cfg]"
-		else
-			grep -E 'error|Error' "$tmp/build.log" | head -n 40 >&2
-			cp "$tmp/build.log" "$XESVM_WORK/check-build-HEAD-$cfg.log"
-			result FAIL "build HEAD drivers/gpu/drm/ [$cfg]" "log: $XESVM_WORK/check-build-HEAD-$cfg.log"
-		fi
+		check_build "HEAD drivers/gpu/drm/" HEAD "$cfg" "$dir" drivers/gpu/drm/
 	done
 
 	# 3. W=1: warnings of the touched objects at HEAD vs. the same at base,
