@@ -184,7 +184,7 @@ check_kdoc() {
 			printf '%s\n' "$out" >&2
 			new=$((new + $(printf '%s\n' "$out" | wc -l)))
 		fi
-	done < <(git -C "$XESVM_TREE" diff-tree --no-commit-id --name-only -r --diff-filter=AMR "$c")
+	done < <(touched_files "$c")
 	rm -rf "$tmp"
 	if [ $new -eq 0 ]; then
 		result PASS "kernel-doc $name"
@@ -325,7 +325,7 @@ cmd_check() {
 		done
 		while IFS= read -r p; do
 			case $p in *.c) alltargets+=("${p%.c}.o") ;; esac
-		done < <(git -C "$XESVM_TREE" diff-tree --no-commit-id --name-only -r --diff-filter=AMR "$c")
+		done < <(touched_files "$c")
 	done
 
 	# The matrix configurations at HEAD: everything under drivers/gpu/drm/,
