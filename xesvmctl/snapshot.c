@@ -119,7 +119,7 @@ static const struct cli_param snapshot_params[] = {
 	  "write to FILE (atomically) instead of stdout" },
 	{ NULL, 'z', "gzip", NULL, CLI_VALUE_NONE, "compress with gzip" },
 	{ NULL, 0, "events", "SECONDS", CLI_VALUE_SECONDS,
-	  "also record SECONDS of live events (needs CAP_PERFMON or CAP_SYS_ADMIN)" },
+	  "also record SECONDS of live events (needs CAP_SYS_ADMIN)" },
 	{ 0 },
 };
 

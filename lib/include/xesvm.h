@@ -518,9 +518,9 @@ int xesvm_nl_gc(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 
 /*
  * Events. xesvm_nl_events_open() joins the "events" group on a socket of
- * its own (non-blocking); the kernel delivers only to sockets opened with
- * CAP_PERFMON or CAP_SYS_ADMIN, so it checks the caller's capabilities
- * first and fails (XESVM_E_SYSTEM, EPERM) naming them. Without the family:
+ * its own (non-blocking); joining needs CAP_SYS_ADMIN, which it checks
+ * first, and fails (XESVM_E_SYSTEM, EPERM) naming it, as it does when the
+ * kernel refuses the membership. Without the family:
  * XESVM_E_SYSTEM, ENOENT, as xesvm_nl_open().
  */
 struct xesvm_nl_events;

@@ -42,9 +42,6 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
 
 struct xesvm_nl {
 	struct nl_sock *sk;		/* NULL with an injected transport */
@@ -1077,12 +1074,20 @@ struct xesvm_nl_events *xesvm_nl_events_new_with_transport(const struct xesvm_nl
 	return ev;
 }
 
+/*
+ * The events group has the cap-sys-admin flag: joining without
+ * CAP_SYS_ADMIN fails with EPERM, and the kernel sends events only to
+ * sockets whose opener had it.
+ */
+static const char events_capability_msg[] =
+	"receiving drm-svm events needs CAP_SYS_ADMIN: the kernel lets no other process join the events group";
+
 int xesvm_nl_events_check_capabilities(struct xesvm_error *err)
 {
-	if (have_capability(CAP_PERFMON) || have_capability(CAP_SYS_ADMIN))
+	if (have_capability(CAP_SYS_ADMIN))
 		return 0;
 	xesvm_error_set(err, XESVM_E_SYSTEM, EPERM,
-			"receiving drm-svm events needs CAP_PERFMON or CAP_SYS_ADMIN: the kernel delivers them only to sockets opened with one of them");
+			"%s", events_capability_msg);
 	return -1;
 }
 
@@ -1094,7 +1099,10 @@ int xesvm_nl_events_open(struct xesvm_nl_events **out, struct xesvm_error *err)
 	int family, grp;
 
 	*out = NULL;
-	/* Without them the kernel accepts the membership and sends nothing. */
+	/*
+	 * Checked before anything is opened, so that the error names the
+	 * capability whatever fails first; the kernel checks it again.
+	 */
 	if (xesvm_nl_events_check_capabilities(err))
 		return -1;
 	/* The query socket maps dev-ids to minors; listed now, refreshed on demand. */
@@ -1127,8 +1135,11 @@ int xesvm_nl_events_open(struct xesvm_nl_events **out, struct xesvm_error *err)
 	if (nl_socket_add_membership(sk, grp) || nl_socket_set_nonblocking(sk)) {
 		int e = errno ? errno : EIO;
 
-		xesvm_error_set(err, XESVM_E_SYSTEM, e, "cannot join the drm-svm events group: %s",
-				strerror(e));
+		if (e == EPERM)
+			xesvm_error_set(err, XESVM_E_SYSTEM, e, "%s", events_capability_msg);
+		else
+			xesvm_error_set(err, XESVM_E_SYSTEM, e,
+					"cannot join the drm-svm events group: %s", strerror(e));
 		goto fail;
 	}
 	ev = events_new(query, err);

@@ -225,7 +225,7 @@ struct xesvm_nl_events *xesvm_nl_events_new_with_transport(const struct xesvm_nl
 							   int family_id, struct xesvm_nl *query,
 							   struct xesvm_error *err);
 
-/* 0 with CAP_PERFMON or CAP_SYS_ADMIN, else -1 (XESVM_E_SYSTEM, EPERM). */
+/* 0 with CAP_SYS_ADMIN, else -1 (XESVM_E_SYSTEM, EPERM). */
 int xesvm_nl_events_check_capabilities(struct xesvm_error *err);
 
 #endif
