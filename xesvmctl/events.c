@@ -144,17 +144,23 @@ void event_stream_loss(struct event_stream *s, bool final, struct event_loss *ou
 		.new_overruns = now - s->overruns_reported,
 		.overruns = now,
 	};
+	uint64_t missed = xesvm_nl_events_missed(s->ev);
+
 	s->overruns_reported = now;
 	/* Reading procfs costs: only when there is something to count. */
 	if (now && (final || out->new_overruns))
 		out->lost_known = !xesvm_nl_events_lost(s->ev, &out->lost);
 	else if (!now)
 		out->lost_known = true;	/* no overrun, nothing dropped */
+	if (missed && (!out->lost_known || missed > out->lost)) {
+		out->lost = missed;
+		out->lost_known = true;
+	}
 }
 
 const char *event_loss_text(const struct event_loss *l, char *buf, size_t size)
 {
-	if (!l->overruns)
+	if (!l->overruns && !l->lost)
 		return "";
 	if (l->lost_known)
 		snprintf(buf, size, ", %" PRIu64 " event%s lost", l->lost, l->lost == 1 ? "" : "s");

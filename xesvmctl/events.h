@@ -58,19 +58,22 @@ int event_stream_wait(struct cli *cli, struct event_stream *s, int timeout_ms,
 struct event_loss {
 	uint64_t new_overruns;		/* overruns since the last call */
 	uint64_t overruns;		/* overruns since the stream opened */
-	bool lost_known;		/* the kernel's drop counter was read */
-	uint64_t lost;			/* events it dropped since then */
+	bool lost_known;		/* lost is a count, not a guess */
+	uint64_t lost;			/* events lost since then */
 };
 
 /*
- * Overruns of the socket since the last call and in all; when there are
- * any (or @final, for a closing summary) also the number of events the
- * kernel dropped in all, which it goes on counting until the socket
- * drains (lost_known is false when that counter cannot be read).
+ * Overruns of the socket since the last call and in all, and the events
+ * lost in all: the larger of two counts, the gaps in the events' numbers
+ * (which also show events the kernel could not allocate) and, when there
+ * were overruns (or @final, for a closing summary), the socket's drop
+ * counter, which the kernel goes on counting until the socket drains.
+ * lost_known is false when there were overruns, the counter cannot be
+ * read and the events carry no numbers.
  */
 void event_stream_loss(struct event_stream *s, bool final, struct event_loss *out);
 
-/* ", N events lost" for a human line (or that how many is unknown); "" without overruns. */
+/* ", N events lost" for a human line (or that how many is unknown); "" without loss. */
 const char *event_loss_text(const struct event_loss *l, char *buf, size_t size);
 
 /* CLOCK_MONOTONIC now, in nanoseconds. */

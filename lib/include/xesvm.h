@@ -550,6 +550,14 @@ uint64_t xesvm_nl_events_overruns(const struct xesvm_nl_events *ev);
  * or -1 when the counter cannot be read (no procfs, no socket).
  */
 int xesvm_nl_events_lost(const struct xesvm_nl_events *ev, uint64_t *lost);
+/*
+ * Events missing from the numbers (the seq attribute) of the events read
+ * so far, summed over the devices: events lost for any reason, the kernel
+ * out of memory as well as a full receive buffer, known from the events
+ * alone. Counted from each device's first event read. 0 from a kernel
+ * that does not number its events.
+ */
+uint64_t xesvm_nl_events_missed(const struct xesvm_nl_events *ev);
 
 /* ------------------------------------------------------------------ */
 /* Comparing snapshots                                                 */

@@ -577,6 +577,43 @@ def check_events(events, pid, maps, want_types):
     return p
 
 
+def check_fault_after_migrate(events):
+    """A GPU fault serviced right after a migration of its range to device
+    memory reports that pagemap, unless a migration back to RAM (an
+    eviction the fault handler made, reported as such) comes between: the
+    fault says where the data ended up, and nothing moved it unseen. Other
+    event types may interleave (invalidations are reported by a worker)."""
+    p, placed = [], {}
+    for e in events:
+        if e.get('start') is None or e.get('result'):
+            continue
+        window = (e['start'], e['end'])
+        if e.get('type') == 'migrate':
+            placed[window] = e.get('pagemap') if e.get('direction') == 'to_device' else None
+        elif e.get('type') == 'fault' and window in placed:
+            want = placed.pop(window)
+            if e.get('pagemap') != want:
+                p.append(f'fault {hexw(*window)} reports pagemap {e.get("pagemap")}, '
+                         f'right after a migration to pagemap {want}')
+    return p[:5] + ([f'... {len(p) - 5} more'] if len(p) > 5 else [])
+
+
+def check_event_numbers(events):
+    """Every live event carries its device's number (seq), increasing per
+    device; monitor shows one pid's events, so numbers may skip the others'."""
+    p, last = [], {}
+    for e in events:
+        seq = e.get('seq')
+        if not isinstance(seq, int) or seq < 1:
+            p.append(f"{e.get('type')} event without a number: seq {seq!r}")
+            continue
+        dev = e.get('device')
+        if dev in last and seq <= last[dev]:
+            p.append(f'device {dev}: event number {seq} after {last[dev]}')
+        last[dev] = seq
+    return p[:5] + ([f'... {len(p) - 5} more'] if len(p) > 5 else [])
+
+
 def check_error(res, rcs, words, json_mode=True):
     """A refused command: exit status in @rcs, nothing on stdout (-j), an
     error on stderr mentioning one of @words."""
@@ -1290,6 +1327,10 @@ def monitor_tests(env, tap, wl, rec):
     tap.comment(f'monitor: {len(events)} events, '
                 f'types {sorted({e.get("type") for e in events}, key=str)}')
     tap.check('monitor -j pid PID: fault, migrate and invalidate events of the workload', p)
+    tap.check('monitor: a fault right after a migration to device memory reports '
+              'that pagemap, or the eviction between them', check_fault_after_migrate(events))
+    tap.check('monitor: every event numbered, numbers increasing per device',
+              check_event_numbers(events))
     summary = [json.loads(l) for l in err.splitlines() if l.startswith('{"monitor"')]
     p = []
     if not summary:
@@ -1302,6 +1343,9 @@ def monitor_tests(env, tap, wl, rec):
             p.append(f"summary counts {s.get('events')} events, printed {len(events)}")
         if s.get('overruns'):
             p.append(f"{s['overruns']} overruns")
+        # No gap in the numbers of the events read (before the pid filter).
+        if s.get('lost') != 0:
+            p.append(f"lost {s.get('lost')!r}, want 0")
     tap.check('monitor stopped by SIGINT: exit 0 and a summary that counts what it printed', p)
 
     # -n 1: ends by itself after the first event.
@@ -1668,6 +1712,26 @@ def self_test(workload, fake_workload):
         ('a fault is outside the mappings', lambda: check_events(
             [dict(events[0], start=b + 3 * M, end=b + 3 * M + 4096)], 4242, maps, ['fault'])),
         ('no event came', lambda: check_events([], 4242, maps, [])),
+    ])
+    to_dev = {'type': 'migrate', 'start': b, 'end': b + M, 'direction': 'to_device',
+              'pagemap': 1, 'result': 0}
+    evict = dict(to_dev, direction='to_ram', pagemap=None)
+    fault = {'type': 'fault', 'start': b, 'end': b + M, 'result': 0}
+    inval = {'type': 'invalidate', 'start': b, 'end': b + M, 'result': 0}
+    both('check_fault_after_migrate', lambda: check_fault_after_migrate(
+        [to_dev, inval, dict(fault, pagemap=1), to_dev, evict, fault, fault]), [
+        ('the fault forgets the pagemap', lambda: check_fault_after_migrate(
+            [to_dev, inval, fault])),
+        ('an unreported move', lambda: check_fault_after_migrate(
+            [evict, dict(fault, pagemap=1)])),
+    ])
+    numbered = [dict(fault, device=0, seq=1), dict(fault, device=1, seq=1),
+                dict(fault, device=0, seq=4)]
+    both('check_event_numbers', lambda: check_event_numbers(numbered), [
+        ('an event has no number', lambda: check_event_numbers(
+            numbered + [dict(fault, device=0, seq=None)])),
+        ('a number repeats', lambda: check_event_numbers(
+            numbered + [dict(fault, device=0, seq=4)])),
     ])
     evs, p = parse_event_lines('{"type":"fault"}\n\n{"type":"gc"}\n')
     tap.check('parse_event_lines: JSON lines', p + ([] if len(evs) == 2 else ['count']))

@@ -127,6 +127,9 @@ def event(etype, **kw):
     if etype == 4:
         a.append(u64(13, 2))
     a.append(s32(12, kw.get('result', 0)))
+    # seq, a uint: 4 bytes, or 8 past 32 bits (Linux 7.3 with the series).
+    if 'seq' in kw:
+        a.append(u32(15, kw['seq']) if kw['seq'] < 1 << 32 else u64(15, kw['seq']))
     return genl('event_ntf', *a, flags=0)
 
 
@@ -156,6 +159,8 @@ seeds = {
     'pagemap-dump': pagemap(1, 1) + pagemap(2, 2) + done(),
     'events': b''.join(event(t) for t in range(6)) +
               event(1, direction=1, trigger=4, result=-16),
+    'events-numbered': event(0, seq=1) + event(4, seq=2) + event(0, seq=5) +
+                       event(1, dev=2, seq=(1 << 32) + 7),
     'migrate-reply': genl('migrate', u32(1, 1), u32(2, 3), u64(7, 5), u64(8, 1),
                           u64(9, 2048), s32(10, -12), u64(11, 0x7f0000600000), flags=0) +
                      error(0),

@@ -35,7 +35,8 @@
 /* Attribute sets                                                      */
 /* ------------------------------------------------------------------ */
 
-enum kind { K_NONE, K_U8, K_U16, K_U32, K_S32, K_U64, K_STR, K_NEST, K_PAD };
+/* K_UINT: netlink's variable-width unsigned integer, 4 or 8 bytes. */
+enum kind { K_NONE, K_U8, K_U16, K_U32, K_S32, K_U64, K_UINT, K_STR, K_NEST, K_PAD };
 
 struct attr_spec {
 	const char *name;
@@ -177,6 +178,12 @@ static int check_sizes(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set)
 				return -1;
 			}
 			break;
+		case K_UINT:
+			if (len != 4 && len != 8) {
+				fail(d, "attribute %s has %d bytes, expected 4 or 8", spec->name, len);
+				return -1;
+			}
+			break;
 		case K_STR:
 			if (len < 1 || ((const char *)nla_data(a))[len - 1] != '\0') {
 				fail(d, "attribute %s is not a NUL-terminated string", spec->name);
@@ -246,11 +253,12 @@ static uint32_t get_u32(const struct dec *d, int type)
 	return nla_get_u32(d->tb[type]);
 }
 
-/* A u64 that must fit a JSON integer (the model's int64). */
+/* A u64 or uint (4 or 8 bytes: check_sizes() checked) that must fit a
+ * JSON integer (the model's int64). */
 static int fit_u64(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set, int type,
 		   uint64_t *out)
 {
-	uint64_t v = nla_get_u64(tb[type]);
+	uint64_t v = nla_len(tb[type]) == 4 ? nla_get_u32(tb[type]) : nla_get_u64(tb[type]);
 
 	if (v > INT64_MAX) {
 		fail(d, "attribute %s: %" PRIu64 " is above 2^63-1", sets[set].attrs[type].name, v);
@@ -733,6 +741,8 @@ int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
 	put(&d, ev, "pid", j_u32(&d, DRM_SVM_A_EVENT_PID));
 	put(&d, ev, "start", j_u64(&d, DRM_SVM_A_EVENT_START));
 	put(&d, ev, "end", j_u64(&d, DRM_SVM_A_EVENT_END));
+	/* Null from a kernel that does not number its events. */
+	put(&d, ev, "seq", j_u64(&d, DRM_SVM_A_EVENT_SEQ));
 	switch (type) {
 	case DRM_SVM_EVENT_TYPE_GPU_FAULT:
 		put(&d, ev, "pagemap", j_u32(&d, DRM_SVM_A_EVENT_PAGEMAP_ID));

@@ -54,6 +54,9 @@ struct xesvm_nl {
 	unsigned char *buf;		/* XESVM_NL_RECV_BUF */
 };
 
+/* Devices whose event numbers are followed; more are not (rare: one per GPU). */
+#define EVENTS_SEQ_DEVICES 64
+
 struct xesvm_nl_events {
 	struct nl_sock *sk;
 	struct xesvm_nl_transport tp;
@@ -61,6 +64,13 @@ struct xesvm_nl_events {
 	struct xesvm_nl *query;		/* dev-id -> minor for the events */
 	uint64_t overruns;
 	unsigned char *buf;
+	/* The last event number (seq) seen of each device, by minor (-1: unknown). */
+	struct {
+		json_int_t device;
+		uint64_t seq;
+	} last[EVENTS_SEQ_DEVICES];
+	unsigned int nlast;
+	uint64_t missed;		/* numbers skipped so far, all devices */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1197,6 +1207,39 @@ int xesvm_nl_events_lost(const struct xesvm_nl_events *ev, uint64_t *lost)
 	return ret;
 }
 
+/*
+ * Follows the numbers (seq) of @event's device: a number above the next
+ * one means events were lost. A lower one means the device registered
+ * again (numbers restart at 1): followed from there, nothing counted.
+ */
+static void count_missed(struct xesvm_nl_events *ev, const json_t *event)
+{
+	const json_t *dev = json_object_get(event, "device");
+	json_int_t device = json_is_integer(dev) ? json_integer_value(dev) : -1;
+	const json_t *seq_json = json_object_get(event, "seq");
+	uint64_t seq;
+	unsigned int i;
+
+	if (!json_is_integer(seq_json))
+		return;		/* a kernel that does not number its events */
+	seq = (uint64_t)json_integer_value(seq_json);
+	for (i = 0; i < ev->nlast && ev->last[i].device != device; i++)
+		;
+	if (i == ev->nlast) {
+		if (ev->nlast == EVENTS_SEQ_DEVICES)
+			return;
+		ev->last[ev->nlast++].device = device;
+	} else if (seq > ev->last[i].seq + 1) {
+		ev->missed += seq - ev->last[i].seq - 1;
+	}
+	ev->last[i].seq = seq;
+}
+
+uint64_t xesvm_nl_events_missed(const struct xesvm_nl_events *ev)
+{
+	return ev->missed;
+}
+
 /* Datagrams read per call at most, so a flood cannot keep the caller here. */
 #define EVENTS_READ_BATCH 256
 
@@ -1240,6 +1283,7 @@ int xesvm_nl_events_read(struct xesvm_nl_events *ev, json_t *events,
 						return -1;
 				}
 			}
+			count_missed(ev, obj);
 			if (json_array_append_new(events, obj)) {
 				xesvm_error_set(err, XESVM_E_SYSTEM, ENOMEM, "out of memory");
 				return -1;

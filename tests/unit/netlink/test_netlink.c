@@ -719,18 +719,18 @@ static void test_event_each_type(void **state)
 {
 	static const char *const expected[] = {
 		[DRM_SVM_EVENT_TYPE_GPU_FAULT] = "\"type\":\"fault\",\"device\":0,\"vm\":3,\"pid\":4242,"
-			"\"start\":2097152,\"end\":4194304,\"pagemap\":1,\"pages\":512,\"result\":0}",
+			"\"start\":2097152,\"end\":4194304,\"seq\":null,\"pagemap\":1,\"pages\":512,\"result\":0}",
 		[DRM_SVM_EVENT_TYPE_MIGRATE] = "\"type\":\"migrate\",\"device\":0,\"vm\":3,\"pid\":4242,"
-			"\"start\":2097152,\"end\":4194304,\"pagemap\":1,\"direction\":\"to_ram\","
+			"\"start\":2097152,\"end\":4194304,\"seq\":null,\"pagemap\":1,\"direction\":\"to_ram\","
 			"\"trigger\":\"eviction\",\"pages\":512,\"result\":16}",
 		[DRM_SVM_EVENT_TYPE_INVALIDATE] = "\"type\":\"invalidate\",\"device\":0,\"vm\":3,"
-			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"result\":0}",
+			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"seq\":null,\"result\":0}",
 		[DRM_SVM_EVENT_TYPE_UNMAP] = "\"type\":\"unmap\",\"device\":0,\"vm\":3,\"pid\":4242,"
-			"\"start\":2097152,\"end\":4194304,\"result\":0}",
+			"\"start\":2097152,\"end\":4194304,\"seq\":null,\"result\":0}",
 		[DRM_SVM_EVENT_TYPE_GC] = "\"type\":\"gc\",\"device\":0,\"vm\":3,\"pid\":4242,"
-			"\"start\":2097152,\"end\":4194304,\"ranges\":2,\"result\":0}",
+			"\"start\":2097152,\"end\":4194304,\"seq\":null,\"ranges\":2,\"result\":0}",
 		[DRM_SVM_EVENT_TYPE_MEM_ATTR] = "\"type\":\"madvise\",\"device\":0,\"vm\":3,"
-			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"pagemap\":1,\"result\":0}",
+			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"seq\":null,\"pagemap\":1,\"result\":0}",
 	};
 	uint32_t type;
 
@@ -1527,43 +1527,99 @@ static void test_socket_drops(void **state)
 	fclose(f);
 }
 
+/* An event of @dev_id numbered @seq (a uint: 4 bytes, or 8 past 32 bits). */
+static struct nl_msg *numbered_event(uint32_t dev_id, uint64_t seq)
+{
+	struct nl_msg *msg = event_msg(DRM_SVM_EVENT_TYPE_GC, dev_id);
+
+	if (seq >> 32)
+		assert_int_equal(nla_put_u64(msg, DRM_SVM_A_EVENT_SEQ, seq), 0);
+	else
+		assert_int_equal(nla_put_u32(msg, DRM_SVM_A_EVENT_SEQ, (uint32_t)seq), 0);
+	return msg;
+}
+
+/* An events socket on fake transports, its query socket and the events read. */
+struct events_fixture {
+	struct fake qf, ef;
+	struct xesvm_nl_transport tp;
+	struct xesvm_nl_events *ev;
+	json_t *events;
+	struct xesvm_error err;
+};
+
+static void events_setup(struct events_fixture *fx)
+{
+	struct xesvm_nl *query;
+
+	memset(fx, 0, sizeof(*fx));
+	query = fake_nl(&fx->qf);
+	fx->tp = fake_transport(&fx->ef);
+	fx->events = json_array();
+	fx->ev = xesvm_nl_events_new_with_transport(&fx->tp, FAMILY, query, &fx->err);
+	assert_non_null(fx->ev);
+	assert_non_null(fx->events);
+}
+
+static void events_teardown(struct events_fixture *fx)
+{
+	xesvm_nl_events_close(fx->ev);	/* closes the query too */
+	json_decref(fx->events);
+	fake_free(&fx->qf);
+	fake_free(&fx->ef);
+}
+
+/* Gaps in the numbers of a device are lost events; a restart is not. */
+static void test_events_numbered(void **state)
+{
+	struct events_fixture fx;
+
+	events_setup(&fx);
+	queue_devices(&fx.qf);
+	/* Device 1: 3 and 4 missing; device 2 starts at 9 (joined late), past 2^32. */
+	fake_queue(&fx.ef, true, 4, numbered_event(1, 1), numbered_event(1, 2),
+		   numbered_event(2, 9), numbered_event(1, 5));
+	fake_queue(&fx.ef, true, 2, numbered_event(2, (1ull << 32) + 1), numbered_event(2, 10));
+	assert_int_equal(xesvm_nl_events_read(fx.ev, fx.events, &fx.err), 6);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(fx.events, 4), "seq")),
+			 (1ll << 32) + 1);
+	/* 3 and 4 of device 1; 10 to 2^32 of device 2; then 10 again: a restart. */
+	assert_int_equal(xesvm_nl_events_missed(fx.ev), 2 + ((1ull << 32) + 1 - 10));
+	events_teardown(&fx);
+	(void)state;
+}
+
 static void test_events_read(void **state)
 {
-	struct fake qf = { 0 }, ef = { 0 };
-	struct xesvm_nl *query = fake_nl(&qf);
-	struct xesvm_nl_transport tp = fake_transport(&ef);
-	struct xesvm_error err = { 0 };
-	struct xesvm_nl_events *ev;
-	json_t *events = json_array();
-
-	ev = xesvm_nl_events_new_with_transport(&tp, FAMILY, query, &err);
-	assert_non_null(ev);
-	fake_queue(&ef, true, 2, event_msg(DRM_SVM_EVENT_TYPE_GPU_FAULT, 1),
-		   event_msg(DRM_SVM_EVENT_TYPE_MIGRATE, 2));
-	fake_queue_errno(&ef, ENOBUFS);
-	fake_queue(&ef, true, 1, event_msg(DRM_SVM_EVENT_TYPE_GC, 1));
-	/* The first unknown dev-id makes the query socket list the devices. */
-	queue_devices(&qf);
-	assert_int_equal(xesvm_nl_events_read(ev, events, &err), 3);
-	assert_int_equal(xesvm_nl_events_overruns(ev), 1);
-	assert_int_equal(json_array_size(events), 3);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(events, 0), "device")), 0);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(events, 1), "device")), 5);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(events, 2), "type")), "gc");
-	assert_int_equal(qf.nreq, 1);
-
-	/* Nothing queued: 0, not an error. */
-	assert_int_equal(xesvm_nl_events_read(ev, events, &err), 0);
-	assert_int_equal(xesvm_nl_events_fd(ev), -1);
-	/* No socket, so no drop counter: the count of lost events is unknown. */
+	struct events_fixture fx;
 	uint64_t lost = 7;
 
-	assert_int_equal(xesvm_nl_events_lost(ev, &lost), -1);
+	events_setup(&fx);
+	fake_queue(&fx.ef, true, 2, event_msg(DRM_SVM_EVENT_TYPE_GPU_FAULT, 1),
+		   event_msg(DRM_SVM_EVENT_TYPE_MIGRATE, 2));
+	fake_queue_errno(&fx.ef, ENOBUFS);
+	fake_queue(&fx.ef, true, 1, event_msg(DRM_SVM_EVENT_TYPE_GC, 1));
+	/* The first unknown dev-id makes the query socket list the devices. */
+	queue_devices(&fx.qf);
+	assert_int_equal(xesvm_nl_events_read(fx.ev, fx.events, &fx.err), 3);
+	assert_int_equal(xesvm_nl_events_overruns(fx.ev), 1);
+	assert_int_equal(json_array_size(fx.events), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(fx.events, 0), "device")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(fx.events, 1), "device")), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(fx.events, 2), "type")),
+			    "gc");
+	assert_int_equal(fx.qf.nreq, 1);
+	/* Events without numbers (a kernel before them): no gap counted. */
+	assert_int_equal(xesvm_nl_events_missed(fx.ev), 0);
+
+	/* Nothing queued: 0, not an error. */
+	assert_int_equal(xesvm_nl_events_read(fx.ev, fx.events, &fx.err), 0);
+	assert_int_equal(xesvm_nl_events_fd(fx.ev), -1);
+	/* No socket, so no drop counter: the count of lost events is unknown. */
+	assert_int_equal(xesvm_nl_events_lost(fx.ev, &lost), -1);
 	assert_int_equal(lost, 7);
-	xesvm_nl_events_close(ev);	/* closes the query too */
-	json_decref(events);
-	fake_free(&qf);
-	fake_free(&ef);
+	events_teardown(&fx);
+	(void)state;
 }
 
 static int check_no_capabilities(const char *unused)
@@ -1662,6 +1718,7 @@ int main(void)
 		cmocka_unit_test(test_mem_attr_set_request),
 		cmocka_unit_test(test_migrate_and_gc_calls),
 		cmocka_unit_test(test_events_read),
+		cmocka_unit_test(test_events_numbered),
 		cmocka_unit_test(test_socket_drops),
 		cmocka_unit_test(test_events_need_capabilities),
 		cmocka_unit_test(test_gather_source_choice),
