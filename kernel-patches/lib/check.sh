@@ -156,30 +156,34 @@ build_targets() {
 	[ ${#keep[@]} -eq 0 ] || printf '%s\n' "${keep[@]}"
 }
 
-# kdoc_warnings FILE LABEL: kernel-doc -Wall messages, line numbers removed
-# ("file:123: warning" and "Warning: file:123 text" both occur).
+# kdoc_warnings ROOT FILE LABEL: kernel-doc -Wall messages about FILE,
+# run with the kernel-doc of the tree at ROOT, FILE's path replaced by
+# LABEL and line numbers removed ("file:123: warning" and "Warning:
+# file:123 text" both occur).
 kdoc_warnings() {
-	(cd "$XESVM_TREE" && { scripts/kernel-doc -none -Wall "$1" 2>&1 || true; }) |
-		sed -e "s|$1:[0-9]*|$2|g" -e 's|:[0-9][0-9]*\([: ]\)|\1|g' | LC_ALL=C sort -u
+	(cd "$1" && { scripts/kernel-doc -none -Wall "$2" 2>&1 || true; }) |
+		sed -e "s|$2:[0-9]*|$3|g" -e 's|:[0-9][0-9]*\([: ]\)|\1|g' | LC_ALL=C sort -u
 }
 
-# check_kdoc COMMIT NAME: no kernel-doc warning in touched .c/.h files that
-# the parent's version of the file did not already have.
+# check_kdoc ROOT COMMIT NAME: no kernel-doc warning in touched .c/.h files
+# that the parent's version of the file did not already have. Both
+# versions come from git objects, not from the checkout, so that this runs
+# beside builds that check out other commits; ROOT is a checkout of HEAD
+# (its scripts/kernel-doc).
 check_kdoc() {
-	local c=$1 name=$2 f new=0 tmp out
+	local root=$1 c=$2 name=$3 f new=0 tmp out
 	tmp=$(mktemp -d)
 	while IFS= read -r f; do
 		case $f in *.c | *.h) ;; *) continue ;; esac
-		kdoc_warnings "$f" "$f" >"$tmp/now"
-		: >"$tmp/before"
+		mkdir -p "$tmp/now/$(dirname "$f")" "$tmp/parent/$(dirname "$f")"
+		git -C "$XESVM_TREE" show "$c:$f" >"$tmp/now/$f"
+		kdoc_warnings "$root" "$tmp/now/$f" "$f" >"$tmp/now.w"
+		: >"$tmp/parent.w"
 		if git -C "$XESVM_TREE" cat-file -e "$c^:$f" 2>/dev/null; then
-			mkdir -p "$tmp/parent/$(dirname "$f")"
 			git -C "$XESVM_TREE" show "$c^:$f" >"$tmp/parent/$f"
-			(cd "$XESVM_TREE" && { scripts/kernel-doc -none -Wall "$tmp/parent/$f" 2>&1 || true; }) |
-				sed -e "s|$tmp/parent/$f:[0-9]*|$f|g" -e 's|:[0-9][0-9]*\([: ]\)|\1|g' |
-				LC_ALL=C sort -u >"$tmp/before"
+			kdoc_warnings "$root" "$tmp/parent/$f" "$f" >"$tmp/parent.w"
 		fi
-		out=$(LC_ALL=C comm -23 "$tmp/now" "$tmp/before")
+		out=$(LC_ALL=C comm -23 "$tmp/now.w" "$tmp/parent.w")
 		if [ -n "$out" ]; then
 			printf '%s\n' "$out" >&2
 			new=$((new + $(printf '%s\n' "$out" | wc -l)))
@@ -191,6 +195,44 @@ check_kdoc() {
 	else
 		result FAIL "kernel-doc $name" "$new new warnings"
 	fi
+}
+
+# check_checkpatch ROOT PATCH: checkpatch.pl --strict of the tree at ROOT.
+check_checkpatch() {
+	local root=$1 p=$2 name out total
+	name=$(basename "$p" .patch)
+	# UNKNOWN_COMMIT_ID: the base is imported from Debian's tarball,
+	# without upstream history, so checkpatch cannot look up the commits
+	# that Fixes: tags name (they are checked by hand). Debian's python3
+	# first: checkpatch's SPDX check runs scripts/spdxcheck.py, which needs
+	# python3-ply and python3-git.
+	out=$(cd "$root" && { PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict \
+		--showfile --ignore UNKNOWN_COMMIT_ID "$p" 2>&1 || true; })
+	total=$(printf '%s\n' "$out" | grep -E '^total: ' || true)
+	if [ "$total" = "${total#total: 0 errors, 0 warnings, 0 checks}" ]; then
+		printf '%s\n' "$out" >&2
+		result FAIL "checkpatch $name" "${total:-no checkpatch summary}"
+	else
+		result PASS "checkpatch $name"
+	fi
+}
+
+# static_checks TMP COMMIT...: checkpatch and kernel-doc of every commit
+# (patches in TMP/series, in the same order), in a checkout of HEAD of
+# their own (TMP/head): perl and python on one core while the builds,
+# mostly serial make runs of a few objects, check out commit after commit
+# in the tree.
+static_checks() {
+	local tmp=$1 i=0 p c
+	shift
+	local commits=("$@")
+	git -C "$XESVM_TREE" worktree add -q --detach "$tmp/head" HEAD
+	for p in "$tmp"/series/*.patch; do
+		check_checkpatch "$tmp/head" "$p"
+		c=${commits[$i]}
+		check_kdoc "$tmp/head" "$c" "$(basename "$p" .patch)"
+		i=$((i + 1))
+	done
 }
 
 # w1_warnings OBJ...: compiler warnings of a W=1 build of the objects,
@@ -237,7 +279,7 @@ cmd_check() {
 	RESULTS=${RESULTS:-$XESVM_WORK/check.results}
 	mkdir -p "$(dirname "$RESULTS")"
 	: >"$RESULTS"
-	local orig commits=() tmp n i c name p
+	local orig commits=() tmp n i c name p static_pid=""
 	orig=$(git -C "$XESVM_TREE" symbolic-ref -q --short HEAD || git -C "$XESVM_TREE" rev-parse HEAD)
 	mapfile -t commits < <(git -C "$XESVM_TREE" rev-list --reverse base..HEAD)
 	n=${#commits[@]}
@@ -249,34 +291,17 @@ cmd_check() {
 	# Whatever happens, put the tree back on its branch and the configs back
 	# to what that commit asks for.
 	# shellcheck disable=SC2064
-	trap "git -C '$XESVM_TREE' checkout -q '$orig' && merge_all_quiet || log 'check: could not restore $orig'; rm -rf '$tmp'" EXIT
+	trap "[ -z \"\$static_pid\" ] || kill \$static_pid 2>/dev/null; wait; git -C '$XESVM_TREE' checkout -q '$orig' && merge_all_quiet || log 'check: could not restore $orig'; git -C '$XESVM_TREE' worktree remove --force '$tmp/head' 2>/dev/null; rm -rf '$tmp'; git -C '$XESVM_TREE' worktree prune" EXIT
 	local t0
 	t0=$(now_s)
 
-	# 1. checkpatch --strict on every patch, with HEAD's checkpatch.
+	# 1. checkpatch and kernel-doc, in the background (see static_checks).
 	format_series "$tmp/series"
-	i=0
-	for p in "$tmp"/series/*.patch; do
-		i=$((i + 1))
-		name=$(basename "$p" .patch)
-		local out total
-		# UNKNOWN_COMMIT_ID: the base is imported from Debian's tarball,
-		# without upstream history, so checkpatch cannot look up the
-		# commits that Fixes: tags name (they are checked by hand).
-		# Debian's python3 first: checkpatch's SPDX check runs
-		# scripts/spdxcheck.py, which needs python3-ply and python3-git.
-		out=$(cd "$XESVM_TREE" && { PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict \
-			--showfile --ignore UNKNOWN_COMMIT_ID "$p" 2>&1 || true; })
-		total=$(printf '%s\n' "$out" | grep -E '^total: ' || true)
-		if [ "$total" = "${total#total: 0 errors, 0 warnings, 0 checks}" ]; then
-			printf '%s\n' "$out" >&2
-			result FAIL "checkpatch $name" "${total:-no checkpatch summary}"
-		else
-			result PASS "checkpatch $name"
-		fi
-	done
+	git -C "$XESVM_TREE" worktree prune
+	RESULTS=$tmp/static.results static_checks "$tmp" "${commits[@]}" 2>"$tmp/static.log" &
+	static_pid=$!
 
-	# 2. Each patch on its own: kernel-doc, and a build of what it touches
+	# 2. Each patch on its own: a build of what it touches
 	# in the guest configuration, and in the matrix configurations where
 	# matrix_at() says (what changed since their previous build). A
 	# configuration is merged again when that changes a Kconfig file (new
@@ -296,7 +321,6 @@ cmd_check() {
 		name=${names[$i]}
 		matrix_rev=$(matrix_at "$c" "$matrix_prev" "$head") && matrix_prev=$c
 		git -C "$XESVM_TREE" checkout -q --detach "$c"
-		check_kdoc "$c" "$name"
 		local kconfig_changed=0
 		git -C "$XESVM_TREE" diff-tree --no-commit-id --name-only -r "$c" | grep -q '/Kconfig' &&
 			kconfig_changed=1
@@ -380,6 +404,13 @@ cmd_check() {
 		fi
 	done
 	git -C "$XESVM_TREE" checkout -q "$orig"
+	# Join the static checks: their messages, then their results.
+	local static_rc=0
+	wait "$static_pid" || static_rc=$?
+	static_pid=""
+	cat "$tmp/static.log" >&2
+	cat "$tmp/static.results" >>"$RESULTS" 2>/dev/null || true
+	[ "$static_rc" -eq 0 ] || result FAIL "checkpatch and kernel-doc" "stopped with status $static_rc"
 	local pass fail skip
 	pass=$(grep -c '^PASS' "$RESULTS" || true)
 	fail=$(grep -c '^FAIL' "$RESULTS" || true)
