@@ -167,6 +167,11 @@ def enum_tables(spec, names):
                 model = override.get('model', 'XESVM_RANGE_' + c_name(entry))
                 printed = override['printed'] if 'printed' in override else entry.replace('-', '_')
                 tables.append('\t{ %s_%s, %s, %s },' % (prefix, c_name(entry), c_string(printed), model))
+            debugfs_only = (names.get('debugfs-only-flags') or {}).get(d['name']) or {}
+            for printed, row in debugfs_only.items():
+                if printed in [e.replace('-', '_') for e, _ in values]:
+                    fail('model_names.yaml: debugfs-only flag %s is in the spec' % printed)
+                tables.append('\t{ 0, %s, %s },' % (c_string(printed), row['model']))
             tables += ['};', 'const size_t %s_count = sizeof(%s) / sizeof(%s[0]);'
                        % (var.removesuffix('s'), var, var)]
         else:

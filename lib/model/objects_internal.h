@@ -72,7 +72,7 @@ json_t *xesvm_svm_enum_json(const struct xesvm_svm_enum *e, uint32_t value);
 /* ------------------------------------------------------------------ */
 
 struct xesvm_svm_range_flag {
-	uint32_t uapi;		/* DRM_SVM_RANGE_FLAGS_* */
+	uint32_t uapi;		/* DRM_SVM_RANGE_FLAGS_*; 0: debugfs only (stale) */
 	const char *printed;	/* drm_gpusvm_print_ranges()' name; NULL: never printed */
 	uint32_t model;		/* XESVM_RANGE_* */
 };

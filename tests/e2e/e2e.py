@@ -419,13 +419,15 @@ def check_residency(ranges, start, end, want, pagemap=None):
     return p
 
 
-PAGE_FLAGS = {'unmapped', 'has_devmem_pages', 'has_dma_mapping', 'stale'}
+PAGE_FLAGS = {'unmapped', 'has_devmem_pages', 'has_dma_mapping'}
 
 
 def check_page_sets(doc, vm):
     """Since Linux 7.3 a range's pages are kept per device: vsvm keeps one
     page set per range, its own (the VM's device), and the range's flags
-    and residency are those of that page set with the range's own flags."""
+    and residency are those of that page set with the range's own flags.
+    drm_gpusvm's internals (the stale flag, the notifier sequence) stay out
+    of the family's uAPI."""
     p = []
     for r in doc.get('ranges', []):
         where = f"range {hexw(r['start'], r['end'])}"
@@ -446,8 +448,9 @@ def check_page_sets(doc, vm):
         devmem = 'has_devmem_pages' in flags
         if devmem != (ps.get('pagemap') is not None):
             p.append(f"{where}: pagemap {ps.get('pagemap')} with flags {sorted(flags)}")
-        if flags & {'has_devmem_pages', 'has_dma_mapping'} and ps.get('notifier_seq') is None:
-            p.append(f"{where}: pages mapped but never collected (notifier_seq null)")
+        if ps.get('notifier_seq') is not None or 'stale' in r.get('flags', []):
+            p.append(f"{where}: drm_gpusvm internals reported (notifier_seq "
+                     f"{ps.get('notifier_seq')}, flags {r.get('flags')})")
     return p
 
 
@@ -1499,7 +1502,7 @@ def fake_world():
             ['migrate_devmem', 'has_devmem_pages'] if res == 'device' else
             ['migrate_devmem', 'has_dma_mapping'] if res == 'system' else [])
         pages = [{'device': 0, 'flags': [x for x in f if x in PAGE_FLAGS], 'pagemap': pm,
-                  'notifier_seq': 2}]
+                  'notifier_seq': None}]
         return dict(device=0, vm=5, start=s, end=e, notifier_start=b, notifier_end=b + 512 * M,
                     flags=f, residency=res, pages_count=1, pages=pages,
                     tile_present=0, tile_invalidated=0)
@@ -1655,9 +1658,12 @@ def self_test(workload, fake_workload):
                 flags=['has_dma_mapping'])), vm)),
         ('device pages have no pagemap', lambda: check_page_sets(
             tampered(ranges, lambda d: d['ranges'][1]['pages'][0].update(pagemap=None)), vm)),
-        ('mapped pages were never collected', lambda: check_page_sets(
-            tampered(ranges, lambda d: d['ranges'][2]['pages'][0].update(notifier_seq=None)),
+        ('the notifier sequence is reported', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][2]['pages'][0].update(notifier_seq=2)),
             vm)),
+        ('a range is stale', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][2].update(
+                flags=d['ranges'][2]['flags'] + ['stale'])), vm)),
     ])
     both('check_devmem_pages', lambda: check_devmem_pages(vms, ranges, vm), [
         ('the VM counts another number', lambda: check_devmem_pages(

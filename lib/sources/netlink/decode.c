@@ -243,9 +243,15 @@ static int require(struct dec *d, ...)
 	return 0;
 }
 
-static uint64_t get_u64(const struct dec *d, int type)
+/* A uint attribute's value: 4 or 8 bytes, as check_sizes() checked. */
+static uint64_t uint_value(const struct nlattr *a)
 {
-	return nla_get_u64(d->tb[type]);
+	return nla_len(a) == 4 ? nla_get_u32(a) : nla_get_u64(a);
+}
+
+static uint64_t get_uint(const struct dec *d, int type)
+{
+	return uint_value(d->tb[type]);
 }
 
 static uint32_t get_u32(const struct dec *d, int type)
@@ -253,12 +259,11 @@ static uint32_t get_u32(const struct dec *d, int type)
 	return nla_get_u32(d->tb[type]);
 }
 
-/* A u64 or uint (4 or 8 bytes: check_sizes() checked) that must fit a
- * JSON integer (the model's int64). */
+/* A uint that must fit a JSON integer (the model's int64). */
 static int fit_u64(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set, int type,
 		   uint64_t *out)
 {
-	uint64_t v = nla_len(tb[type]) == 4 ? nla_get_u32(tb[type]) : nla_get_u64(tb[type]);
+	uint64_t v = uint_value(tb[type]);
 
 	if (v > INT64_MAX) {
 		fail(d, "attribute %s: %" PRIu64 " is above 2^63-1", sets[set].attrs[type].name, v);
@@ -466,7 +471,11 @@ static int range_pages(struct dec *d, const struct nlattr *nest, struct xesvm_ra
 		     kflags);
 		return -1;
 	}
-	/* Absent: no device owns their DMA mappings, they are in system memory, never collected. */
+	/*
+	 * Absent: no device owns their DMA mappings, they are in system
+	 * memory. The notifier sequence is debugfs's only (the family keeps
+	 * drm_gpusvm's internals out of its uAPI).
+	 */
 	out->device = XESVM_DEVICE_NONE;
 	out->pagemap = XESVM_PAGEMAP_NONE;
 	out->notifier_seq = XESVM_NOTIFIER_SEQ_NONE;
@@ -484,9 +493,6 @@ static int range_pages(struct dec *d, const struct nlattr *nest, struct xesvm_ra
 			return -1;
 		}
 	}
-	if (tb[DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ] &&
-	    fit_u64(d, tb, pset, DRM_SVM_A_RANGE_PAGES_NOTIFIER_SEQ, &out->notifier_seq))
-		return -1;
 	return 0;
 }
 
@@ -792,9 +798,9 @@ int xesvm_nl_decode_migrate(const struct nlmsghdr *nlh,
 	    require(&d, DRM_SVM_A_MIGRATE_RANGES, DRM_SVM_A_MIGRATE_RANGES_FAILED,
 		    DRM_SVM_A_MIGRATE_PAGES, 0))
 		return -1;
-	res->ranges = get_u64(&d, DRM_SVM_A_MIGRATE_RANGES);
-	res->ranges_failed = get_u64(&d, DRM_SVM_A_MIGRATE_RANGES_FAILED);
-	res->pages = get_u64(&d, DRM_SVM_A_MIGRATE_PAGES);
+	res->ranges = get_uint(&d, DRM_SVM_A_MIGRATE_RANGES);
+	res->ranges_failed = get_uint(&d, DRM_SVM_A_MIGRATE_RANGES_FAILED);
+	res->pages = get_uint(&d, DRM_SVM_A_MIGRATE_PAGES);
 	if (d.tb[DRM_SVM_A_MIGRATE_FIRST_ERROR]) {
 		res->first_error = nla_get_s32(d.tb[DRM_SVM_A_MIGRATE_FIRST_ERROR]);
 		if (res->first_error >= 0 || res->first_error < -4095) {
@@ -804,7 +810,7 @@ int xesvm_nl_decode_migrate(const struct nlmsghdr *nlh,
 			return -1;
 		}
 		if (d.tb[DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR])
-			res->first_error_addr = get_u64(&d, DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR);
+			res->first_error_addr = get_uint(&d, DRM_SVM_A_MIGRATE_FIRST_ERROR_ADDR);
 	}
 	return 0;
 }
@@ -818,8 +824,8 @@ int xesvm_nl_decode_gc(const struct nlmsghdr *nlh, uint64_t *ranges,
 	if (parse(&d, nlh, DRM_SVM_CMD_GC, XESVM_NL_SET_GC, "gc reply", err) ||
 	    require(&d, DRM_SVM_A_GC_RANGES, DRM_SVM_A_GC_BYTES, 0))
 		return -1;
-	*ranges = get_u64(&d, DRM_SVM_A_GC_RANGES);
-	*bytes = get_u64(&d, DRM_SVM_A_GC_BYTES);
+	*ranges = get_uint(&d, DRM_SVM_A_GC_RANGES);
+	*bytes = get_uint(&d, DRM_SVM_A_GC_BYTES);
 	return 0;
 }
 

@@ -30,9 +30,13 @@ void u32(struct nl_msg *msg, int type, uint32_t v)
 	assert_int_equal(nla_put_u32(msg, type, v), 0);
 }
 
-void u64(struct nl_msg *msg, int type, uint64_t v)
+/* As the kernel's nla_put_uint(): four bytes when @v fits, eight otherwise. */
+void uint_put(struct nl_msg *msg, int type, uint64_t v)
 {
-	assert_int_equal(nla_put_u64(msg, type, v), 0);
+	if (v <= UINT32_MAX)
+		assert_int_equal(nla_put_u32(msg, type, (uint32_t)v), 0);
+	else
+		assert_int_equal(nla_put_u64(msg, type, v), 0);
 }
 
 void str(struct nl_msg *msg, int type, const char *s)

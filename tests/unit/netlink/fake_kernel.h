@@ -23,7 +23,7 @@
 /* A generic netlink message of the family, command @cmd, as a dump part. */
 struct nl_msg *genl(uint8_t cmd);
 void u32(struct nl_msg *msg, int type, uint32_t v);
-void u64(struct nl_msg *msg, int type, uint64_t v);
+void uint_put(struct nl_msg *msg, int type, uint64_t v);
 void str(struct nl_msg *msg, int type, const char *s);
 const struct nlmsghdr *hdr(struct nl_msg *msg);
 
