@@ -291,14 +291,17 @@ cmd_check() {
 	# Whatever happens, put the tree back on its branch and the configs back
 	# to what that commit asks for.
 	# shellcheck disable=SC2064
-	trap "[ -z \"\$static_pid\" ] || kill \$static_pid 2>/dev/null; wait; git -C '$XESVM_TREE' checkout -q '$orig' && merge_all_quiet || log 'check: could not restore $orig'; git -C '$XESVM_TREE' worktree remove --force '$tmp/head' 2>/dev/null; rm -rf '$tmp'; git -C '$XESVM_TREE' worktree prune" EXIT
+	trap "[ -z \"\${static_pid:-}\" ] || kill \$static_pid 2>/dev/null; git -C '$XESVM_TREE' checkout -q '$orig' && merge_all_quiet || log 'check: could not restore $orig'; git -C '$XESVM_TREE' worktree remove --force '$tmp/head' 2>/dev/null; rm -rf '$tmp'; git -C '$XESVM_TREE' worktree prune" EXIT
 	local t0
 	t0=$(now_s)
 
 	# 1. checkpatch and kernel-doc, in the background (see static_checks).
 	format_series "$tmp/series"
 	git -C "$XESVM_TREE" worktree prune
-	RESULTS=$tmp/static.results static_checks "$tmp" "${commits[@]}" 2>"$tmp/static.log" &
+	{
+		RESULTS=$tmp/static.results static_checks "$tmp" "${commits[@]}"
+		echo $? >"$tmp/static.status"
+	} 2>"$tmp/static.log" &
 	static_pid=$!
 
 	# 2. Each patch on its own: a build of what it touches
@@ -404,13 +407,19 @@ cmd_check() {
 		fi
 	done
 	git -C "$XESVM_TREE" checkout -q "$orig"
-	# Join the static checks: their messages, then their results.
-	local static_rc=0
-	wait "$static_pid" || static_rc=$?
+	# Join the static checks: their messages, then their results. Not with
+	# `wait PID`: in CI it answered 127 (not a child) for the job, which had
+	# ended minutes before while thousands of other children (the process
+	# substitutions above) came and went. The job writes its status instead.
+	local static_rc
+	while [ ! -s "$tmp/static.status" ] && kill -0 "$static_pid" 2>/dev/null; do
+		sleep 1
+	done
+	static_rc=$(cat "$tmp/static.status" 2>/dev/null || echo "unknown (it died)")
 	static_pid=""
 	cat "$tmp/static.log" >&2
 	cat "$tmp/static.results" >>"$RESULTS" 2>/dev/null || true
-	[ "$static_rc" -eq 0 ] || result FAIL "checkpatch and kernel-doc" "stopped with status $static_rc"
+	[ "$static_rc" = 0 ] || result FAIL "checkpatch and kernel-doc" "stopped with status $static_rc"
 	local pass fail skip
 	pass=$(grep -c '^PASS' "$RESULTS" || true)
 	fail=$(grep -c '^FAIL' "$RESULTS" || true)
