@@ -67,10 +67,28 @@ def assert_value(out, constant, value):
 
 
 def attribute_sets(spec):
+    """(name, attributes, C set, its size) per attribute set; attributes are
+    (number, name, kind). A subset-of set has the attributes it lists, with
+    the numbers, kinds and C constants of the set it is a subset of."""
     sets = []
+    full = {}
     for s in spec['attribute-sets']:
-        if 'subset-of' in s or 'name-prefix' in s:
-            fail('attribute set %s: subset-of and name-prefix are not supported' % s['name'])
+        if 'name-prefix' in s:
+            fail('attribute set %s: name-prefix is not supported' % s['name'])
+        if 'subset-of' in s:
+            parent = full.get(s['subset-of'])
+            if parent is None:
+                fail('attribute set %s: subset of %s, which is not a set before it' %
+                     (s['name'], s['subset-of']))
+            by_name = {a[1]: a for a in parent}
+            attrs = []
+            for a in s['attributes']:
+                if a['name'] not in by_name or len(a) != 1:
+                    fail('attribute %s.%s: a subset lists attributes of %s by name only' %
+                         (s['name'], a['name'], s['subset-of']))
+                attrs.append(by_name[a['name']])
+            sets.append((s['name'], attrs, s['subset-of'], len(parent)))
+            continue
         attrs = []
         for number, a in enumerate(s['attributes'], 1):
             if 'value' in a:
@@ -79,7 +97,8 @@ def attribute_sets(spec):
                 fail('attribute %s.%s: type %s has no kind in decode.c' %
                      (s['name'], a['name'], a['type']))
             attrs.append((number, a['name'], KINDS[a['type']]))
-        sets.append((s['name'], attrs))
+        full[s['name']] = attrs
+        sets.append((s['name'], attrs, s['name'], len(attrs)))
     return sets
 
 
@@ -87,31 +106,33 @@ def sets_header(sets):
     out = [HEADER, '#ifndef DRM_SVM_SETS_H', '#define DRM_SVM_SETS_H', '',
            '/* The attribute sets of the drm-svm family, in the order of its spec. */',
            'enum xesvm_nl_set {']
-    out += ['\tXESVM_NL_SET_%s,' % c_name(name) for name, _ in sets]
+    out += ['\tXESVM_NL_SET_%s,' % c_name(name) for name, _, _, _ in sets]
     out += ['\tXESVM_NL_SET_COUNT,', '};', '',
             '/* The largest attribute number of any set (parse tables are this big). */',
-            '#define XESVM_NL_MAX_ATTR %d' % max(len(attrs) for _, attrs in sets),
+            '#define XESVM_NL_MAX_ATTR %d' % max(size for _, _, _, size in sets),
             '', '#endif']
     return out
 
 
 def attr_tables(spec, sets):
     out = [HEADER, '/* Included by decode.c, which defines struct attr_spec and enum kind. */']
-    for name, attrs in sets:
-        prefix = '%s_A_%s' % (FAMILY_PREFIX, c_name(name))
+    for name, attrs, c_set, size in sets:
+        prefix = '%s_A_%s' % (FAMILY_PREFIX, c_name(c_set))
         out += ['', 'static const struct attr_spec %s_attrs[%s_MAX + 1] = {'
                 % (name.replace('-', '_'), prefix)]
         out += ['\t[%s_%s] = { %s, %s },' % (prefix, c_name(a), c_string(a), kind)
                 for _, a, kind in attrs]
         out.append('};')
+        if c_set != name:
+            continue    # the numbers are asserted with the full set
         for number, a, _ in attrs:
             assert_value(out, '%s_%s' % (prefix, c_name(a)), number)
-        assert_value(out, '%s_MAX' % prefix, len(attrs))
+        assert_value(out, '%s_MAX' % prefix, size)
     out += ['', 'static const struct {', '\tconst struct attr_spec *attrs;', '\tunsigned int max;',
             '} sets[XESVM_NL_SET_COUNT] = {']
     out += ['\t[XESVM_NL_SET_%s] = { %s_attrs, %s_A_%s_MAX },'
-            % (c_name(name), name.replace('-', '_'), FAMILY_PREFIX, c_name(name))
-            for name, _ in sets]
+            % (c_name(name), name.replace('-', '_'), FAMILY_PREFIX, c_name(c_set))
+            for name, _, c_set, _ in sets]
     out += ['};', '', '/* The commands (operations) of the family. */']
     for number, op in enumerate(spec['operations']['list'], 1):
         if 'value' in op:

@@ -3,7 +3,9 @@
  * `explain ADDR pid PID | vm ID`: everything the model knows about one
  * address of a process's GPU VM: the VMA and the range holding it (with
  * the range's pagemap), the process's CPU mapping of it from
- * <proc>/PID/maps, and the model's events that touch it.
+ * <proc>/PID/maps, the last time the garbage collector reset the memory
+ * attributes there (which the drm-svm family reports per VM), and the
+ * model's events that touch it.
  *
  * The CPU mapping is read from the running system, so it is only shown
  * when it describes the same process: live, or a snapshot read on the
@@ -193,6 +195,23 @@ static json_t *events_at(struct cli *cli, struct xesvm_model *m,
 	return out;
 }
 
+/*
+ * The newest of the VM's attribute resets that covers @addr, or null; the
+ * family reports them newest first.
+ */
+static json_t *last_attr_reset(const json_t *vm, uint64_t addr)
+{
+	uint64_t start, end;
+	json_t *reset;
+	size_t i;
+
+	json_array_foreach(json_object_get(vm, "attr_resets"), i, reset)
+		if (json_get_u64(reset, "start", &start) && json_get_u64(reset, "end", &end) &&
+		    start <= addr && addr < end)
+			return json_incref(reset);
+	return json_null();
+}
+
 static json_t *explain_vm(struct cli *cli, struct view *s,
 			  const struct vm_index *ix, const struct vm_entry *v,
 			  uint64_t addr, int *ret)
@@ -203,12 +222,13 @@ static json_t *explain_vm(struct cli *cli, struct view *s,
 
 	if (!cpu)
 		return NULL;
-	return json_pack("{s:O,s:O?,s:o?,s:o,s:o,s:o}",
+	return json_pack("{s:O,s:O?,s:o?,s:o,s:o,s:o,s:o}",
 			 "vm", v->vm,
 			 "vma", vma ? vma->vma : NULL,
 			 "range", range ? xesvm_range_to_json(range) : NULL,
 			 "pagemaps", range ? range_pagemaps(s->m, range) : json_array(),
 			 "cpu_mapping", cpu,
+			 "last_attr_reset", last_attr_reset(v->vm, addr),
 			 "events", events_at(cli, s->m, v, addr));
 }
 
@@ -334,6 +354,35 @@ static void print_page_sets(FILE *out, const struct xesvm_range *range,
 	print_page_set_table(out, range, ro, "    ");
 }
 
+/* When and why the attributes at the address went back to the defaults. */
+static void print_attr_reset(FILE *out, const json_t *vm, const json_t *reset,
+			     const struct render_opts *ro)
+{
+	char time[32], s[32], e[32], size[32], before[160];
+	uint64_t start = 0, end = 0;
+
+	if (!json_is_array(json_object_get(vm, "attr_resets"))) {
+		fprintf(out, "  attributes reset: not known (only the drm-svm family reports resets)\n");
+		return;
+	}
+	if (!json_is_object(reset)) {
+		fprintf(out, "  attributes reset: not among the VM's last %zu resets\n",
+			json_array_size(json_object_get(vm, "attr_resets")));
+		return;
+	}
+	fmt_event_time(time, sizeof(time), reset);
+	json_get_u64(reset, "start", &start);
+	json_get_u64(reset, "end", &end);
+	fmt_addr(s, sizeof(s), start);
+	fmt_addr(e, sizeof(e), end);
+	fmt_bytes(size, sizeof(size), end - start, ro->exact);
+	fmt_attr_values(before, sizeof(before), json_object_get(reset, "before"));
+	fprintf(out, "  attributes reset at %s (monotonic clock) by the garbage collector: the CPU "
+		"unmapped %s-%s (%s)%s; they were %s\n", time, s, e, size,
+		json_is_true(json_object_get(reset, "split")) ?
+		", which was split from a larger VMA" : "", before);
+}
+
 static void print_explained(FILE *out, const struct vm_index *ix,
 			    const struct vm_entry *v, json_t *answer,
 			    uint64_t addr, bool has_events, size_t events_in_model,
@@ -367,6 +416,7 @@ static void print_explained(FILE *out, const struct vm_index *ix,
 			region, size);
 	}
 	print_cpu_mapping(out, json_object_get(answer, "cpu_mapping"), ro);
+	print_attr_reset(out, v->vm, json_object_get(answer, "last_attr_reset"), ro);
 	print_events(out, json_object_get(answer, "events"), has_events,
 		     events_in_model, events_where, ro);
 }

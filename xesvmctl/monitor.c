@@ -23,9 +23,13 @@
 #include "render/human.h"
 #include "view.h"
 
-/* The event types, in the order of the keywords (model "type" strings). */
-static const char *const event_types[] = {
-	"fault", "migrate", "invalidate", "unmap", "gc", "madvise",
+/* The event types: their keywords and model "type" strings. */
+static const struct {
+	const char *keyword, *type;
+} event_types[] = {
+	{ "fault", "fault" }, { "migrate", "migrate" }, { "invalidate", "invalidate" },
+	{ "unmap", "unmap" }, { "gc", "gc" }, { "madvise", "madvise" },
+	{ "attr-reset", "attr_reset" }, { "vm-killed", "vm_killed" },
 };
 #define NTYPES (sizeof(event_types) / sizeof(event_types[0]))
 
@@ -53,7 +57,7 @@ static bool type_wanted(const struct monitor *mo, const json_t *ev)
 	if (!mo->types)
 		return true;
 	for (size_t i = 0; type && i < NTYPES; i++)
-		if (strcmp(type, event_types[i]) == 0)
+		if (strcmp(type, event_types[i].type) == 0)
 			return mo->types & (1u << i);
 	return false;
 }
@@ -373,7 +377,7 @@ static int monitor(struct cli *cli, const struct cli_invocation *inv)
 	int ret;
 
 	for (size_t i = 0; i < NTYPES; i++)
-		if (cli_flag(inv, event_types[i]))
+		if (cli_flag(inv, event_types[i].keyword))
 			mo.types |= 1u << i;
 	if (count && cli_parse_positive(cli, "--count", count, &limit, true))
 		return XESVM_E_USAGE;
@@ -422,6 +426,10 @@ static const struct cli_param monitor_params[] = {
 	{ "gc", 0, NULL, NULL, CLI_VALUE_NONE, "garbage collections" },
 	{ "madvise", 0, NULL, NULL, CLI_VALUE_NONE,
 	  "memory attribute changes" },
+	{ "attr-reset", 0, NULL, NULL, CLI_VALUE_NONE,
+	  "memory attributes the garbage collector reset (what the CPU unmapped)" },
+	{ "vm-killed", 0, NULL, NULL, CLI_VALUE_NONE,
+	  "VMs the driver killed when it could not reset attributes" },
 	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
 	  "only this device (like -d)" },
 	{ "pid", 0, NULL, "PID", CLI_VALUE_PID, "only VMs of this process" },

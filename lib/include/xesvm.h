@@ -513,8 +513,14 @@ int xesvm_nl_migrate(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 		     bool to_pagemap, uint32_t pagemap,
 		     struct xesvm_migrate_result *res, struct xesvm_error *err);
 
+struct xesvm_gc_result {
+	uint64_t ranges;		/* ranges collected */
+	uint64_t bytes;			/* of address space they covered */
+	uint64_t attr_resets;		/* windows whose memory attributes were reset */
+};
+
 int xesvm_nl_gc(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
-		uint64_t *ranges, uint64_t *bytes, struct xesvm_error *err);
+		struct xesvm_gc_result *res, struct xesvm_error *err);
 
 /*
  * Events. xesvm_nl_events_open() joins the "events" group on a socket of

@@ -170,7 +170,9 @@ static json_t *j_opt(const struct xesvm_svm_opt *o)
 json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v)
 {
 	json_t *vm = json_object();
+	json_t *resets = v->attr_resets;
 
+	/* put() frees @vm when it fails. */
 	if (!vm ||
 	    !put(vm, "device", j_int(v->device)) ||
 	    !put(vm, "vm", j_int(v->vm)) ||
@@ -186,9 +188,52 @@ json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v)
 	    !put(vm, "gpusvm_id", j_opt(&v->gpusvm_id)) ||
 	    !put(vm, "notifiers", j_opt(&v->notifiers)) ||
 	    !put(vm, "devmem_pages", j_opt(&v->devmem_pages)) ||
-	    !put(vm, "generation", j_opt(&v->generation)))
+	    !put(vm, "generation", j_opt(&v->generation))) {
+		json_decref(resets);
+		return NULL;
+	}
+	/* Only the family reports them; json_object_set_new() takes @resets over. */
+	if (resets && !put(vm, "attr_resets", resets))
 		return NULL;
 	return vm;
+}
+
+/* Adds the attributes of @a (not its device, vm and bounds) to @obj; frees @obj on failure. */
+static bool put_mem_attr_values(json_t *obj, const struct xesvm_svm_vma *a)
+{
+	return put(obj, "kind", xesvm_svm_enum_json(&xesvm_svm_mem_kind, a->kind)) &&
+	       put(obj, "preferred_location",
+		   xesvm_svm_enum_json(&xesvm_svm_preferred_loc, a->preferred_loc)) &&
+	       put(obj, "preferred_pagemap", a->pagemap ? j_int(a->pagemap) : json_null()) &&
+	       put(obj, "migration_policy",
+		   xesvm_svm_enum_json(&xesvm_svm_migration_policy, a->migration_policy)) &&
+	       put(obj, "atomic_access",
+		   xesvm_svm_enum_json(&xesvm_svm_atomic_access, a->atomic_access)) &&
+	       put(obj, "pat_index", j_int(a->pat_index)) &&
+	       put(obj, "purgeable", xesvm_svm_enum_json(&xesvm_svm_purgeable, a->purgeable));
+}
+
+json_t *xesvm_svm_mem_attr_values_json(const struct xesvm_svm_vma *a)
+{
+	json_t *obj = json_object();
+
+	if (!obj || !put_mem_attr_values(obj, a))
+		return NULL;	/* put() freed @obj */
+	return obj;
+}
+
+json_t *xesvm_svm_attr_reset_json(const struct xesvm_svm_attr_reset *r)
+{
+	json_t *obj = json_object();
+
+	if (!obj ||
+	    !put(obj, "start", j_int(r->start)) ||
+	    !put(obj, "end", j_int(r->end)) ||
+	    !put(obj, "time_ns", j_int(r->time_ns)) ||
+	    !put(obj, "split", json_boolean(r->split)) ||
+	    !put(obj, "before", xesvm_svm_mem_attr_values_json(&r->before)))
+		return NULL;	/* put() freed @obj */
+	return obj;
 }
 
 json_t *xesvm_svm_vma_json(const struct xesvm_svm_vma *a)
@@ -200,16 +245,7 @@ json_t *xesvm_svm_vma_json(const struct xesvm_svm_vma *a)
 	    !put(vma, "vm", j_int(a->vm)) ||
 	    !put(vma, "start", j_int(a->start)) ||
 	    !put(vma, "end", j_int(a->end)) ||
-	    !put(vma, "kind", xesvm_svm_enum_json(&xesvm_svm_mem_kind, a->kind)) ||
-	    !put(vma, "preferred_location",
-		 xesvm_svm_enum_json(&xesvm_svm_preferred_loc, a->preferred_loc)) ||
-	    !put(vma, "preferred_pagemap", a->pagemap ? j_int(a->pagemap) : json_null()) ||
-	    !put(vma, "migration_policy",
-		 xesvm_svm_enum_json(&xesvm_svm_migration_policy, a->migration_policy)) ||
-	    !put(vma, "atomic_access",
-		 xesvm_svm_enum_json(&xesvm_svm_atomic_access, a->atomic_access)) ||
-	    !put(vma, "pat_index", j_int(a->pat_index)) ||
-	    !put(vma, "purgeable", xesvm_svm_enum_json(&xesvm_svm_purgeable, a->purgeable)))
+	    !put_mem_attr_values(vma, a))
 		return NULL;
 	return vma;
 }

@@ -99,9 +99,13 @@ struct xesvm_svm_vm {
 	struct xesvm_svm_opt client_id;
 	uint64_t start, end;	/* <= INT64_MAX */
 	struct xesvm_svm_opt ranges, gpusvm_id, notifiers, devmem_pages, generation;
+	json_t *attr_resets;	/* array, taken over; NULL: not reported (no key) */
 };
 
-/* A "vms" object (xesvm-json(7)); "num_vmas" is null until VMAs are read. */
+/*
+ * A "vms" object (xesvm-json(7)); "num_vmas" is null until VMAs are read.
+ * Takes over @v->attr_resets, also when it fails.
+ */
 json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v);
 
 struct xesvm_svm_vma {
@@ -118,6 +122,19 @@ struct xesvm_svm_vma {
 
 /* A "vmas" object. */
 json_t *xesvm_svm_vma_json(const struct xesvm_svm_vma *a);
+
+/* A reset of memory attributes by a garbage collector (an "attr_resets" element). */
+struct xesvm_svm_attr_reset {
+	uint64_t start, end;	/* <= INT64_MAX, end > start */
+	uint64_t time_ns;	/* CLOCK_MONOTONIC, <= INT64_MAX */
+	bool split;
+	struct xesvm_svm_vma before;	/* its attributes only */
+};
+
+json_t *xesvm_svm_attr_reset_json(const struct xesvm_svm_attr_reset *r);
+
+/* The attributes of a region, as in a "vmas" object, without device, vm and bounds. */
+json_t *xesvm_svm_mem_attr_values_json(const struct xesvm_svm_vma *a);
 
 /* Indexes of struct xesvm_svm_migrate_stats.v: the model's keys in order. */
 enum xesvm_svm_migrate_stat {

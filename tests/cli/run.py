@@ -367,6 +367,10 @@ PAGES_CASES = [
     ('pages-explain-four-of-five', ['explain', '0x7f5000810000', 'pid', '6100']),
     ('pages-explain-four-of-five.json', ['-j', 'explain', '0x7f5000810000', 'pid', '6100']),
     ('pages-explain-none', ['explain', '0x7f5000800000', 'vm', '2']),
+    # the VM's attribute resets (from the drm-svm family): the newest covering it
+    ('pages-explain-reset', ['explain', '0x7f5000a08000', 'vm', '2']),
+    ('pages-explain-reset.json', ['-j', 'explain', '0x7f5000a08000', 'vm', '2']),
+    ('pages-explain-no-reset', ['explain', '0x7f5000000000', 'vm', '2']),
     ('pages-stats-prometheus', ['stats', '--format', 'prometheus']),
 ]
 
@@ -1278,6 +1282,7 @@ def group_grammar(r):
         expect(comp('migrate', 'vm', '3', 'to', 'sys', '') == ['dev', 'pid', 'client'],
                'after to sys: %r' % comp('migrate', 'vm', '3', 'to', 'sys', ''))
         expect(comp('monitor', 'fault', '') == ['migrate', 'invalidate', 'unmap', 'gc', 'madvise',
+                                                'attr-reset', 'vm-killed',
                                                 'dev', 'pid', 'vm', 'addr'], 'monitor fault')
         expect(comp('--format', 'p') == ['prometheus'], '--format p -> %r' % comp('--format', 'p'))
         expect(comp('stats', 'show', 'format', '') == ['human', 'json', 'prometheus'],

@@ -62,6 +62,9 @@ COMMANDS = {
     'gc':               ['-j', 'gc', 'pid', '{pid}'],
     'monitor':          ['-j', 'monitor', 'pid', '{pid}', '-n', '{count}',
                          '--duration', '{seconds}'],
+    'monitor_type':     ['-j', 'monitor', '{type}', 'pid', '{pid}', '-n', '{count}',
+                         '--duration', '{seconds}'],
+    'explain':          ['-j', 'explain', '{addr}', 'pid', '{pid}'],
 }
 
 # How an unprivileged user runs a command: uid/gid 65534 (nobody), no
@@ -524,11 +527,28 @@ def check_pagemap_same(doc, rec, before_doc, counters):
             for c in counters if stat_of(pm, c) != stat_of(old, c)]
 
 
+def family_part(doc):
+    """A copy of a -j document with only what both sources report: the
+    family reports no drm_gpusvm internals (the stale flag, the notifier
+    sequence), which debugfs shows, and debugfs no attribute resets."""
+    doc = json.loads(json.dumps(doc))
+    for vm in doc.get('vms', []):
+        vm.pop('attr_resets', None)
+    for r in doc.get('ranges', []):
+        r['flags'] = [f for f in r.get('flags', []) if f != 'stale']
+        for ps in r.get('pages') or []:
+            ps['flags'] = [f for f in ps.get('flags', []) if f != 'stale']
+            ps['notifier_seq'] = None
+    return doc
+
+
 def compare_views(a, b, key):
-    """Two -j documents of the same view from different sources: equal,
-    and not trivially (the view lists something)."""
+    """Two -j documents of the same view from different sources (netlink
+    @a, debugfs @b): equal in what both report, and not trivially (the
+    view lists something)."""
     if not a.get(key):
         return [f'no {key} listed']
+    a, b = family_part(a), family_part(b)
     if a == b:
         return []
     x, y = a.get(key, []), b.get(key, [])
@@ -840,6 +860,24 @@ class Workload:
                               f'{self.stderr()[:300]}']
             time.sleep(0.2)
         return None, [f'no verification after {timeout} s']
+
+    def unmap_reset_half(self, timeout=READY_TIMEOUT):
+        """SIGUSR2, then the window it unmapped (or None) and problems."""
+        os.kill(self.pid, signal.SIGUSR2)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                rec = self.read_record()
+            except (OSError, ValueError):
+                rec = {}
+            if rec.get('reset_unmapped'):
+                self.rec = rec
+                return rec['reset_unmapped'], []
+            if self.proc.poll() is not None:
+                return None, [f'exited with status {self.proc.returncode}: '
+                              f'{self.stderr()[:300]}']
+            time.sleep(0.2)
+        return None, [f'nothing unmapped after {timeout} s']
 
     def stop(self, timeout=120):
         if self.proc.poll() is None:
@@ -1207,6 +1245,9 @@ def live_tests(env, tap):
     # ---- a VM that goes away while it is dumped
     vanishing_vm_test(env, tap)
 
+    # ---- the garbage collector resets the attributes of what was unmapped
+    attr_reset_test(env, tap, wl)
+
     # ---- the data, then the end
     ver, p = wl.verify()
     if ver is not None:
@@ -1222,6 +1263,77 @@ def live_tests(env, tap):
     tap.check('vm show after the workload exited: its VM is gone', p)
     schema_test(env, tap)
     return tap.finish()
+
+
+def check_attr_reset(reset, window, what):
+    """@reset (an attr_resets element or an attr_reset event) is the reset
+    of @window, split from the madvised VMA, preferred location system."""
+    if not isinstance(reset, dict):
+        return [f'{what}: no reset ({reset!r})']
+    p = []
+    if (reset.get('start'), reset.get('end')) != (window['start'], window['end']):
+        p.append(f"{what}: window {reset.get('start')}-{reset.get('end')}, "
+                 f"want {window['start']}-{window['end']}")
+    if reset.get('split') is not True:
+        p.append(f"{what}: split {reset.get('split')!r}, want true (half of the VMA)")
+    before = reset.get('before') or {}
+    if before.get('preferred_location') != 'system':
+        p.append(f"{what}: before {before}, want preferred_location system")
+    return p
+
+
+def attr_reset_test(env, tap, wl):
+    """SIGUSR2: the workload unmaps the upper half of reset_4m, which it
+    madvised to system memory and the GPU wrote (two 2 MiB ranges). The
+    garbage collector splits the VMA, resets the unmapped half, and
+    monitor, gc, vm show and explain say so."""
+    pid = wl.pid
+    argv = [env.xesvmctl] + env.cmd('monitor_type', type='attr-reset', pid=pid, count=1,
+                                    seconds=120)
+    mon = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=env.env, stdin=subprocess.DEVNULL)
+    env.procs.append(mon)
+    time.sleep(3)       # subscribed by then, also on TCG
+    window, p = wl.unmap_reset_half()
+    if window is None:
+        tap.check('SIGUSR2: the workload unmaps half of a madvised buffer', p)
+        mon.kill()
+        return
+    res = env.xrun('gc', pid=pid)
+    doc, p = check_ok_doc(res, 'gc')
+    if doc is not None and not isinstance(doc['gc'].get('attr_resets'), int):
+        p.append(f"attr_resets {doc['gc'].get('attr_resets')!r}")
+    tap.check('gc after the unmap: a report with the attribute resets it did', p)
+    try:
+        out, err = mon.communicate(timeout=150)
+        rc = mon.returncode
+    except subprocess.TimeoutExpired:
+        mon.kill()
+        out, err = mon.communicate()
+        rc = 'timeout'
+    events, p = parse_event_lines(out)
+    env.schema_check(argv, out)
+    if rc != 0 or len(events) != 1:
+        p.append(f'exit status {rc}, {len(events)} events (want 0 and 1): {err[-200:]!r}')
+    else:
+        if events[0].get('type') != 'attr_reset':
+            p.append(f"type {events[0].get('type')!r}")
+        p += check_attr_reset(events[0], window, 'event')
+    tap.check('monitor attr-reset: the unmapped half reset, split, its attributes before', p)
+    doc, p = check_ok_doc(env.xrun('vm_show_pid', pid=pid), 'vms')
+    if doc is not None:
+        resets = doc['vms'][0].get('attr_resets') if doc['vms'] else None
+        if not isinstance(resets, list) or not resets:
+            p.append(f'attr_resets {resets!r}')
+        else:
+            p += check_attr_reset(resets[0], window, 'newest reset')
+    tap.check('vm show: the newest attribute reset of the VM is the unmapped half', p)
+    res = env.xrun('explain', pid=pid, addr=hex(window['start'] + PAGE))
+    doc, p = check_ok_doc(res, 'explain')
+    if doc is not None:
+        matches = doc['explain'].get('matches') or [{}]
+        p += check_attr_reset(matches[0].get('last_attr_reset'), window, 'explain')
+    tap.check('explain ADDR: when and why the attributes at ADDR were reset', p)
 
 
 def schema_test(env, tap):
@@ -1710,6 +1822,23 @@ def self_test(workload, fake_workload):
         ('a range is missing', lambda: compare_views(rs, {'ranges': []}, 'ranges')),
         ('nothing is listed', lambda: compare_views({'ranges': []}, {'ranges': []}, 'ranges')),
     ])
+    dbg = {'ranges': [dict(rs['ranges'][0], flags=['dma_mapped', 'stale'],
+                           pages=[{'flags': ['stale'], 'notifier_seq': 7}])]}
+    nl = {'ranges': [dict(rs['ranges'][0], pages=[{'flags': [], 'notifier_seq': None}])]}
+    win = {'start': b + 2 * M, 'end': b + 4 * M}
+    reset = {'start': b + 2 * M, 'end': b + 4 * M, 'time_ns': 5, 'split': True,
+             'before': {'preferred_location': 'system'}}
+    both('check_attr_reset', lambda: check_attr_reset(reset, win, 'r'), [
+        ('the window is another', lambda: check_attr_reset(dict(reset, end=b + 3 * M), win, 'r')),
+        ('nothing was split', lambda: check_attr_reset(dict(reset, split=False), win, 'r')),
+        ('the attributes before are the defaults', lambda: check_attr_reset(
+            dict(reset, before={'preferred_location': 'default_device'}), win, 'r')),
+        ('there is no reset', lambda: check_attr_reset(None, win, 'r')),
+    ])
+    both('compare_views: debugfs-only internals ignored', lambda: compare_views(nl, dbg, 'ranges'), [
+        ('a page set flag differs', lambda: compare_views(
+            nl, {'ranges': [dict(dbg['ranges'][0], pages=[{'flags': ['unmapped']}])]}, 'ranges')),
+    ])
     both('check_events', lambda: check_events(events, 4242, maps, ['fault', 'migrate']), [
         ('no migrate event came', lambda: check_events(events[:1], 4242, maps,
                                                        ['fault', 'migrate'])),
@@ -1791,7 +1920,7 @@ def self_test(workload, fake_workload):
     tap.check('every command line names a known object',
               [n for n, a in COMMANDS.items()
                if n != 'version' and a[1] not in ('vm', 'vma', 'range', 'pagemap', 'madvise',
-                                                  'migrate', 'gc', 'monitor')])
+                                                  'migrate', 'gc', 'monitor', 'explain')])
 
     def schema_run(outputs):
         """schema_test() over an Env that saw @outputs as -j output."""
@@ -1927,7 +2056,7 @@ def fake_hold_tests(tap, fenv, dev):
     p = []
     names = [m['name'] for m in rec['mappings']]
     if names != ['malloc', 'anon_2m', 'anon_unaligned', 'file_shared', 'file_private',
-                 'hole', 'fork', 'poke']:
+                 'hole', 'fork', 'reset_4m', 'poke']:
         p.append(f'mappings {names}')
     fork = next((m.get('fork') for m in rec['mappings'] if m['name'] == 'fork'), None) or {}
     if fork.get('child_gpu_access_result') != 'EPERM' or \

@@ -18,6 +18,9 @@
  *   fork           a child checks its copy-on-write view and that it may
  *                  not use the parent's VM, while the parent GPU-writes
  *   poke           kept in device memory; SIGUSR1 moves it again
+ *   reset_4m       4 MiB madvised to system memory, then GPU written (two
+ *                  2 MiB ranges); SIGUSR2 unmaps its upper half, which the
+ *                  garbage collector then resets to the default attributes
  *
  * Every byte the workload expects is kept in a shadow copy; "verified"
  * means the memory (read by the CPU, and by the GPU through the VM) equals
@@ -28,7 +31,9 @@
  * waits for signals without touching its memory. SIGUSR1 re-verifies all
  * data by CPU and GPU, moves the "poke" buffer to system memory (prefetch)
  * and back to the device (a GPU atomic add), and appends the result to the
- * record's "verifications". SIGTERM, SIGINT or SIGHUP end it.
+ * record's "verifications". SIGUSR2 unmaps the upper half of "reset_4m"
+ * (once; the record's "reset_unmapped" is its window). SIGTERM, SIGINT or
+ * SIGHUP end it.
  *
  * Exit status: 0 ok, 1 usage, 2 device or ioctl failure, 3 data mismatch.
  *
@@ -1225,6 +1230,18 @@ static int s_final(void)
 	TRY(gpu_verify(m, b, b + m->size, false, "prefetch", &out));
 	claim_residency(m, b, b + m->size, &out);
 
+	/*
+	 * reset_4m: attributes first (a madvise removes the ranges of its
+	 * window), then a GPU write makes two 2 MiB ranges in system memory.
+	 */
+	m = anon_mapping("reset_4m", 2 * SZ_2M, 0);
+	if (!m)
+		return EXIT_DEVICE;
+	b = (uintptr_t)m->base;
+	TRY(madvise_loc(m, b, b + 2 * SZ_2M, DRM_VSVM_PREFERRED_LOC_SYSTEM,
+			DRM_VSVM_MIGRATE_ALL_PAGES));
+	TRY(gpu_write(m, b, b + 2 * SZ_2M, 14, false, NULL));
+
 	/* poke: written by the GPU into device memory. */
 	m = anon_mapping("poke", SZ_2M, 0);
 	if (!m)
@@ -1536,6 +1553,23 @@ static void poke(const siginfo_t *si)
 	verbose("SIGUSR1 %u: %s", n, ok ? "data verified" : "FAILED");
 }
 
+/* SIGUSR2: the CPU unmaps the upper half of reset_4m (its range wholly). */
+static void unmap_reset_half(void)
+{
+	struct mapping *m = mapping_named("reset_4m");
+	uintptr_t b;
+
+	if (!m || json_object_get(wl.rec, "reset_unmapped"))
+		return;
+	b = (uintptr_t)m->base;
+	if (unmap_part(m, b + SZ_2M, b + 2 * SZ_2M))
+		return;
+	json_object_set_new(wl.rec, "reset_unmapped", jwindow(b + SZ_2M, b + 2 * SZ_2M));
+	record_mappings_state();
+	record_write();
+	verbose("SIGUSR2: unmapped 0x%" PRIxPTR "-0x%" PRIxPTR, b + SZ_2M, b + 2 * SZ_2M);
+}
+
 static int hold(void)
 {
 	sigset_t set;
@@ -1545,6 +1579,7 @@ static int hold(void)
 	for (;;) {
 		sigemptyset(&set);
 		sigaddset(&set, SIGUSR1);
+		sigaddset(&set, SIGUSR2);
 		sigaddset(&set, SIGTERM);
 		sigaddset(&set, SIGINT);
 		sigaddset(&set, SIGHUP);
@@ -1556,6 +1591,10 @@ static int hold(void)
 		}
 		if (sig == SIGUSR1) {
 			poke(&si);
+			continue;
+		}
+		if (sig == SIGUSR2) {
+			unmap_reset_half();
 			continue;
 		}
 		json_object_set_new(wl.rec, "stopped_by", json_string(sigabbrev_np(sig)));
@@ -1579,7 +1618,8 @@ static void usage(FILE *f)
 		"  --once          exit after the scripted phase (the default)\n"
 		"  --hold          then stay alive until SIGTERM, SIGINT or SIGHUP;\n"
 		"                  SIGUSR1 re-verifies all data, moves the poke buffer\n"
-		"                  and appends the result to the record\n"
+		"                  and appends the result to the record; SIGUSR2\n"
+		"                  unmaps the upper half of reset_4m (once)\n"
 		"  --record FILE   write the record to FILE (replaced atomically)\n"
 		"  --ready FILE    write this process's pid to FILE once the record is\n"
 		"                  written and the process holds\n"
@@ -1762,6 +1802,7 @@ int main(int argc, char **argv)
 		/* Blocked before anyone is told we are ready: sigwaitinfo() takes them. */
 		sigemptyset(&set);
 		sigaddset(&set, SIGUSR1);
+		sigaddset(&set, SIGUSR2);
 		sigaddset(&set, SIGTERM);
 		sigaddset(&set, SIGINT);
 		sigaddset(&set, SIGHUP);

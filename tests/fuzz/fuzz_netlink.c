@@ -77,7 +77,7 @@ static void decode_all(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
 	struct xesvm_range r;
 	struct xesvm_nl_ack ack;
-	uint64_t a, b;
+	struct xesvm_gc_result gc;
 	bool unknown;
 	json_t *obj;
 	size_t i;
@@ -107,7 +107,7 @@ static void decode_all(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	if ((rc = xesvm_nl_decode_migrate(nlh, &res, &err)))
 		check_error(rc, &err);
 	memset(&err, 0, sizeof(err));
-	if ((rc = xesvm_nl_decode_gc(nlh, &a, &b, &err)))
+	if ((rc = xesvm_nl_decode_gc(nlh, &gc, &err)))
 		check_error(rc, &err);
 
 	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {

@@ -98,10 +98,21 @@ def mem_attr(start, end, kind=0, loc=0, pagemap=None, policy=0, atomic=0, pat=0,
     return genl('mem_attr_get', *a)
 
 
-def vm(dev, vm_id, pid, comm):
+def before(t, loc=1, pat=3):
+    """A mem-attr-values nest: the attributes a window had before a reset."""
+    return nest(t, u32(5, 0), u32(6, loc), u32(8, 0), u32(9, 2), u16(10, pat))
+
+
+def reset(start, end, split):
+    """An attr-resets nest of a vm-get reply."""
+    return nest(13, uint(1, start), uint(2, end), uint(3, 5000000000), u8(4, split),
+                before(5))
+
+
+def vm(dev, vm_id, pid, comm, resets=()):
     return genl('vm_get', u32(1, dev), u32(2, vm_id), uint(3, 40 + vm_id), u32(4, pid),
                 string(5, comm), uint(6, 7), uint(7, 0), uint(8, 1 << 47), uint(9, 2),
-                uint(10, 28), uint(11, 1), uint(12, 9))
+                uint(10, 28), uint(11, 1), uint(12, 9), *resets)
 
 
 def stats(t, base):
@@ -125,6 +136,8 @@ def event(etype, **kw):
         a.append(uint(11, 512))
     if etype == 4:
         a.append(uint(13, 2))
+    if etype == 6:
+        a += [u8(15, 1), before(16)]
     a.append(s32(12, kw.get('result', 0)))
     # seq, a uint: 4 bytes, or 8 past 32 bits (Linux 7.3 with the series).
     if 'seq' in kw:
@@ -152,18 +165,23 @@ seeds = {
     'mem-attr-dump': mem_attr(0x1000, 0x200000) +
                      mem_attr(0x200000, 0x400000, 3, 2, 1, 1, 2, 3, 2) + done(),
     'vm-dump': vm(1, 3, 4242, 'svm-stream') + vm(2, 4, 0, '') + done(),
+    # With the series' attribute resets: newest first, one split.
+    'vm-attr-resets': vm(1, 3, 4242, 'svm-stream', resets=[
+                          reset(0x7f0000200000, 0x7f0000400000, 1),
+                          reset(0x1000, 0x2000, 0)]) + done(),
     'dev-dump': genl('dev_get', u32(1, 1), string(2, '0000:03:00.0'), string(3, 'xe'),
                      u32(4, 0)) + genl('dev_get', u32(1, 2), string(2, 'vsvm.0'),
                                        string(3, 'vsvm')) + done(),
     'pagemap-dump': pagemap(1, 1) + pagemap(2, 2) + done(),
-    'events': b''.join(event(t) for t in range(6)) +
+    'events': b''.join(event(t) for t in range(8)) +
               event(1, direction=1, trigger=4, result=-16),
     'events-numbered': event(0, seq=1) + event(4, seq=2) + event(0, seq=5) +
                        event(1, dev=2, seq=(1 << 32) + 7),
     'migrate-reply': genl('migrate', u32(1, 1), u32(2, 3), uint(7, 5), uint(8, 1),
                           uint(9, 2048), s32(10, -12), uint(11, 0x7f0000600000), flags=0) +
                      error(0),
-    'gc-reply': genl('gc', u32(1, 1), u32(2, 3), uint(3, 4), uint(4, 4 << 21), flags=0) + error(0),
+    'gc-reply': genl('gc', u32(1, 1), u32(2, 3), uint(3, 4), uint(4, 4 << 21), uint(5, 1),
+                     flags=0) + error(0),
     'error-extack': error(-22, 'end is not page aligned', offs=36),
     'error-missing': error(-22, miss=5),
     'error-eacces': error(-13, "no ptrace read access to the VM's process", offs=28),

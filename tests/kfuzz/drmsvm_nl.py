@@ -106,7 +106,15 @@ class Spec:
             else:
                 enums[d['name']] = list(range(start, start + n))
         self.sets = {}
+        self.c_set = {}     # {set: the set whose uAPI constants it uses}
         for s in doc['attribute-sets']:
+            if 'subset-of' in s:
+                # The listed attributes of a set before it, as they are there.
+                parent = self.sets[s['subset-of']]
+                self.sets[s['name']] = {a['name']: parent[a['name']] for a in s['attributes']}
+                self.c_set[s['name']] = s['subset-of']
+                continue
+            self.c_set[s['name']] = s['name']
             attrs, nxt = {}, 1
             for a in s['attributes']:
                 aid = a.get('value', nxt)

@@ -341,7 +341,7 @@ def self_test(spec, header):
             problems.append(f"operation {op['name']}: {op['id']}, header {want}")
     for setname, attrs in spec.sets.items():
         for a in attrs.values():
-            want = hv.get(c_name('DRM_SVM_A', setname, a.name))
+            want = hv.get(c_name('DRM_SVM_A', spec.c_set[setname], a.name))
             if want != a.id:
                 problems.append(f'attribute {setname}/{a.name}: {a.id}, header {want}')
     world = {'dev_ids': [1], 'vm_ids': [1, 2], 'pagemap_ids': [1], 'pids': [100],

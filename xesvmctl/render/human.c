@@ -336,6 +336,35 @@ void fmt_event_time(char *buf, size_t size, const json_t *ev)
 		snprintf(buf, size, "-");
 }
 
+void fmt_attr_values(char *buf, size_t size, const json_t *attrs)
+{
+	/* Short names, in the order of a "vmas" object. */
+	static const struct {
+		const char *key, *name;
+	} names[] = {
+		{ "preferred_location", "loc" }, { "preferred_pagemap", "pagemap" },
+		{ "migration_policy", "policy" }, { "atomic_access", "atomic" },
+		{ "pat_index", "pat" },
+	};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const json_t *v = json_object_get(attrs, names[i].key);
+		char value[48];
+
+		if (!v || json_is_null(v))
+			continue;
+		if (json_is_integer(v))
+			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		else
+			fmt_text(value, sizeof(value), json_is_string(v) ? json_string_value(v) : "?");
+		cell_appendf(buf, size, &used, ",", "%s:%s", names[i].name, value);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
 void fmt_event_details(char *buf, size_t size, const json_t *ev)
 {
 	static const char *const common[] = { "time_ns", "type", "device", "vm",
@@ -360,6 +389,10 @@ void fmt_event_details(char *buf, size_t size, const json_t *ev)
 			fmt_text(value, sizeof(value), json_string_value(v));
 		else if (json_is_null(v))
 			snprintf(value, sizeof(value), "-");
+		else if (json_is_boolean(v))
+			snprintf(value, sizeof(value), "%s", json_is_true(v) ? "yes" : "no");
+		else if (json_is_object(v))
+			fmt_attr_values(value, sizeof(value), v);
 		else
 			snprintf(value, sizeof(value), "...");
 		cell_appendf(buf, size, &used, " ", "%s=%s", key, value);

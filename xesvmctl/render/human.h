@@ -46,6 +46,8 @@ void print_page_set_table(FILE *out, const struct xesvm_range *r, const struct r
 void fmt_event_time(char *buf, size_t size, const json_t *ev);
 /* The type-specific members of an event, "key=value" in the model's order. */
 void fmt_event_details(char *buf, size_t size, const json_t *ev);
+/* "loc:system,policy:all_pages,atomic:global,pat:3" of a "before" (or "vmas") object. */
+void fmt_attr_values(char *buf, size_t size, const json_t *attrs);
 
 /* A collection of the model shown as one table, a row per object selected. */
 struct collection_table {

@@ -120,6 +120,12 @@ enum drm_svm_migrate_target {
  * @DRM_SVM_EVENT_TYPE_UNMAP: The CPU mapping of a range went away.
  * @DRM_SVM_EVENT_TYPE_GC: The garbage collector ran on a VM.
  * @DRM_SVM_EVENT_TYPE_MEM_ATTR: Memory attributes of a VM range changed.
+ * @DRM_SVM_EVENT_TYPE_ATTR_RESET: The garbage collector reset the memory
+ *   attributes of a window the CPU unmapped to the defaults (start, end,
+ *   split, before).
+ * @DRM_SVM_EVENT_TYPE_VM_KILLED: The garbage collector could not reset the
+ *   attributes of an unmapped window (splitting its region failed) and the
+ *   driver killed the VM (result).
  */
 enum drm_svm_event_type {
 	DRM_SVM_EVENT_TYPE_GPU_FAULT,
@@ -128,6 +134,8 @@ enum drm_svm_event_type {
 	DRM_SVM_EVENT_TYPE_UNMAP,
 	DRM_SVM_EVENT_TYPE_GC,
 	DRM_SVM_EVENT_TYPE_MEM_ATTR,
+	DRM_SVM_EVENT_TYPE_ATTR_RESET,
+	DRM_SVM_EVENT_TYPE_VM_KILLED,
 };
 
 enum drm_svm_migrate_direction {
@@ -174,6 +182,7 @@ enum {
 	DRM_SVM_A_VM_RANGES,
 	DRM_SVM_A_VM_DEVMEM_PAGES,
 	DRM_SVM_A_VM_GENERATION,
+	DRM_SVM_A_VM_ATTR_RESETS,
 
 	__DRM_SVM_A_VM_MAX,
 	DRM_SVM_A_VM_MAX = (__DRM_SVM_A_VM_MAX - 1)
@@ -280,9 +289,21 @@ enum {
 	DRM_SVM_A_GC_VM_ID,
 	DRM_SVM_A_GC_RANGES,
 	DRM_SVM_A_GC_BYTES,
+	DRM_SVM_A_GC_ATTR_RESETS,
 
 	__DRM_SVM_A_GC_MAX,
 	DRM_SVM_A_GC_MAX = (__DRM_SVM_A_GC_MAX - 1)
+};
+
+enum {
+	DRM_SVM_A_ATTR_RESET_START = 1,
+	DRM_SVM_A_ATTR_RESET_END,
+	DRM_SVM_A_ATTR_RESET_TIMESTAMP,
+	DRM_SVM_A_ATTR_RESET_SPLIT,
+	DRM_SVM_A_ATTR_RESET_BEFORE,
+
+	__DRM_SVM_A_ATTR_RESET_MAX,
+	DRM_SVM_A_ATTR_RESET_MAX = (__DRM_SVM_A_ATTR_RESET_MAX - 1)
 };
 
 enum {
@@ -300,6 +321,8 @@ enum {
 	DRM_SVM_A_EVENT_RESULT,
 	DRM_SVM_A_EVENT_RANGES,
 	DRM_SVM_A_EVENT_SEQ,
+	DRM_SVM_A_EVENT_SPLIT,
+	DRM_SVM_A_EVENT_BEFORE,
 
 	__DRM_SVM_A_EVENT_MAX,
 	DRM_SVM_A_EVENT_MAX = (__DRM_SVM_A_EVENT_MAX - 1)

@@ -390,6 +390,139 @@ int xesvm_nl_decode_dev(const struct nlmsghdr *nlh, struct xesvm_nl_dev *out,
 	return 0;
 }
 
+/*
+ * The attributes of a region (mem-attr-values: kind to purgeable) from
+ * @d's table into @a; its device, vm and bounds are left alone.
+ */
+static int mem_attr_values(struct dec *d, struct xesvm_svm_vma *a)
+{
+	if (require(d, DRM_SVM_A_MEM_ATTR_KIND, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC,
+		    DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS,
+		    DRM_SVM_A_MEM_ATTR_PAT_INDEX, 0))
+		return -1;
+	/* Absent when the preferred location is not a pagemap. */
+	if (d->tb[DRM_SVM_A_MEM_ATTR_PAGEMAP_ID])
+		a->pagemap = get_u32(d, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID);
+	a->pat_index = nla_get_u16(d->tb[DRM_SVM_A_MEM_ATTR_PAT_INDEX]);
+	return get_enum(d, DRM_SVM_A_MEM_ATTR_KIND, &xesvm_svm_mem_kind, -1, &a->kind) ||
+	       get_enum(d, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, &xesvm_svm_preferred_loc, -1,
+			&a->preferred_loc) ||
+	       get_enum(d, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, &xesvm_svm_migration_policy, -1,
+			&a->migration_policy) ||
+	       get_enum(d, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, &xesvm_svm_atomic_access, -1,
+			&a->atomic_access) ||
+	       get_enum(d, DRM_SVM_A_MEM_ATTR_PURGEABLE, &xesvm_svm_purgeable,
+			DRM_SVM_PURGEABLE_NONE, &a->purgeable) ? -1 : 0;
+}
+
+/*
+ * A decoder for the attributes nested in @nest, as attribute set @set:
+ * its failures are @d's. False (and @d failed) when @nest is malformed.
+ */
+static bool nested(struct dec *d, const struct nlattr *nest, enum xesvm_nl_set set,
+		   const char *name, struct dec *sub)
+{
+	memset(sub, 0, sizeof(*sub));
+	sub->set = set;
+	sub->what = d->what;
+	sub->err = d->err;
+	sub->failed = d->failed;
+	if (!sub->failed &&
+	    (nla_parse_nested(sub->tb, (int)sets[set].max, (struct nlattr *)nest, NULL) ||
+	     check_sizes(sub, sub->tb, set)))
+		fail(sub, "malformed attribute %s", name);
+	d->failed = sub->failed;
+	return !sub->failed;
+}
+
+/* The attributes before a reset: a mem-attr-values nest, as a "before" object. */
+static json_t *j_before(struct dec *d, const struct nlattr *nest)
+{
+	struct xesvm_svm_vma a = { 0 };
+	struct dec sub;
+	json_t *obj;
+
+	if (!nested(d, nest, XESVM_NL_SET_MEM_ATTR_VALUES, "before", &sub))
+		return NULL;
+	if (mem_attr_values(&sub, &a)) {
+		d->failed = true;
+		return NULL;
+	}
+	obj = xesvm_svm_mem_attr_values_json(&a);
+	if (!obj)
+		oom(d);
+	return obj;
+}
+
+/* An attr-resets nest of a vm-get reply, as an "attr_resets" element. */
+static json_t *j_attr_reset(struct dec *d, const struct nlattr *nest)
+{
+	struct xesvm_svm_attr_reset r = { 0 };
+	struct dec sub;
+	json_t *obj;
+
+	if (!nested(d, nest, XESVM_NL_SET_ATTR_RESET, "attr-resets", &sub))
+		return NULL;
+	if (require(&sub, DRM_SVM_A_ATTR_RESET_START, DRM_SVM_A_ATTR_RESET_END,
+		    DRM_SVM_A_ATTR_RESET_TIMESTAMP, DRM_SVM_A_ATTR_RESET_BEFORE, 0) ||
+	    fit_u64(&sub, sub.tb, sub.set, DRM_SVM_A_ATTR_RESET_START, &r.start) ||
+	    fit_u64(&sub, sub.tb, sub.set, DRM_SVM_A_ATTR_RESET_END, &r.end) ||
+	    fit_u64(&sub, sub.tb, sub.set, DRM_SVM_A_ATTR_RESET_TIMESTAMP, &r.time_ns)) {
+		d->failed = true;
+		return NULL;
+	}
+	if (r.end <= r.start) {
+		fail(&sub, "reset end 0x%" PRIx64 " is not above its start 0x%" PRIx64, r.end,
+		     r.start);
+		d->failed = true;
+		return NULL;
+	}
+	r.split = sub.tb[DRM_SVM_A_ATTR_RESET_SPLIT] &&
+		  nla_get_u8(sub.tb[DRM_SVM_A_ATTR_RESET_SPLIT]);
+	{
+		struct dec b;
+
+		if (!nested(&sub, sub.tb[DRM_SVM_A_ATTR_RESET_BEFORE],
+			    XESVM_NL_SET_MEM_ATTR_VALUES, "before", &b) ||
+		    mem_attr_values(&b, &r.before)) {
+			d->failed = true;
+			return NULL;
+		}
+	}
+	obj = xesvm_svm_attr_reset_json(&r);
+	if (!obj)
+		oom(d);
+	return obj;
+}
+
+/* The attr-resets nests of a vm-get reply (a multi-attr), in the order sent. */
+static json_t *j_attr_resets(struct dec *d, const struct nlmsghdr *nlh)
+{
+	json_t *list = json_array();
+	const struct nlattr *a;
+	int rem;
+
+	if (!list) {
+		oom(d);
+		return NULL;
+	}
+	nla_for_each_attr(a, (struct nlattr *)((char *)nlmsg_data(nlh) + GENL_HDRLEN),
+			  (int)(nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN), rem) {
+		json_t *r;
+
+		if (nla_type(a) != DRM_SVM_A_VM_ATTR_RESETS)
+			continue;
+		r = j_attr_reset(d, a);
+		if (!r || json_array_append_new(list, r)) {
+			if (r)
+				oom(d);
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
 int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap *map,
 		       json_t **out, struct xesvm_error *err)
 {
@@ -421,6 +554,9 @@ int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_NOTIFIERS, &v.notifiers) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DEVMEM_PAGES, &v.devmem_pages) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GENERATION, &v.generation))
+		return -1;
+	v.attr_resets = j_attr_resets(&d, nlh);
+	if (!v.attr_resets)
 		return -1;
 	*out = xesvm_svm_vm_json(&v);
 	if (!*out) {
@@ -610,19 +746,7 @@ int xesvm_nl_decode_mem_attr(const struct nlmsghdr *nlh,
 		     a.start);
 		return -1;
 	}
-	/* Absent when the preferred location is not a pagemap. */
-	if (d.tb[DRM_SVM_A_MEM_ATTR_PAGEMAP_ID])
-		a.pagemap = get_u32(&d, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID);
-	a.pat_index = nla_get_u16(d.tb[DRM_SVM_A_MEM_ATTR_PAT_INDEX]);
-	if (get_enum(&d, DRM_SVM_A_MEM_ATTR_KIND, &xesvm_svm_mem_kind, -1, &a.kind) ||
-	    get_enum(&d, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, &xesvm_svm_preferred_loc, -1,
-		     &a.preferred_loc) ||
-	    get_enum(&d, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, &xesvm_svm_migration_policy, -1,
-		     &a.migration_policy) ||
-	    get_enum(&d, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, &xesvm_svm_atomic_access, -1,
-		     &a.atomic_access) ||
-	    get_enum(&d, DRM_SVM_A_MEM_ATTR_PURGEABLE, &xesvm_svm_purgeable,
-		     DRM_SVM_PURGEABLE_NONE, &a.purgeable))
+	if (mem_attr_values(&d, &a))
 		return -1;
 	*out = xesvm_svm_vma_json(&a);
 	if (!*out) {
@@ -766,6 +890,12 @@ int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
 	case DRM_SVM_EVENT_TYPE_MEM_ATTR:
 		put(&d, ev, "pagemap", j_u32(&d, DRM_SVM_A_EVENT_PAGEMAP_ID));
 		break;
+	case DRM_SVM_EVENT_TYPE_ATTR_RESET:
+		put(&d, ev, "split", d.tb[DRM_SVM_A_EVENT_SPLIT] ?
+		    json_boolean(nla_get_u8(d.tb[DRM_SVM_A_EVENT_SPLIT])) : json_null());
+		put(&d, ev, "before", d.tb[DRM_SVM_A_EVENT_BEFORE] ?
+		    j_before(&d, d.tb[DRM_SVM_A_EVENT_BEFORE]) : json_null());
+		break;
 	default:
 		break;
 	}
@@ -815,17 +945,18 @@ int xesvm_nl_decode_migrate(const struct nlmsghdr *nlh,
 	return 0;
 }
 
-int xesvm_nl_decode_gc(const struct nlmsghdr *nlh, uint64_t *ranges,
-		       uint64_t *bytes, struct xesvm_error *err)
+int xesvm_nl_decode_gc(const struct nlmsghdr *nlh, struct xesvm_gc_result *res,
+		       struct xesvm_error *err)
 {
 	struct dec d;
 
-	*ranges = *bytes = 0;
+	memset(res, 0, sizeof(*res));
 	if (parse(&d, nlh, DRM_SVM_CMD_GC, XESVM_NL_SET_GC, "gc reply", err) ||
-	    require(&d, DRM_SVM_A_GC_RANGES, DRM_SVM_A_GC_BYTES, 0))
+	    require(&d, DRM_SVM_A_GC_RANGES, DRM_SVM_A_GC_BYTES, DRM_SVM_A_GC_ATTR_RESETS, 0))
 		return -1;
-	*ranges = get_uint(&d, DRM_SVM_A_GC_RANGES);
-	*bytes = get_uint(&d, DRM_SVM_A_GC_BYTES);
+	res->ranges = get_uint(&d, DRM_SVM_A_GC_RANGES);
+	res->bytes = get_uint(&d, DRM_SVM_A_GC_BYTES);
+	res->attr_resets = get_uint(&d, DRM_SVM_A_GC_ATTR_RESETS);
 	return 0;
 }
 

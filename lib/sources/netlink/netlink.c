@@ -874,7 +874,7 @@ struct one_reply {
 	struct xesvm_nl *nl;
 	json_t *vm;
 	struct xesvm_migrate_result *migrate;
-	uint64_t ranges, bytes;
+	struct xesvm_gc_result *gc;
 };
 
 static int one_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *err)
@@ -900,7 +900,7 @@ static int one_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *
 		rc = xesvm_nl_decode_migrate(nlh, r->migrate, err);
 		break;
 	case R_GC:
-		rc = xesvm_nl_decode_gc(nlh, &r->ranges, &r->bytes, err);
+		rc = xesvm_nl_decode_gc(nlh, r->gc, err);
 		break;
 	case R_NONE:
 		break;
@@ -1030,14 +1030,14 @@ int xesvm_nl_migrate(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 }
 
 int xesvm_nl_gc(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
-		uint64_t *ranges, uint64_t *bytes, struct xesvm_error *err)
+		struct xesvm_gc_result *res, struct xesvm_error *err)
 {
-	struct one_reply r = { .kind = R_GC, .nl = nl };
+	struct one_reply r = { .kind = R_GC, .nl = nl, .gc = res };
 	uint32_t dev_id;
 	struct nl_msg *msg;
 	char what[96];
 
-	*ranges = *bytes = 0;
+	memset(res, 0, sizeof(*res));
 	if (resolve_target(nl, t, false, &dev_id, NULL, NULL, what, sizeof(what), err))
 		return -1;
 	msg = request(nl, DRM_SVM_CMD_GC, false, err);
@@ -1045,10 +1045,10 @@ int xesvm_nl_gc(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 		return -1;
 	if (put_target(msg, DRM_SVM_A_GC_DEV_ID, DRM_SVM_A_GC_VM_ID, dev_id, t->vm))
 		return put_failed(msg, err);
-	if (do_request(nl, msg, XESVM_NL_SET_GC, what, &r, err))
+	if (do_request(nl, msg, XESVM_NL_SET_GC, what, &r, err)) {
+		memset(res, 0, sizeof(*res));
 		return -1;
-	*ranges = r.ranges;
-	*bytes = r.bytes;
+	}
 	return 0;
 }
 

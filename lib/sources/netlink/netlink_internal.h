@@ -138,8 +138,8 @@ int xesvm_nl_parse_socket_drops(FILE *f, unsigned long inode, uint64_t *drops);
 
 int xesvm_nl_decode_migrate(const struct nlmsghdr *nlh,
 			    struct xesvm_migrate_result *res, struct xesvm_error *err);
-int xesvm_nl_decode_gc(const struct nlmsghdr *nlh, uint64_t *ranges,
-		       uint64_t *bytes, struct xesvm_error *err);
+int xesvm_nl_decode_gc(const struct nlmsghdr *nlh, struct xesvm_gc_result *res,
+		       struct xesvm_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Errors and extended ACKs                                            */

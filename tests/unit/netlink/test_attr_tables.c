@@ -106,7 +106,7 @@ static void decode_message(FILE *out, const struct nlmsghdr *nlh,
 	struct xesvm_nl_dev dev;
 	struct xesvm_range r;
 	json_t *obj = NULL;
-	uint64_t a, b;
+	struct xesvm_gc_result gc;
 	bool unknown;
 	int rc;
 
@@ -145,11 +145,12 @@ static void decode_message(FILE *out, const struct nlmsghdr *nlh,
 				res.pages, res.first_error, res.first_error_addr);
 		break;
 	case DRM_SVM_CMD_GC:
-		rc = xesvm_nl_decode_gc(nlh, &a, &b, &err);
+		rc = xesvm_nl_decode_gc(nlh, &gc, &err);
 		if (rc)
 			fprintf(out, "  rc %d: %s\n", rc, err.msg);
 		else
-			fprintf(out, "  ranges %" PRIu64 " bytes %" PRIu64 "\n", a, b);
+			fprintf(out, "  ranges %" PRIu64 " bytes %" PRIu64 " attr-resets %" PRIu64 "\n",
+				gc.ranges, gc.bytes, gc.attr_resets);
 		break;
 	case DRM_SVM_CMD_EVENT_NTF:
 		rc = xesvm_nl_decode_event(nlh, map, &obj, &unknown, &err);

@@ -168,6 +168,34 @@ static struct nl_msg *vm_msg(uint32_t dev_id, uint32_t vm, uint32_t pid, const c
 	return msg;
 }
 
+/* A mem-attr-values nest @type: preferred-loc system, atomic global, PAT @pat. */
+static void before_nest(struct nl_msg *msg, int type, uint16_t pat)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+
+	assert_non_null(nest);
+	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, DRM_SVM_MEM_KIND_CPU_MIRROR);
+	u32(msg, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, DRM_SVM_PREFERRED_LOC_SYSTEM);
+	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, DRM_SVM_MIGRATION_POLICY_ALL_PAGES);
+	u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_ATOMIC_ACCESS_GLOBAL);
+	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, pat), 0);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+}
+
+/* An attr-resets nest of a vm-get reply, as drm_svm_put_attr_reset() sends it. */
+static void reset_nest(struct nl_msg *msg, uint64_t start, uint64_t end, bool split)
+{
+	struct nlattr *nest = nla_nest_start(msg, DRM_SVM_A_VM_ATTR_RESETS);
+
+	assert_non_null(nest);
+	uint_put(msg, DRM_SVM_A_ATTR_RESET_START, start);
+	uint_put(msg, DRM_SVM_A_ATTR_RESET_END, end);
+	uint_put(msg, DRM_SVM_A_ATTR_RESET_TIMESTAMP, 5000000000ULL);
+	assert_int_equal(nla_put_u8(msg, DRM_SVM_A_ATTR_RESET_SPLIT, split), 0);
+	before_nest(msg, DRM_SVM_A_ATTR_RESET_BEFORE, 3);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+}
+
 static struct nl_msg *dev_msg(uint32_t dev_id, const char *name, const char *driver,
 			      int64_t minor)
 {
@@ -585,6 +613,92 @@ static void test_mem_attr_out_of_range(void **state)
 			      "is not above its start");
 }
 
+#define BEFORE_JSON "{\"kind\":\"cpu_mirror\",\"preferred_location\":\"system\"," \
+	"\"preferred_pagemap\":null,\"migration_policy\":\"all_pages\"," \
+	"\"atomic_access\":\"global\",\"pat_index\":3,\"purgeable\":null}"
+
+/* A reset whose nest holds @bad instead of a proper one: the error names it. */
+static void expect_reset_error(void (*bad)(struct nl_msg *msg), const char *needle)
+{
+	struct nl_msg *msg = vm_msg(1, 3, 4242, "svm-stream", 28);
+	struct xesvm_error err = { 0 };
+	struct nlattr *nest = nla_nest_start(msg, DRM_SVM_A_VM_ATTR_RESETS);
+	json_t *vm;
+
+	assert_non_null(nest);
+	bad(msg);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), -1);
+	if (!strstr(err.msg, needle))
+		fail_msg("\"%s\" not in \"%s\"", needle, err.msg);
+	nlmsg_free(msg);
+}
+
+static void reset_window(struct nl_msg *msg, uint64_t start, uint64_t end)
+{
+	uint_put(msg, DRM_SVM_A_ATTR_RESET_START, start);
+	uint_put(msg, DRM_SVM_A_ATTR_RESET_END, end);
+	uint_put(msg, DRM_SVM_A_ATTR_RESET_TIMESTAMP, 1);
+}
+
+static void reset_without_before(struct nl_msg *msg)
+{
+	reset_window(msg, 0x1000, 0x2000);
+}
+
+static void reset_backwards(struct nl_msg *msg)
+{
+	reset_window(msg, 0x2000, 0x1000);
+	before_nest(msg, DRM_SVM_A_ATTR_RESET_BEFORE, 0);
+}
+
+static void reset_bad_before(struct nl_msg *msg)
+{
+	struct nlattr *before;
+
+	reset_window(msg, 0x1000, 0x2000);
+	before = nla_nest_start(msg, DRM_SVM_A_ATTR_RESET_BEFORE);
+	u32(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, 3);	/* a u32 where a u16 belongs */
+	nla_nest_end(msg, before);
+}
+
+static void reset_unknown_value(struct nl_msg *msg)
+{
+	struct nlattr *before;
+
+	reset_window(msg, 0x1000, 0x2000);
+	before = nla_nest_start(msg, DRM_SVM_A_ATTR_RESET_BEFORE);
+	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, DRM_SVM_MEM_KIND_CPU_MIRROR);
+	u32(msg, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, 9);
+	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, 0);
+	u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, 0);
+	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, 0), 0);
+	nla_nest_end(msg, before);
+}
+
+/* The last attribute resets of a VM, in the order sent (newest first). */
+static void test_vm_attr_resets(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = vm_msg(1, 3, 4242, "svm-stream", 28);
+	json_t *vm;
+
+	reset_nest(msg, 0x7f0000200000, 0x7f0000400000, true);
+	reset_nest(msg, 0x1000, 0x2000, false);
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
+	assert_json(json_object_get(vm, "attr_resets"),
+		    "[{\"start\":139637978824704,\"end\":139637980921856,\"time_ns\":5000000000,"
+		    "\"split\":true,\"before\":" BEFORE_JSON "},{\"start\":4096,\"end\":8192,"
+		    "\"time_ns\":5000000000,\"split\":false,\"before\":" BEFORE_JSON "}]");
+	json_decref(vm);
+	nlmsg_free(msg);
+
+	expect_reset_error(reset_without_before, "attribute before is missing");
+	expect_reset_error(reset_backwards, "reset end 0x1000 is not above its start 0x2000");
+	expect_reset_error(reset_bad_before, "attribute pat-index has 4 bytes, expected 2");
+	expect_reset_error(reset_unknown_value, "attribute preferred-loc: unknown value 9");
+}
+
 static void test_vm_object(void **state)
 {
 	struct xesvm_error err = { 0 };
@@ -594,7 +708,7 @@ static void test_vm_object(void **state)
 	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
 	assert_json(vm, "{\"device\":0,\"vm\":3,\"pid\":4242,\"comm\":\"svm-stream\",\"client_id\":7,"
 		    "\"start\":0,\"end\":140737488355328,\"num_vmas\":null,\"num_ranges\":28,"
-		    "\"gpusvm_id\":43,\"notifiers\":2,\"devmem_pages\":1,\"generation\":9}");
+		    "\"gpusvm_id\":43,\"notifiers\":2,\"devmem_pages\":1,\"generation\":9,\"attr_resets\":[]}");
 	json_decref(vm);
 	nlmsg_free(msg);
 
@@ -702,8 +816,13 @@ static struct nl_msg *event_msg(uint32_t type, uint32_t dev_id)
 		uint_put(msg, DRM_SVM_A_EVENT_PAGES, 512);
 	if (type == DRM_SVM_EVENT_TYPE_GC)
 		uint_put(msg, DRM_SVM_A_EVENT_RANGES, 2);
+	if (type == DRM_SVM_EVENT_TYPE_ATTR_RESET) {
+		assert_int_equal(nla_put_u8(msg, DRM_SVM_A_EVENT_SPLIT, 1), 0);
+		before_nest(msg, DRM_SVM_A_EVENT_BEFORE, 3);
+	}
 	assert_int_equal(nla_put_s32(msg, DRM_SVM_A_EVENT_RESULT,
-				     type == DRM_SVM_EVENT_TYPE_MIGRATE ? -EBUSY : 0), 0);
+				     type == DRM_SVM_EVENT_TYPE_MIGRATE ? -EBUSY :
+				     type == DRM_SVM_EVENT_TYPE_VM_KILLED ? -ENOMEM : 0), 0);
 	return msg;
 }
 
@@ -723,10 +842,15 @@ static void test_event_each_type(void **state)
 			"\"start\":2097152,\"end\":4194304,\"seq\":null,\"ranges\":2,\"result\":0}",
 		[DRM_SVM_EVENT_TYPE_MEM_ATTR] = "\"type\":\"madvise\",\"device\":0,\"vm\":3,"
 			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"seq\":null,\"pagemap\":1,\"result\":0}",
+		[DRM_SVM_EVENT_TYPE_ATTR_RESET] = "\"type\":\"attr_reset\",\"device\":0,\"vm\":3,"
+			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"seq\":null,\"split\":true,"
+			"\"before\":" BEFORE_JSON ",\"result\":0}",
+		[DRM_SVM_EVENT_TYPE_VM_KILLED] = "\"type\":\"vm_killed\",\"device\":0,\"vm\":3,"
+			"\"pid\":4242,\"start\":2097152,\"end\":4194304,\"seq\":null,\"result\":12}",
 	};
 	uint32_t type;
 
-	for (type = 0; type < 6; type++) {
+	for (type = 0; type <= DRM_SVM_EVENT_TYPE_VM_KILLED; type++) {
 		struct xesvm_error err = { 0 };
 		struct nl_msg *msg = event_msg(type, 1);
 		bool unknown = true;
@@ -749,9 +873,9 @@ static void test_event_errors(void **state)
 	bool unknown;
 	json_t *ev;
 
-	msg = event_msg(6, 1);
+	msg = event_msg(DRM_SVM_EVENT_TYPE_VM_KILLED + 1, 1);
 	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), -1);
-	assert_non_null(strstr(err.msg, "attribute type: unknown value 6"));
+	assert_non_null(strstr(err.msg, "attribute type: unknown value 8"));
 	nlmsg_free(msg);
 
 	/* Unknown dev-id: device null, and the caller is told. */
@@ -785,7 +909,7 @@ static void test_migrate_and_gc_replies(void **state)
 	struct xesvm_migrate_result res;
 	struct xesvm_error err = { 0 };
 	struct nl_msg *msg = genl(DRM_SVM_CMD_MIGRATE);
-	uint64_t ranges, bytes;
+	struct xesvm_gc_result gc;
 
 	u32(msg, DRM_SVM_A_MIGRATE_DEV_ID, 1);
 	u32(msg, DRM_SVM_A_MIGRATE_VM_ID, 3);
@@ -805,14 +929,16 @@ static void test_migrate_and_gc_replies(void **state)
 	msg = genl(DRM_SVM_CMD_GC);
 	uint_put(msg, DRM_SVM_A_GC_RANGES, 3);
 	uint_put(msg, DRM_SVM_A_GC_BYTES, 3 << 21);
-	assert_int_equal(xesvm_nl_decode_gc(hdr(msg), &ranges, &bytes, &err), 0);
-	assert_int_equal(ranges, 3);
-	assert_int_equal(bytes, 3 << 21);
+	uint_put(msg, DRM_SVM_A_GC_ATTR_RESETS, 2);
+	assert_int_equal(xesvm_nl_decode_gc(hdr(msg), &gc, &err), 0);
+	assert_int_equal(gc.ranges, 3);
+	assert_int_equal(gc.bytes, 3 << 21);
+	assert_int_equal(gc.attr_resets, 2);
 	nlmsg_free(msg);
 
 	msg = genl(DRM_SVM_CMD_GC);
 	uint_put(msg, DRM_SVM_A_GC_RANGES, 3);
-	assert_int_equal(xesvm_nl_decode_gc(hdr(msg), &ranges, &bytes, &err), -1);
+	assert_int_equal(xesvm_nl_decode_gc(hdr(msg), &gc, &err), -1);
 	assert_non_null(strstr(err.msg, "drm-svm gc reply: attribute bytes is missing"));
 	nlmsg_free(msg);
 }
@@ -1448,7 +1574,7 @@ static void test_migrate_and_gc_calls(void **state)
 	struct xesvm_migrate_result res;
 	struct xesvm_error err = { 0 };
 	struct nl_msg *reply;
-	uint64_t ranges, bytes;
+	struct xesvm_gc_result gc;
 
 	queue_devices(&f);
 	reply = genl(DRM_SVM_CMD_MIGRATE);
@@ -1475,14 +1601,16 @@ static void test_migrate_and_gc_calls(void **state)
 	reply = genl(DRM_SVM_CMD_GC);
 	uint_put(reply, DRM_SVM_A_GC_RANGES, 4);
 	uint_put(reply, DRM_SVM_A_GC_BYTES, 4 << 21);
+	uint_put(reply, DRM_SVM_A_GC_ATTR_RESETS, 1);
 	fake_queue(&f, false, 2, reply, error_msg(0, NULL, true, NULL, -1, -1));
-	assert_int_equal(xesvm_nl_gc(nl, &t, &ranges, &bytes, &err), 0);
-	assert_int_equal(ranges, 4);
-	assert_int_equal(bytes, 4 << 21);
+	assert_int_equal(xesvm_nl_gc(nl, &t, &gc, &err), 0);
+	assert_int_equal(gc.ranges, 4);
+	assert_int_equal(gc.bytes, 4 << 21);
+	assert_int_equal(gc.attr_resets, 1);
 
 	fake_queue(&f, false, 1, error_msg(-EPERM, NULL, true,
 					   "changing another process's VM needs CAP_SYS_NICE", -1, -1));
-	assert_int_equal(xesvm_nl_gc(nl, &t, &ranges, &bytes, &err), -1);
+	assert_int_equal(xesvm_nl_gc(nl, &t, &gc, &err), -1);
 	assert_string_equal(err.msg, "vm 3 of device 0: operation not permitted: changing a VM needs "
 			    "CAP_SYS_NICE (and ptrace read access to its process); kernel: changing "
 			    "another process's VM needs CAP_SYS_NICE");
@@ -1691,6 +1819,7 @@ int main(void)
 		cmocka_unit_test(test_mem_attr_names),
 		cmocka_unit_test(test_mem_attr_object),
 		cmocka_unit_test(test_mem_attr_out_of_range),
+		cmocka_unit_test(test_vm_attr_resets),
 		cmocka_unit_test(test_vm_object),
 		cmocka_unit_test(test_pagemap_stats),
 		cmocka_unit_test(test_pagemap_errors),
