@@ -841,43 +841,39 @@ class Workload:
         with open(f'/proc/{self.pid}/maps') as f:
             return parse_maps(f.read())
 
+    def signal_and_wait(self, sig, answer, what, timeout=READY_TIMEOUT):
+        """Send @sig, then wait until @answer(record) is not None: (that
+        value, problems). The record read last becomes self.rec."""
+        os.kill(self.pid, sig)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                rec = self.read_record()
+            except (OSError, ValueError):
+                rec = {}
+            got = answer(rec)
+            if got is not None:
+                self.rec = rec
+                return got, []
+            if self.proc.poll() is not None:
+                return None, [f'exited with status {self.proc.returncode}: '
+                              f'{self.stderr()[:300]}']
+            time.sleep(0.2)
+        return None, [f'{what} after {timeout} s']
+
     def verify(self, timeout=READY_TIMEOUT):
         """SIGUSR1, then the new verification entry (or None) and problems."""
         n = len(self.read_record().get('verifications', []))
-        os.kill(self.pid, signal.SIGUSR1)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                rec = self.read_record()
-            except (OSError, ValueError):
-                rec = {}
+
+        def new_entry(rec):
             ver = rec.get('verifications', [])
-            if len(ver) > n:
-                self.rec = rec
-                return ver[n], []
-            if self.proc.poll() is not None:
-                return None, [f'exited with status {self.proc.returncode}: '
-                              f'{self.stderr()[:300]}']
-            time.sleep(0.2)
-        return None, [f'no verification after {timeout} s']
+            return ver[n] if len(ver) > n else None
+        return self.signal_and_wait(signal.SIGUSR1, new_entry, 'no verification', timeout)
 
     def unmap_reset_half(self, timeout=READY_TIMEOUT):
         """SIGUSR2, then the window it unmapped (or None) and problems."""
-        os.kill(self.pid, signal.SIGUSR2)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                rec = self.read_record()
-            except (OSError, ValueError):
-                rec = {}
-            if rec.get('reset_unmapped'):
-                self.rec = rec
-                return rec['reset_unmapped'], []
-            if self.proc.poll() is not None:
-                return None, [f'exited with status {self.proc.returncode}: '
-                              f'{self.stderr()[:300]}']
-            time.sleep(0.2)
-        return None, [f'nothing unmapped after {timeout} s']
+        return self.signal_and_wait(signal.SIGUSR2, lambda rec: rec.get('reset_unmapped'),
+                                    'nothing unmapped', timeout)
 
     def stop(self, timeout=120):
         if self.proc.poll() is None:
@@ -1265,6 +1261,18 @@ def live_tests(env, tap):
     return tap.finish()
 
 
+def finish(proc, timeout):
+    """(stdout, stderr, exit status or 'timeout') of a process started with
+    text pipes, killed when it runs longer than @timeout seconds."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return out, err, proc.returncode
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        return out, err, 'timeout'
+
+
 def check_attr_reset(reset, window, what):
     """@reset (an attr_resets element or an attr_reset event) is the reset
     of @window, split from the madvised VMA, preferred location system."""
@@ -1304,13 +1312,7 @@ def attr_reset_test(env, tap, wl):
     if doc is not None and not isinstance(doc['gc'].get('attr_resets'), int):
         p.append(f"attr_resets {doc['gc'].get('attr_resets')!r}")
     tap.check('gc after the unmap: a report with the attribute resets it did', p)
-    try:
-        out, err = mon.communicate(timeout=150)
-        rc = mon.returncode
-    except subprocess.TimeoutExpired:
-        mon.kill()
-        out, err = mon.communicate()
-        rc = 'timeout'
+    out, err, rc = finish(mon, 150)
     events, p = parse_event_lines(out)
     env.schema_check(argv, out)
     if rc != 0 or len(events) != 1:
@@ -1475,13 +1477,7 @@ def monitor_tests(env, tap, wl, rec):
             break
         p += wl.verify()[1]
         time.sleep(1)
-    try:
-        out, err = mon.communicate(timeout=60)
-        rc = mon.returncode
-    except subprocess.TimeoutExpired:
-        mon.kill()
-        out, err = mon.communicate()
-        rc = 'timeout'
+    out, err, rc = finish(mon, 60)
     events, q = parse_event_lines(out)
     p += q
     env.schema_check(argv, out)
