@@ -336,6 +336,21 @@ void fmt_event_time(char *buf, size_t size, const json_t *ev)
 		snprintf(buf, size, "-");
 }
 
+/* A JSON scalar as a table cell: integers, text, "-" for null. */
+static void fmt_scalar(char *buf, size_t size, const json_t *v)
+{
+	if (json_is_integer(v))
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_string(v))
+		fmt_text(buf, size, json_string_value(v));
+	else if (!v || json_is_null(v))
+		snprintf(buf, size, "-");
+	else if (json_is_boolean(v))
+		snprintf(buf, size, "%s", json_is_true(v) ? "yes" : "no");
+	else
+		snprintf(buf, size, "...");
+}
+
 void fmt_attr_values(char *buf, size_t size, const json_t *attrs)
 {
 	/* Short names, in the order of a "vmas" object. */
@@ -355,10 +370,7 @@ void fmt_attr_values(char *buf, size_t size, const json_t *attrs)
 
 		if (!v || json_is_null(v))
 			continue;
-		if (json_is_integer(v))
-			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		else
-			fmt_text(value, sizeof(value), json_is_string(v) ? json_string_value(v) : "?");
+		fmt_scalar(value, sizeof(value), v);
 		cell_appendf(buf, size, &used, ",", "%s:%s", names[i].name, value);
 	}
 	if (!buf[0])
@@ -382,19 +394,10 @@ void fmt_event_details(char *buf, size_t size, const json_t *ev)
 			skip |= strcmp(key, common[i]) == 0;
 		if (skip)
 			continue;
-		if (json_is_integer(v))
-			snprintf(value, sizeof(value), "%" JSON_INTEGER_FORMAT,
-				 json_integer_value(v));
-		else if (json_is_string(v))
-			fmt_text(value, sizeof(value), json_string_value(v));
-		else if (json_is_null(v))
-			snprintf(value, sizeof(value), "-");
-		else if (json_is_boolean(v))
-			snprintf(value, sizeof(value), "%s", json_is_true(v) ? "yes" : "no");
-		else if (json_is_object(v))
+		if (json_is_object(v))
 			fmt_attr_values(value, sizeof(value), v);
 		else
-			snprintf(value, sizeof(value), "...");
+			fmt_scalar(value, sizeof(value), v);
 		cell_appendf(buf, size, &used, " ", "%s=%s", key, value);
 	}
 	if (!buf[0])

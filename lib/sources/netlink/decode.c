@@ -36,7 +36,7 @@
 /* ------------------------------------------------------------------ */
 
 /* K_UINT: netlink's variable-width unsigned integer, 4 or 8 bytes. */
-enum kind { K_NONE, K_U8, K_U16, K_U32, K_S32, K_U64, K_UINT, K_STR, K_NEST, K_PAD };
+enum kind { K_NONE, K_U8, K_U16, K_U32, K_S32, K_UINT, K_STR, K_NEST };
 
 struct attr_spec {
 	const char *name;
@@ -158,7 +158,7 @@ static const char *attr_name(const struct dec *d, unsigned int type)
 static int check_sizes(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set)
 {
 	static const int size_of[] = {
-		[K_U8] = 1, [K_U16] = 2, [K_U32] = 4, [K_S32] = 4, [K_U64] = 8,
+		[K_U8] = 1, [K_U16] = 2, [K_U32] = 4, [K_S32] = 4,
 	};
 	unsigned int type;
 
@@ -171,7 +171,7 @@ static int check_sizes(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set)
 			continue;
 		len = nla_len(a);
 		switch (spec->kind) {
-		case K_U8: case K_U16: case K_U32: case K_S32: case K_U64:
+		case K_U8: case K_U16: case K_U32: case K_S32:
 			if (len != size_of[spec->kind]) {
 				fail(d, "attribute %s has %d bytes, expected %d", spec->name, len,
 				     size_of[spec->kind]);
@@ -190,7 +190,7 @@ static int check_sizes(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set)
 				return -1;
 			}
 			break;
-		case K_NEST: case K_PAD: case K_NONE:
+		case K_NEST: case K_NONE:
 			break;
 		}
 	}
@@ -435,19 +435,28 @@ static bool nested(struct dec *d, const struct nlattr *nest, enum xesvm_nl_set s
 	return !sub->failed;
 }
 
-/* The attributes before a reset: a mem-attr-values nest, as a "before" object. */
+/* The attributes before a reset, from a mem-attr-values nest, into @a. */
+static int before_values(struct dec *d, const struct nlattr *nest, struct xesvm_svm_vma *a)
+{
+	struct dec sub;
+
+	if (!nested(d, nest, XESVM_NL_SET_MEM_ATTR_VALUES, "before", &sub))
+		return -1;
+	if (mem_attr_values(&sub, a)) {
+		d->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* The attributes before a reset, as a "before" object. */
 static json_t *j_before(struct dec *d, const struct nlattr *nest)
 {
 	struct xesvm_svm_vma a = { 0 };
-	struct dec sub;
 	json_t *obj;
 
-	if (!nested(d, nest, XESVM_NL_SET_MEM_ATTR_VALUES, "before", &sub))
+	if (before_values(d, nest, &a))
 		return NULL;
-	if (mem_attr_values(&sub, &a)) {
-		d->failed = true;
-		return NULL;
-	}
 	obj = xesvm_svm_mem_attr_values_json(&a);
 	if (!obj)
 		oom(d);
@@ -479,15 +488,9 @@ static json_t *j_attr_reset(struct dec *d, const struct nlattr *nest)
 	}
 	r.split = sub.tb[DRM_SVM_A_ATTR_RESET_SPLIT] &&
 		  nla_get_u8(sub.tb[DRM_SVM_A_ATTR_RESET_SPLIT]);
-	{
-		struct dec b;
-
-		if (!nested(&sub, sub.tb[DRM_SVM_A_ATTR_RESET_BEFORE],
-			    XESVM_NL_SET_MEM_ATTR_VALUES, "before", &b) ||
-		    mem_attr_values(&b, &r.before)) {
-			d->failed = true;
-			return NULL;
-		}
+	if (before_values(&sub, sub.tb[DRM_SVM_A_ATTR_RESET_BEFORE], &r.before)) {
+		d->failed = true;
+		return NULL;
 	}
 	obj = xesvm_svm_attr_reset_json(&r);
 	if (!obj)
