@@ -23,6 +23,7 @@ tests/schema/xesvm_schema.py: every -j output is checked against
 man/xesvm-json.schema.json (one test, at the end).
 """
 
+import glob
 import json
 import os
 import shutil
@@ -875,6 +876,16 @@ class Workload:
         return self.signal_and_wait(signal.SIGUSR2, lambda rec: rec.get('reset_unmapped'),
                                     'nothing unmapped', timeout)
 
+    def atomic_then_cpu(self, timeout=READY_TIMEOUT):
+        """SIGRTMIN, then the new atomic_then_cpu entry (or None) and problems."""
+        n = len(self.read_record().get('atomic_then_cpu', []))
+
+        def new_entry(rec):
+            runs = rec.get('atomic_then_cpu', [])
+            return runs[n] if len(runs) > n else None
+        return self.signal_and_wait(signal.SIGRTMIN, new_entry, 'no atomic_then_cpu entry',
+                                    timeout)
+
     def stop(self, timeout=120):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -1244,6 +1255,9 @@ def live_tests(env, tap):
     # ---- the garbage collector resets the attributes of what was unmapped
     attr_reset_test(env, tap, wl)
 
+    # ---- a CPU read inside the atomic timeslice waits, and says so
+    cpu_deferred_test(env, tap, wl, rec)
+
     # ---- the data, then the end
     ver, p = wl.verify()
     if ver is not None:
@@ -1340,6 +1354,84 @@ def attr_reset_test(env, tap, wl):
         matches = doc['explain'].get('matches') or [{}]
         p += check_attr_reset(matches[0].get('last_attr_reset'), window, 'explain')
     tap.check('explain ADDR: when and why the attributes at ADDR were reset', p)
+
+
+def vsvm_debugfs_file(name):
+    """debugfs file @name of the vsvm device (dri/<minor>/@name), or None."""
+    for d in sorted(glob.glob('/sys/kernel/debug/dri/*/')):
+        try:
+            with open(os.path.join(d, 'name')) as f:
+                if not f.read().startswith('vsvm '):
+                    continue
+        except OSError:
+            continue
+        path = os.path.join(d, name)
+        return path if os.path.exists(path) else None
+    return None
+
+
+# Long enough that the CPU read surely starts inside it, also on TCG.
+ATOMIC_TIMESLICE_MS = 1000
+
+
+def cpu_deferred_test(env, tap, wl, rec):
+    """SIGRTMIN: the workload GPU atomic-adds its poke buffer (moving it to
+    device memory for vsvm's atomic timeslice, set long here) and reads it
+    by CPU at once. The CPU faults are deferred until the timeslice ends:
+    monitor shows the CPU-fault migration with how many were deferred, and
+    the pagemap's cpu_faults_deferred grew by at least that."""
+    pid = wl.pid
+    what = ('SIGRTMIN: GPU atomic then CPU read: a cpu_fault migration with '
+            'cpu_faults_deferred > 0, counted in the pagemap too')
+    knob = vsvm_debugfs_file('atomic_svm_timeslice_ms')
+    if knob is None:
+        tap.check(what, ['no vsvm atomic_svm_timeslice_ms in debugfs'])
+        return
+    before, p = check_ok_doc(env.xrun('pagemap_show'), 'pagemaps')
+    argv = [env.xesvmctl] + env.cmd('monitor_type', type='migrate', pid=pid, count=100000,
+                                    seconds=300)
+    mon = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=env.env, stdin=subprocess.DEVNULL)
+    env.procs.append(mon)
+    time.sleep(3)       # subscribed by then, also on TCG
+    with open(knob) as f:
+        old = f.read().strip()
+    try:
+        with open(knob, 'w') as f:
+            f.write(f'{ATOMIC_TIMESLICE_MS}\n')
+        run, q = wl.atomic_then_cpu()
+    finally:
+        with open(knob, 'w') as f:
+            f.write(old + '\n')
+    p += q
+    if run is not None and run.get('ok') is not True:
+        p.append(f'the workload\'s data after the atomic: {run}')
+    time.sleep(2)
+    mon.send_signal(signal.SIGINT)
+    out, err, rc = finish(mon, 60)
+    events, q = parse_event_lines(out)
+    p += q
+    env.schema_check(argv, out)
+    cpu = [e for e in events if e.get('trigger') == 'cpu_fault']
+    deferred = sum(e.get('cpu_faults_deferred') or 0 for e in cpu)
+    if rc != 0 or not cpu:
+        p.append(f'exit status {rc}, {len(cpu)} cpu_fault migrations among '
+                 f'{len(events)} events: {err[-200:]!r}')
+    elif deferred <= 0:
+        p.append(f'cpu_fault migrations without deferred faults: {cpu}')
+    for e in cpu:
+        if e.get('direction') != 'to_ram' or e.get('vm') is None or \
+                e.get('pid') != pid or not e.get('pages'):
+            p.append(f'cpu_fault migration {e}')
+    after, q = check_ok_doc(env.xrun('pagemap_show'), 'pagemaps')
+    p += q
+    if before is not None and after is not None and deferred > 0:
+        was = stat_of(find_pagemap(before, rec) or {}, 'cpu_faults_deferred') or 0
+        now = stat_of(find_pagemap(after, rec) or {}, 'cpu_faults_deferred')
+        if not isinstance(now, int) or now - was < deferred:
+            p.append(f'pagemap cpu_faults_deferred {was} -> {now}, the events say '
+                     f'{deferred} more')
+    tap.check(what, p)
 
 
 def schema_test(env, tap):
@@ -2084,6 +2176,12 @@ def fake_hold_tests(tap, fenv, dev):
             if ver.get('n') != n or ver.get('sender_pid') != os.getpid():
                 p.append(f"verification n {ver.get('n')} from {ver.get('sender_pid')}")
         tap.check(f'fake device: SIGUSR1 #{n} verifies everything, the record grows', p)
+    run, p = wl.atomic_then_cpu(60)
+    if run is not None and (run.get('ok') is not True or
+                            not isinstance(run.get('cpu_read_ms'), int) or
+                            [x.get('region') for x in run.get('prefetch', [])] != ['system']):
+        p.append(f'atomic_then_cpu {run}')
+    tap.check('fake device: SIGRTMIN: prefetch, GPU atomic add, CPU read, data intact', p)
     rc = wl.stop(60)
     rec = wl.read_record()
     tap.check('fake device: SIGTERM ends it with exit 0, written down',

@@ -17,7 +17,8 @@
  *   hole           GPU write, then munmap of 64 KiB in the middle
  *   fork           a child checks its copy-on-write view and that it may
  *                  not use the parent's VM, while the parent GPU-writes
- *   poke           kept in device memory; SIGUSR1 moves it again
+ *   poke           kept in device memory; SIGUSR1 moves it again,
+ *                  SIGRTMIN too and reads it by CPU at once
  *   reset_4m       4 MiB madvised to system memory, then GPU written (two
  *                  2 MiB ranges); SIGUSR2 unmaps its upper half, which the
  *                  garbage collector then resets to the default attributes
@@ -32,8 +33,11 @@
  * data by CPU and GPU, moves the "poke" buffer to system memory (prefetch)
  * and back to the device (a GPU atomic add), and appends the result to the
  * record's "verifications". SIGUSR2 unmaps the upper half of "reset_4m"
- * (once; the record's "reset_unmapped" is its window). SIGTERM, SIGINT or
- * SIGHUP end it.
+ * (once; the record's "reset_unmapped" is its window). SIGRTMIN moves the
+ * poke buffer to system memory, GPU atomic-adds it (back to device memory)
+ * and reads it by CPU at once, inside the driver's atomic timeslice, and
+ * appends the result to "atomic_then_cpu". SIGTERM, SIGINT or SIGHUP end
+ * it.
  *
  * Exit status: 0 ok, 1 usage, 2 device or ioctl failure, 3 data mismatch.
  *
@@ -1570,6 +1574,53 @@ static void unmap_reset_half(void)
 	verbose("SIGUSR2: unmapped 0x%" PRIxPTR "-0x%" PRIxPTR, b + SZ_2M, b + 2 * SZ_2M);
 }
 
+/*
+ * SIGRTMIN: the poke buffer to system memory, a GPU atomic add (which moves
+ * it to device memory, where the driver keeps it for its atomic timeslice),
+ * then at once a CPU read of all of it: the CPU faults in between are
+ * deferred until the timeslice ends. The record's "atomic_then_cpu" says
+ * whether the data was right and how long the read took.
+ */
+static void atomic_then_cpu(void)
+{
+	struct mapping *m = mapping_named("poke");
+	struct timespec t0, t1;
+	json_t *v;
+	uintptr_t b;
+	int ret;
+
+	if (!m)
+		return;
+	b = (uintptr_t)m->base;
+	v = json_object();
+	ret = prefetch(m, b, b + m->size, DRM_VSVM_PREFETCH_SYSTEM, v);
+	if (!ret)
+		ret = gpu_atomic_add(m, b, b + m->size, 1, false, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!ret)
+		ret = cpu_verify_live(m, "a GPU atomic add (SIGRTMIN)");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	json_object_set_new(v, "ok", json_boolean(!ret));
+	json_object_set_new(v, "cpu_read_ms",
+			    json_integer((json_int_t)((t1.tv_sec - t0.tv_sec) * 1000 +
+						      (t1.tv_nsec - t0.tv_nsec) / 1000000)));
+	jappend(wl.rec, "atomic_then_cpu", v);
+	record_write();
+	verbose("SIGRTMIN: atomic add then CPU read of poke: %s", ret ? "FAILED" : "ok");
+}
+
+/* The signals hold() takes with sigwaitinfo(), blocked from before ready. */
+static void hold_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+	sigaddset(set, SIGRTMIN);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
 static int hold(void)
 {
 	sigset_t set;
@@ -1577,12 +1628,7 @@ static int hold(void)
 	int sig;
 
 	for (;;) {
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigaddset(&set, SIGUSR2);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGINT);
-		sigaddset(&set, SIGHUP);
+		hold_signals(&set);
 		sig = sigwaitinfo(&set, &si);
 		if (sig < 0) {
 			if (errno == EINTR)
@@ -1595,6 +1641,10 @@ static int hold(void)
 		}
 		if (sig == SIGUSR2) {
 			unmap_reset_half();
+			continue;
+		}
+		if (sig == SIGRTMIN) {
+			atomic_then_cpu();
 			continue;
 		}
 		json_object_set_new(wl.rec, "stopped_by", json_string(sigabbrev_np(sig)));
@@ -1619,7 +1669,9 @@ static void usage(FILE *f)
 		"  --hold          then stay alive until SIGTERM, SIGINT or SIGHUP;\n"
 		"                  SIGUSR1 re-verifies all data, moves the poke buffer\n"
 		"                  and appends the result to the record; SIGUSR2\n"
-		"                  unmaps the upper half of reset_4m (once)\n"
+		"                  unmaps the upper half of reset_4m (once); SIGRTMIN\n"
+		"                  GPU atomic-adds the poke buffer, then reads it by CPU\n"
+		"                  at once (in the atomic timeslice)\n"
 		"  --record FILE   write the record to FILE (replaced atomically)\n"
 		"  --ready FILE    write this process's pid to FILE once the record is\n"
 		"                  written and the process holds\n"
@@ -1800,12 +1852,7 @@ int main(int argc, char **argv)
 
 	if (!ret && wl.hold) {
 		/* Blocked before anyone is told we are ready: sigwaitinfo() takes them. */
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigaddset(&set, SIGUSR2);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGINT);
-		sigaddset(&set, SIGHUP);
+		hold_signals(&set);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 	}
 	record_write();

@@ -146,10 +146,14 @@ enum drm_svm_migrate_direction {
 /**
  * enum drm_svm_migrate_trigger - What started a migration.
  * @DRM_SVM_MIGRATE_TRIGGER_GPU_FAULT: A GPU page fault.
- * @DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT: A CPU page fault on device memory.
+ * @DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT: A CPU page fault on device memory. The
+ *   window (start, end) is the one drm_pagemap migrates: the faulting address
+ *   aligned to the size of its device memory allocation (less where the CPU
+ *   mapping ends); see also cpu-faults-deferred.
  * @DRM_SVM_MIGRATE_TRIGGER_PREFETCH: A prefetch asked for by the VM's owner.
  * @DRM_SVM_MIGRATE_TRIGGER_ADMIN: The migrate operation of this family.
- * @DRM_SVM_MIGRATE_TRIGGER_EVICTION: Device memory was reclaimed.
+ * @DRM_SVM_MIGRATE_TRIGGER_EVICTION: Device memory was reclaimed for another
+ *   allocation. No window: the reclaimed allocation may be mapped anywhere.
  */
 enum drm_svm_migrate_trigger {
 	DRM_SVM_MIGRATE_TRIGGER_GPU_FAULT,
@@ -323,6 +327,7 @@ enum {
 	DRM_SVM_A_EVENT_SEQ,
 	DRM_SVM_A_EVENT_SPLIT,
 	DRM_SVM_A_EVENT_BEFORE,
+	DRM_SVM_A_EVENT_CPU_FAULTS_DEFERRED,
 
 	__DRM_SVM_A_EVENT_MAX,
 	DRM_SVM_A_EVENT_MAX = (__DRM_SVM_A_EVENT_MAX - 1)

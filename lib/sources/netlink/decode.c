@@ -886,6 +886,11 @@ int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
 		put(&d, ev, "direction", j_enum(&d, DRM_SVM_A_EVENT_DIRECTION, &xesvm_svm_migrate_direction));
 		put(&d, ev, "trigger", j_enum(&d, DRM_SVM_A_EVENT_TRIGGER, &xesvm_svm_migrate_trigger));
 		put(&d, ev, "pages", j_u64(&d, DRM_SVM_A_EVENT_PAGES));
+		/* Only a CPU fault can be deferred: no key for the other triggers. */
+		if (d.tb[DRM_SVM_A_EVENT_TRIGGER] &&
+		    nla_get_u32(d.tb[DRM_SVM_A_EVENT_TRIGGER]) == DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT)
+			put(&d, ev, "cpu_faults_deferred",
+			    j_u64(&d, DRM_SVM_A_EVENT_CPU_FAULTS_DEFERRED));
 		break;
 	case DRM_SVM_EVENT_TYPE_GC:
 		put(&d, ev, "ranges", j_u64(&d, DRM_SVM_A_EVENT_RANGES));

@@ -866,6 +866,45 @@ static void test_event_each_type(void **state)
 	}
 }
 
+/*
+ * A migrate event of a CPU fault says how many faults the timeslice
+ * deferred (null from a kernel that does not count them); the key is
+ * absent for the other triggers (test_event_each_type).
+ */
+static void test_event_cpu_fault_deferred(void **state)
+{
+	static const char *const expected[] = {
+		"{\"time_ns\":1,\"type\":\"migrate\",\"device\":0,\"vm\":3,\"pid\":null,"
+		"\"start\":null,\"end\":null,\"seq\":null,\"pagemap\":null,\"direction\":\"to_ram\","
+		"\"trigger\":\"cpu_fault\",\"pages\":16,\"cpu_faults_deferred\":174426,\"result\":0}",
+		"{\"time_ns\":1,\"type\":\"migrate\",\"device\":0,\"vm\":3,\"pid\":null,"
+		"\"start\":null,\"end\":null,\"seq\":null,\"pagemap\":null,\"direction\":\"to_ram\","
+		"\"trigger\":\"cpu_fault\",\"pages\":16,\"cpu_faults_deferred\":null,\"result\":0}",
+	};
+
+	for (int with = 1; with >= 0; with--) {
+		struct xesvm_error err = { 0 };
+		struct nl_msg *msg = genl(DRM_SVM_CMD_EVENT_NTF);
+		bool unknown = true;
+		json_t *ev;
+
+		u32(msg, DRM_SVM_A_EVENT_TYPE, DRM_SVM_EVENT_TYPE_MIGRATE);
+		u32(msg, DRM_SVM_A_EVENT_DEV_ID, 1);
+		u32(msg, DRM_SVM_A_EVENT_VM_ID, 3);
+		uint_put(msg, DRM_SVM_A_EVENT_TIMESTAMP, 1);
+		u32(msg, DRM_SVM_A_EVENT_DIRECTION, DRM_SVM_MIGRATE_DIRECTION_TO_RAM);
+		u32(msg, DRM_SVM_A_EVENT_TRIGGER, DRM_SVM_MIGRATE_TRIGGER_CPU_FAULT);
+		uint_put(msg, DRM_SVM_A_EVENT_PAGES, 16);
+		if (with)
+			uint_put(msg, DRM_SVM_A_EVENT_CPU_FAULTS_DEFERRED, 174426);
+		assert_int_equal(nla_put_s32(msg, DRM_SVM_A_EVENT_RESULT, 0), 0);
+		assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), 0);
+		assert_json(ev, expected[!with]);
+		json_decref(ev);
+		nlmsg_free(msg);
+	}
+}
+
 static void test_event_errors(void **state)
 {
 	struct xesvm_error err = { 0 };
@@ -1824,6 +1863,7 @@ int main(void)
 		cmocka_unit_test(test_pagemap_stats),
 		cmocka_unit_test(test_pagemap_errors),
 		cmocka_unit_test(test_event_each_type),
+		cmocka_unit_test(test_event_cpu_fault_deferred),
 		cmocka_unit_test(test_event_errors),
 		cmocka_unit_test(test_migrate_and_gc_replies),
 		cmocka_unit_test(test_extack_attribute_named),
