@@ -117,12 +117,12 @@ extern const char *const cli_format_names[];
 	{ "client", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
 	  "only VMs of this DRM client" },				\
 	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
-	  "only this VM (handle, xe: ASID)" },				\
+	  "only this VM (its number in vm show)" },			\
 	{ "addr", 0, NULL, "ADDR[-END|+LEN]", CLI_VALUE_WINDOW,		\
 	  "only what overlaps this address window" }
 
 /*
- * The live admin commands name one VM: by process, DRM client or handle,
+ * The live admin commands name one VM: by process, DRM client or number,
  * on a device (needed only when the others leave a choice).
  */
 #define CLI_TARGET_PARAMS						\
@@ -133,6 +133,6 @@ extern const char *const cli_format_names[];
 	{ "client", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
 	  "the VM of this DRM client" },				\
 	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,			\
-	  "the VM with this handle (xe: ASID)" }
+	  "the VM with this number (as vm show lists it)" }
 
 #endif /* XESVMCTL_CMDTAB_H */

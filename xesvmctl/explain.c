@@ -509,7 +509,7 @@ static const struct cli_param explain_params[] = {
 	{ "pid", 0, NULL, "PID", CLI_VALUE_PID,
 	  "the process whose address it is" },
 	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,
-	  "the VM (handle, xe: ASID) whose address it is" },
+	  "the VM (its number in vm show) whose address it is" },
 	{ "dev", 0, NULL, "DEV", CLI_VALUE_DEVICE,
 	  "only VMs of this device (like -d)" },
 	{ 0 },

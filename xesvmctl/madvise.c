@@ -199,7 +199,7 @@ static int gather_after(struct cli *cli, const struct target *tg,
 	xesvm_filter_init(&f);
 	snprintf(device, sizeof(device), "%" PRIu32, tg->t.minor);
 	f.device = device;
-	f.vm = tg->t.vm;
+	f.vm = (int64_t)tg->t.vm;	/* a model id: within 0..INT64_MAX */
 	if (xesvm_nl_gather(tg->nl, m, &scope, &cli->err)) {
 		xesvm_model_free(m);
 		return cli_status(cli, XESVM_E_SYSTEM);

@@ -434,7 +434,7 @@ static const struct cli_param monitor_params[] = {
 	  "only this device (like -d)" },
 	{ "pid", 0, NULL, "PID", CLI_VALUE_PID, "only VMs of this process" },
 	{ "vm", 0, NULL, "ID", CLI_VALUE_NUMBER,
-	  "only this VM (handle, xe: ASID)" },
+	  "only this VM (its number in vm show)" },
 	{ "addr", 0, NULL, "ADDR[-END|+LEN]", CLI_VALUE_WINDOW,
 	  "only events overlapping this address window" },
 	{ NULL, 'n', "count", "COUNT", CLI_VALUE_NUMBER,

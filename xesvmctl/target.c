@@ -151,8 +151,7 @@ static int pick_vm(struct cli *cli, const struct cli_invocation *inv,
 	tg->vm = vms[0];
 	json_get_u64(tg->vm, "device", &dev);
 	tg->t.minor = (uint32_t)dev;
-	json_get_u64(tg->vm, "vm", &dev);
-	tg->t.vm = (uint32_t)dev;
+	json_get_u64(tg->vm, "vm", &tg->t.vm);
 	vm_name(tg->vm, tg->name, sizeof(tg->name));
 	return XESVM_OK;
 }

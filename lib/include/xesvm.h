@@ -126,8 +126,8 @@ struct xesvm_range {
 	uint64_t end;
 	uint64_t notifier_start;	/* MMU interval notifier holding it */
 	uint64_t notifier_end;
+	uint64_t vm;			/* drm-svm VM id (never reused; not the driver's handle) */
 	uint32_t device;		/* DRM primary minor of the device */
-	uint32_t vm;			/* VM handle (xe: ASID) */
 	uint32_t pages_count;		/* page sets the driver keeps for it */
 	uint32_t tile_present;		/* driver extras: tile bitmasks */
 	uint32_t tile_invalidated;
@@ -436,7 +436,11 @@ bool xesvm_query_match_range(const struct xesvm_query *q,
  * Documentation/netlink/specs/drm_svm.yaml, uAPI include/uapi/drm/drm_svm.h)
  * names a VM by (dev-id, vm-id). In the model, "device" is the DRM primary
  * minor the family reports for the dev-id and "vm" is the vm-id, so a VM
- * looks the same whether it came from netlink, debugfs or a snapshot.
+ * looks the same whether it came from netlink, debugfs or a snapshot. A
+ * vm-id is a 64-bit number the kernel never gives to another VM of the
+ * device, so a VM named by it cannot be one that took a closed VM's
+ * place; the driver's own handle of the VM (xe: the ASID), which it may
+ * reuse, is the VM's "driver_handle".
  */
 struct xesvm_nl;
 
@@ -475,7 +479,7 @@ int xesvm_nl_gather(struct xesvm_nl *nl, struct xesvm_model *m,
 /* One VM of one device, as the family names it. */
 struct xesvm_nl_target {
 	uint32_t minor;		/* DRM primary minor (model "device") */
-	uint32_t vm;		/* vm-id */
+	uint64_t vm;		/* vm-id (<= INT64_MAX, as the model holds it) */
 	uint64_t start, end;	/* [start, end), page aligned; 0/0 = whole VM */
 };
 

@@ -328,7 +328,7 @@ static int cmp_range_index(const void *pa, const void *pb, void *ranges)
 
 /*
  * The indexes of @m's ranges in key order: 4 bytes a range where a sorted
- * copy took 72. In order already (as every source writes them), there is
+ * copy took 80. In order already (as every source writes them), there is
  * nothing to sort or to hold: *@order stays NULL. -1 when out of memory.
  */
 static int ranges_in_key_order(const struct xesvm_model *m, uint32_t **order)

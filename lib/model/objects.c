@@ -186,6 +186,7 @@ json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v)
 	    !put(vm, "num_vmas", json_null()) ||
 	    !put(vm, "num_ranges", j_opt(&v->ranges)) ||
 	    !put(vm, "gpusvm_id", j_opt(&v->gpusvm_id)) ||
+	    !put(vm, "driver_handle", j_opt(&v->driver_handle)) ||
 	    !put(vm, "notifiers", j_opt(&v->notifiers)) ||
 	    !put(vm, "devmem_pages", j_opt(&v->devmem_pages)) ||
 	    !put(vm, "generation", j_opt(&v->generation))) {
@@ -414,7 +415,7 @@ bool xesvm_svm_range_window(const struct xesvm_filter *f, uint64_t vm_start,
 	return true;
 }
 
-void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint32_t vm)
+void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint64_t vm)
 {
 	json_t *vmas = xesvm_model_array(m, "vmas");
 	size_t i = json_array_size(vmas);
@@ -422,8 +423,9 @@ void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint32_t vm)
 	while (i-- > 0) {
 		json_t *obj = json_array_get(vmas, i);
 
+		/* The model's ids are within 0..INT64_MAX: compared as they are held. */
 		if (json_integer_value(json_object_get(obj, "device")) == minor &&
-		    json_integer_value(json_object_get(obj, "vm")) == vm)
+		    json_integer_value(json_object_get(obj, "vm")) == (json_int_t)vm)
 			json_array_remove(vmas, i);
 	}
 }

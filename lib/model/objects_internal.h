@@ -92,13 +92,14 @@ struct xesvm_svm_opt {
 
 struct xesvm_svm_vm {
 	uint32_t device;	/* DRM primary minor */
-	uint32_t vm;
+	uint64_t vm;		/* <= INT64_MAX */
 	uint32_t pid;		/* 0: not known (null) */
 	const char *comm;	/* NULL or empty: null; arbitrary bytes */
 	size_t comm_len;
 	struct xesvm_svm_opt client_id;
 	uint64_t start, end;	/* <= INT64_MAX */
-	struct xesvm_svm_opt ranges, gpusvm_id, notifiers, devmem_pages, generation;
+	struct xesvm_svm_opt ranges, gpusvm_id, driver_handle, notifiers, devmem_pages,
+			     generation;
 	json_t *attr_resets;	/* array, taken over; NULL: not reported (no key) */
 };
 
@@ -109,7 +110,8 @@ struct xesvm_svm_vm {
 json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v);
 
 struct xesvm_svm_vma {
-	uint32_t device, vm;
+	uint32_t device;
+	uint64_t vm;		/* <= INT64_MAX */
 	uint64_t start, end;	/* <= INT64_MAX, end > start */
 	uint32_t kind;		/* values of the enumerations above */
 	uint32_t preferred_loc;
@@ -199,6 +201,6 @@ bool xesvm_svm_range_window(const struct xesvm_filter *f, uint64_t vm_start,
 int xesvm_svm_sort_by_device(json_t *list);
 
 /* Removes the VMAs of VM @vm of device @minor from the model. */
-void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint32_t vm);
+void xesvm_svm_drop_vmas(struct xesvm_model *m, uint32_t minor, uint64_t vm);
 
 #endif

@@ -21,13 +21,19 @@
 
 #include "model_internal.h"
 
+/* A VM: its id takes 64 bits, so it is not packed with its device into one. */
+struct vm_key {
+	uint32_t device;
+	uint64_t vm;
+};
+
 struct xesvm_query {
 	struct xesvm_filter f;		/* f.device is not kept (borrowed string) */
 	bool by_device;
 	uint32_t *minors;		/* devices the selector matched, sorted */
 	size_t minor_count;
 	bool by_owner;			/* pid or client filter given */
-	uint64_t *owned_vms;		/* (device << 32 | vm) of matching VMs, sorted */
+	struct vm_key *owned_vms;	/* matching VMs, sorted */
 	size_t owned_vm_count;
 	uint64_t *vm_owners;		/* (device << 32 | client_id) owning VM f.vm, sorted */
 	size_t vm_owner_count;
@@ -188,6 +194,15 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_vm_key(const void *a, const void *b)
+{
+	const struct vm_key *x = a, *y = b;
+
+	if (x->device != y->device)
+		return x->device < y->device ? -1 : 1;
+	return x->vm < y->vm ? -1 : x->vm > y->vm;
+}
+
 static bool get_int(const json_t *obj, const char *key, int64_t *out)
 {
 	json_t *v = json_object_get(obj, key);
@@ -206,6 +221,23 @@ static bool get_u32(const json_t *obj, const char *key, uint32_t *out)
 		return false;
 	*out = (uint32_t)v;
 	return true;
+}
+
+/* A VM id: 64 bits, of which the model's integers hold 0..INT64_MAX. */
+static bool get_vm(const json_t *obj, uint64_t *out)
+{
+	int64_t v;
+
+	if (!get_int(obj, "vm", &v) || v < 0)
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}
+
+/* Whether VM @vm is the one the filter names (if it names one). */
+static bool vm_ok(const struct xesvm_query *q, uint64_t vm)
+{
+	return q->f.vm < 0 || vm == (uint64_t)q->f.vm;
 }
 
 static const char *base_name(const char *path)
@@ -323,22 +355,22 @@ static int resolve_vms(struct xesvm_query *q, const struct xesvm_model *m,
 		return -1;
 	}
 	json_array_foreach(vms, i, vm) {
-		uint32_t device, handle;
+		struct vm_key key;
 		int64_t pid, client_id;
 
-		if (!get_u32(vm, "device", &device) || !get_u32(vm, "vm", &handle))
+		if (!get_u32(vm, "device", &key.device) || !get_vm(vm, &key.vm))
 			continue;
-		if (q->f.vm >= 0 && handle == q->f.vm && get_int(vm, "client_id", &client_id) &&
+		if (q->f.vm >= 0 && vm_ok(q, key.vm) && get_int(vm, "client_id", &client_id) &&
 		    client_id >= 0 && client_id <= UINT32_MAX)
-			q->vm_owners[q->vm_owner_count++] = (uint64_t)device << 32 | (uint64_t)client_id;
+			q->vm_owners[q->vm_owner_count++] = (uint64_t)key.device << 32 | (uint64_t)client_id;
 		if (q->f.pid >= 0 && (!vm_pid(vm, clients, &pid) || pid != q->f.pid))
 			continue;
 		if (q->f.client_id >= 0 &&
 		    (!get_int(vm, "client_id", &client_id) || client_id != q->f.client_id))
 			continue;
-		q->owned_vms[q->owned_vm_count++] = (uint64_t)device << 32 | handle;
+		q->owned_vms[q->owned_vm_count++] = key;
 	}
-	qsort(q->owned_vms, q->owned_vm_count, sizeof(uint64_t), cmp_u64);
+	qsort(q->owned_vms, q->owned_vm_count, sizeof(*q->owned_vms), cmp_vm_key);
 	qsort(q->vm_owners, q->vm_owner_count, sizeof(uint64_t), cmp_u64);
 	return 0;
 }
@@ -391,13 +423,14 @@ static bool device_ok(const struct xesvm_query *q, bool known, uint32_t device)
 	return known && bsearch(&device, q->minors, q->minor_count, sizeof(uint32_t), cmp_u32);
 }
 
-static bool owner_ok(const struct xesvm_query *q, bool known, uint32_t device, uint32_t vm)
+static bool owner_ok(const struct xesvm_query *q, bool known, uint32_t device, uint64_t vm)
 {
-	uint64_t key = (uint64_t)device << 32 | vm;
+	const struct vm_key key = { device, vm };
 
 	if (!q->by_owner)
 		return true;
-	return known && bsearch(&key, q->owned_vms, q->owned_vm_count, sizeof(uint64_t), cmp_u64);
+	return known && bsearch(&key, q->owned_vms, q->owned_vm_count, sizeof(*q->owned_vms),
+				cmp_vm_key);
 }
 
 static bool window_ok(const struct xesvm_query *q, bool known, uint64_t start, uint64_t end)
@@ -410,7 +443,7 @@ static bool window_ok(const struct xesvm_query *q, bool known, uint64_t start, u
 bool xesvm_query_match_range(const struct xesvm_query *q, const struct xesvm_range *r)
 {
 	return device_ok(q, true, r->device) &&
-	       (q->f.vm < 0 || r->vm == q->f.vm) &&
+	       vm_ok(q, r->vm) &&
 	       owner_ok(q, true, r->device, r->vm) &&
 	       window_ok(q, true, r->start, r->end);
 }
@@ -418,7 +451,8 @@ bool xesvm_query_match_range(const struct xesvm_query *q, const struct xesvm_ran
 bool xesvm_query_match(const struct xesvm_query *q, const char *collection,
 		       const json_t *obj)
 {
-	uint32_t device = 0, vm = 0;
+	uint32_t device = 0;
+	uint64_t vm = 0;
 	int64_t start = 0, end = 0, v;
 	bool has_device, has_vm, has_extent;
 
@@ -446,8 +480,8 @@ bool xesvm_query_match(const struct xesvm_query *q, const char *collection,
 	if (strcmp(collection, "vms") && strcmp(collection, "vmas") &&
 	    strcmp(collection, "events") && strcmp(collection, "ranges"))
 		return true;	/* not a collection the filter knows: unfiltered */
-	has_vm = get_u32(obj, "vm", &vm);
-	if (q->f.vm >= 0 && (!has_vm || vm != q->f.vm))
+	has_vm = get_vm(obj, &vm);
+	if (q->f.vm >= 0 && (!has_vm || !vm_ok(q, vm)))
 		return false;
 	if (!owner_ok(q, has_device && has_vm, device, vm))
 		return false;

@@ -71,7 +71,8 @@ struct client_file_state {
 
 struct dbg_vm {
 	json_t *obj;		/* borrowed: the model's "vms" holds it */
-	uint32_t minor, vm;
+	uint32_t minor;
+	uint64_t vm;
 	uint64_t client_id, gpusvm_id;
 	uint64_t start, end;
 	bool selected;		/* VMAs and ranges of this VM are read */
@@ -393,10 +394,8 @@ static bool vm_line(struct file_state *f, const char *s, size_t n)
 	size_t i;
 
 	if (!fields(f, s, n, spec, NF, val, NULL) ||
-	    !dec(f, "vm", &val[VM], UINT32_MAX, &x))
-		return false;
-	v.vm = (uint32_t)x;
-	if (!dec_opt(f, "gpusvm", &val[GPUSVM], &v.gpusvm_id) ||
+	    !dec(f, "vm", &val[VM], INT64_MAX, &v.vm) ||
+	    !dec_opt(f, "gpusvm", &val[GPUSVM], &v.gpusvm_id) ||
 	    !addr(f, "start", &val[START], &v.start) || !addr(f, "end", &val[END], &v.end) ||
 	    !dec(f, "pid", &val[PID], UINT32_MAX, &x))
 		return false;
@@ -411,7 +410,7 @@ static bool vm_line(struct file_state *f, const char *s, size_t n)
 		return bad(f, "end= is not above start=");
 	for (i = 0; i < g->nvms; i++)
 		if (g->vms[i].minor == v.device && g->vms[i].vm == v.vm)
-			return bad(f, "vm %" PRIu32 " of device %" PRIu32 " is listed twice", v.vm,
+			return bad(f, "vm %" PRIu64 " of device %" PRIu32 " is listed twice", v.vm,
 				   v.device);
 	v.comm = val[COMM].s;
 	v.comm_len = val[COMM].n;
@@ -512,7 +511,7 @@ static bool header_line(struct file_state *f, const char *s, size_t n)
 	/* Until a good header, the lines that follow belong to no VM read. */
 	f->cur = CUR_SKIP;
 	if (!fields(f, s, n, spec, NF, val, NULL) ||
-	    !dec(f, "vm", &val[VM], UINT32_MAX, &vm) ||
+	    !dec(f, "vm", &val[VM], INT64_MAX, &vm) ||
 	    !dec(f, "gpusvm", &val[GPUSVM], INT64_MAX, &gpusvm) ||
 	    !addr(f, "start", &val[START], &start) || !addr(f, "end", &val[END], &end) ||
 	    (val[GEN].set && !dec(f, "generation", &val[GEN], INT64_MAX, &gen)))
@@ -986,7 +985,7 @@ int xesvm_dbg_finish(struct xesvm_dbg *g, struct xesvm_error *err)
 				continue;
 			/* Read (or found gone), and no header for the VM: it was destroyed. */
 			if (s->read && !s->failed && !s->seen) {
-				xesvm_model_note_about(g->m, XESVM_SVM_VIEWS, "vm %" PRIu32 " of device %" PRIu32 " went away while it was read (dri/client-%" PRIu64 "/%s %s): the VM is left out",
+				xesvm_model_note_about(g->m, XESVM_SVM_VIEWS, "vm %" PRIu64 " of device %" PRIu32 " went away while it was read (dri/client-%" PRIu64 "/%s %s): the VM is left out",
 						 v->vm, v->minor, v->client_id,
 						 file_names[cf == CF_RANGES ? XESVM_DBG_RANGES :
 							    XESVM_DBG_MEM_ATTRS],

@@ -261,7 +261,11 @@ def check_vm_list(doc, rec):
         p.append(f"device {vm.get('device')}, workload's card minor {card}")
     handle = rec['vm'].get('handle')
     if handle is not None and vm.get('vm') != handle:
-        p.append(f"vm {vm.get('vm')}, workload's VM handle (debugfs) {handle}")
+        p.append(f"vm {vm.get('vm')}, workload's VM id (debugfs) {handle}")
+    # vsvm's own handle is the VM's id in its DRM file: the workload's vm_id.
+    driver_handle = vm.get('driver_handle')
+    if driver_handle is not None and driver_handle != rec['vm'].get('vm_id'):
+        p.append(f"driver_handle {driver_handle}, workload's vm_id {rec['vm'].get('vm_id')}")
     cid = rec['vm'].get('client_id')
     if cid is not None and vm.get('client_id') != cid:
         p.append(f"client_id {vm.get('client_id')}, workload's drm-client-id {cid}")
@@ -531,10 +535,12 @@ def check_pagemap_same(doc, rec, before_doc, counters):
 def family_part(doc):
     """A copy of a -j document with only what both sources report: the
     family reports no drm_gpusvm internals (the stale flag, the notifier
-    sequence), which debugfs shows, and debugfs no attribute resets."""
+    sequence), which debugfs shows, and debugfs no attribute resets nor
+    the driver's handle of a VM (null)."""
     doc = json.loads(json.dumps(doc))
     for vm in doc.get('vms', []):
         vm.pop('attr_resets', None)
+        vm.pop('driver_handle', None)
     for r in doc.get('ranges', []):
         r['flags'] = [f for f in r.get('flags', []) if f != 'stale']
         for ps in r.get('pages') or []:
@@ -1007,7 +1013,8 @@ def live_tests(env, tap):
     if doc is not None:
         q, vm = check_vm_list(doc, rec)
         p += q
-    tap.check('vm show: the workload\'s VM with its pid, comm, device, handle and client', p)
+    tap.check('vm show: the workload\'s VM with its pid, comm, device, id, driver handle and '
+              'client', p)
     if vm is None:
         tap.comment('no VM: the remaining checks need it')
         wl.stop()
@@ -1681,7 +1688,7 @@ def fake_world():
     ]))
     vms = {'schema_version': 2, 'vms': [
         {'device': 0, 'vm': 5, 'pid': 4242, 'comm': 'vsvm-workload', 'client_id': 9,
-         'start': 0, 'end': 0x7ffffffff000, 'devmem_pages': 2},
+         'start': 0, 'end': 0x7ffffffff000, 'driver_handle': 1, 'devmem_pages': 2},
         {'device': 0, 'vm': 6, 'pid': 4343, 'comm': 'other', 'client_id': 10,
          'start': 0, 'end': 0x7ffffffff000}]}
 
@@ -1782,8 +1789,10 @@ def self_test(workload, fake_workload):
             tampered(vms, lambda d: d['vms'].pop(0)), rec)[0]),
         ('the comm differs', lambda: check_vm_list(
             tampered(vms, lambda d: d['vms'][0].update(comm='x')), rec)[0]),
-        ('the handle differs', lambda: check_vm_list(
+        ('the VM id differs', lambda: check_vm_list(
             tampered(vms, lambda d: d['vms'][0].update(vm=1)), rec)[0]),
+        ('the driver handle differs', lambda: check_vm_list(
+            tampered(vms, lambda d: d['vms'][0].update(driver_handle=5)), rec)[0]),
         ('the device differs', lambda: check_vm_list(
             tampered(vms, lambda d: d['vms'][0].update(device=1)), rec)[0]),
         ('the client differs', lambda: check_vm_list(

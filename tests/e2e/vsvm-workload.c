@@ -1411,15 +1411,17 @@ static json_t *client_id_of(int fd)
 }
 
 /*
- * The VM's device-wide handle (the one the drm-svm family and debugfs use,
- * not the per-file vm_id of the uAPI). The uAPI does not return it; the
+ * The VM's drm-svm id (the one the family and debugfs use, 64 bits that
+ * the kernel never reuses; not the per-file vm_id of the uAPI, which the
+ * family reports as its driver handle). The uAPI does not return it; the
  * debugfs "svm_vms" file prints it with the owner's pid. Root only, so this
  * may stay unknown: then the record says why.
  */
 static void vm_handle_lookup(json_t *vm, const json_t *card, unsigned int render)
 {
 	char path[2][96], line[512], why[320] = "no debugfs svm_vms file found";
-	unsigned int handle, found = 0, matches = 0;
+	unsigned long long handle, found = 0;
+	unsigned int matches = 0;
 	int i, pid;
 	FILE *f;
 
@@ -1435,8 +1437,8 @@ static void vm_handle_lookup(json_t *vm, const json_t *card, unsigned int render
 		while (fgets(line, sizeof(line), f)) {
 			const char *p = strstr(line, " pid=");
 
-			/* "vm=<handle> gpusvm=... pid=<pid> ...", see drm-svm.rst */
-			if (sscanf(line, "vm=%u", &handle) == 1 && p &&
+			/* "vm=<id> gpusvm=... pid=<pid> ...", see drm-svm.rst */
+			if (sscanf(line, "vm=%llu", &handle) == 1 && p &&
 			    sscanf(p, " pid=%d", &pid) == 1 && pid == (int)getpid()) {
 				found = handle;
 				matches++;
@@ -1444,7 +1446,7 @@ static void vm_handle_lookup(json_t *vm, const json_t *card, unsigned int render
 		}
 		fclose(f);
 		if (matches == 1) {
-			json_object_set_new(vm, "handle", json_integer(found));
+			json_object_set_new(vm, "handle", json_integer((json_int_t)found));
 			json_object_set_new(vm, "handle_source", json_string(path[i]));
 			return;
 		}

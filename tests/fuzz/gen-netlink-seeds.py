@@ -83,15 +83,15 @@ def rng(start, end, flags, pagemap=None, dev=1, vm=3, intr=False, page_sets=None
     """A range-get reply; by default with one page set, of minor 0."""
     if page_sets is None:
         page_sets = [pages(0, flags & PAGES_FLAGS, pagemap)]
-    a = [u32(1, dev), u32(2, vm), uint(3, start), uint(4, end), uint(5, start & ~0x1fffff),
+    a = [u32(1, dev), uint(2, vm), uint(3, start), uint(4, end), uint(5, start & ~0x1fffff),
          uint(6, (start & ~0x1fffff) + 0x20000000), u32(7, flags), u32(8, 0),
          uint(9, 0x100000001), u32(10, len(page_sets) if count is None else count)]
     return genl('range_get', *(a + page_sets),
                 flags=NLM_F_MULTI | (NLM_F_DUMP_INTR if intr else 0))
 
 
-def mem_attr(start, end, kind=0, loc=0, pagemap=None, policy=0, atomic=0, pat=0, purge=0):
-    a = [u32(1, 1), u32(2, 3), uint(3, start), uint(4, end), u32(5, kind), u32(6, loc)]
+def mem_attr(start, end, kind=0, loc=0, pagemap=None, policy=0, atomic=0, pat=0, purge=0, vm=3):
+    a = [u32(1, 1), uint(2, vm), uint(3, start), uint(4, end), u32(5, kind), u32(6, loc)]
     if pagemap is not None:
         a.append(u32(7, pagemap))
     a += [u32(8, policy), u32(9, atomic), u16(10, pat), u32(11, purge)]
@@ -109,10 +109,14 @@ def reset(start, end, split):
                 before(5))
 
 
-def vm(dev, vm_id, pid, comm, resets=()):
-    return genl('vm_get', u32(1, dev), u32(2, vm_id), uint(3, 40 + vm_id), u32(4, pid),
-                string(5, comm), uint(6, 7), uint(7, 0), uint(8, 1 << 47), uint(9, 2),
-                uint(10, 28), uint(11, 1), uint(12, 9), *resets)
+def vm(dev, vm_id, pid, comm, resets=(), handle=None):
+    """A vm-get reply; driver-handle only when the driver has one (@handle)."""
+    a = [u32(1, dev), uint(2, vm_id), uint(3, 40 + vm_id), u32(4, pid),
+         string(5, comm), uint(6, 7), uint(7, 0), uint(8, 1 << 47), uint(9, 2),
+         uint(10, 28), uint(11, 1), uint(12, 9), *resets]
+    if handle is not None:
+        a.append(u32(14, handle))
+    return genl('vm_get', *a)
 
 
 def stats(t, base):
@@ -126,7 +130,7 @@ def pagemap(dev, pid):
 
 
 def event(etype, **kw):
-    a = [u32(1, etype), u32(2, kw.get('dev', 1)), u32(3, 3), u32(4, 4242),
+    a = [u32(1, etype), u32(2, kw.get('dev', 1)), uint(3, kw.get('vm', 3)), u32(4, 4242),
          uint(5, 1823345512000), uint(6, 0x200000), uint(7, 0x400000)]
     if etype in (0, 1, 5):
         a.append(u32(8, 1))
@@ -165,6 +169,13 @@ seeds = {
     'mem-attr-dump': mem_attr(0x1000, 0x200000) +
                      mem_attr(0x200000, 0x400000, 3, 2, 1, 1, 2, 3, 2) + done(),
     'vm-dump': vm(1, 3, 4242, 'svm-stream') + vm(2, 4, 0, '') + done(),
+    # VM ids are uints the kernel never reuses: past 32 bits in 8 bytes (one
+    # past 2^63-1 is refused), with the driver's own handle.
+    'vm-64-bit-ids': vm(1, (1 << 32) + 3, 4242, 'svm-stream', handle=3) +
+                     vm(2, 1 << 63, 0, '', handle=1) + done(),
+    'objects-64-bit-vm': rng(0x200000, 0x400000, 0x19, pagemap=1, vm=(1 << 32) + 3) +
+                         mem_attr(0x1000, 0x200000, vm=(1 << 32) + 3) +
+                         event(4, vm=(1 << 32) + 3, seq=3) + done(),
     # With the series' attribute resets: newest first, one split.
     'vm-attr-resets': vm(1, 3, 4242, 'svm-stream', resets=[
                           reset(0x7f0000200000, 0x7f0000400000, 1),

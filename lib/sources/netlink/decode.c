@@ -347,7 +347,10 @@ static json_t *j_enum(struct dec *d, int type, const struct xesvm_svm_enum *e)
 	return get_enum(d, type, e, -1, &v) ? NULL : xesvm_svm_enum_json(e, v);
 }
 
-/* An optional u64 attribute of @tb (set @set) that must fit the model. */
+/*
+ * An optional uint attribute of @tb (set @set) that must fit the model, or
+ * a u32 one (4 bytes, as uint_value() reads them).
+ */
 static int get_opt(struct dec *d, struct nlattr **tb, enum xesvm_nl_set set, int type,
 		   struct xesvm_svm_opt *out)
 {
@@ -541,7 +544,6 @@ int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 	rc = device_of(&d, map, DRM_SVM_A_VM_DEV_ID, &v.device);
 	if (rc)
 		return rc;
-	v.vm = get_u32(&d, DRM_SVM_A_VM_VM_ID);
 	/* pid 0: the owner is not visible in our pid namespace. */
 	if (d.tb[DRM_SVM_A_VM_PID])
 		v.pid = get_u32(&d, DRM_SVM_A_VM_PID);
@@ -549,11 +551,13 @@ int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 		v.comm = nla_data(d.tb[DRM_SVM_A_VM_COMM]);
 		v.comm_len = strlen(v.comm);	/* check_sizes(): NUL-terminated */
 	}
-	if (get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_CLIENT_ID, &v.client_id) ||
+	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_VM_VM_ID, &v.vm) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_CLIENT_ID, &v.client_id) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_VM_START, &v.start) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_VM_END, &v.end) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_RANGES, &v.ranges) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GPUSVM_ID, &v.gpusvm_id) ||
+	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DRIVER_HANDLE, &v.driver_handle) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_NOTIFIERS, &v.notifiers) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_DEVMEM_PAGES, &v.devmem_pages) ||
 	    get_opt(&d, d.tb, d.set, DRM_SVM_A_VM_GENERATION, &v.generation))
@@ -682,8 +686,8 @@ int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 	if (rc)
 		return rc;
 	r.device = minor;
-	r.vm = get_u32(&d, DRM_SVM_A_RANGE_VM_ID);
-	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_START, &r.start) ||
+	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_VM_ID, &r.vm) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_START, &r.start) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_END, &r.end) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_START, &r.notifier_start) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_RANGE_NOTIFIER_END, &r.notifier_end))
@@ -740,8 +744,8 @@ int xesvm_nl_decode_mem_attr(const struct nlmsghdr *nlh,
 	rc = device_of(&d, map, DRM_SVM_A_MEM_ATTR_DEV_ID, &a.device);
 	if (rc)
 		return rc;
-	a.vm = get_u32(&d, DRM_SVM_A_MEM_ATTR_VM_ID);
-	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_START, &a.start) ||
+	if (fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_VM_ID, &a.vm) ||
+	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_START, &a.start) ||
 	    fit_u64(&d, d.tb, d.set, DRM_SVM_A_MEM_ATTR_END, &a.end))
 		return -1;
 	if (a.end <= a.start) {
@@ -870,7 +874,7 @@ int xesvm_nl_decode_event(const struct nlmsghdr *nlh,
 		*unknown_dev = d.tb[DRM_SVM_A_EVENT_DEV_ID] != NULL;
 		put(&d, ev, "device", json_null());
 	}
-	put(&d, ev, "vm", j_u32(&d, DRM_SVM_A_EVENT_VM_ID));
+	put(&d, ev, "vm", j_u64(&d, DRM_SVM_A_EVENT_VM_ID));
 	put(&d, ev, "pid", j_u32(&d, DRM_SVM_A_EVENT_PID));
 	put(&d, ev, "start", j_u64(&d, DRM_SVM_A_EVENT_START));
 	put(&d, ev, "end", j_u64(&d, DRM_SVM_A_EVENT_END));

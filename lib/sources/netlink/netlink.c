@@ -508,7 +508,8 @@ struct list_ctx {
 	size_t unknown_dev;	/* objects of a device not in the map */
 	/* For the dumps of one VM: what every object must belong to. */
 	bool one_vm;
-	uint32_t minor, vm;
+	uint32_t minor;
+	uint64_t vm;
 };
 
 static void list_reset(void *arg)
@@ -519,10 +520,11 @@ static void list_reset(void *arg)
 	ctx->unknown_dev = 0;
 }
 
-static bool same_vm(const json_t *obj, uint32_t minor, uint32_t vm)
+static bool same_vm(const json_t *obj, uint32_t minor, uint64_t vm)
 {
+	/* The decoders keep vm-ids within 0..INT64_MAX, the model's integers. */
 	return json_integer_value(json_object_get(obj, "device")) == minor &&
-	       json_integer_value(json_object_get(obj, "vm")) == vm;
+	       json_integer_value(json_object_get(obj, "vm")) == (json_int_t)vm;
 }
 
 static int list_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error *err)
@@ -540,7 +542,7 @@ static int list_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error 
 	if (ctx->one_vm && !same_vm(obj, ctx->minor, ctx->vm)) {
 		json_decref(obj);
 		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO,
-				"drm-svm: a reply for vm %" PRIu32 " of device %" PRIu32 " named another VM",
+				"drm-svm: a reply for vm %" PRIu64 " of device %" PRIu32 " named another VM",
 				ctx->vm, ctx->minor);
 		return -1;
 	}
@@ -555,7 +557,8 @@ struct range_ctx {
 	struct xesvm_nl *nl;
 	struct xesvm_model *m;
 	size_t base;		/* range count before this dump */
-	uint32_t minor, vm;
+	uint32_t minor;
+	uint64_t vm;
 };
 
 static void range_reset(void *arg)
@@ -574,7 +577,7 @@ static int range_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error
 
 	if (rc == XESVM_NL_UNKNOWN_DEV || (!rc && (r.device != ctx->minor || r.vm != ctx->vm))) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, EPROTO,
-				"drm-svm: a range-get reply for vm %" PRIu32 " of device %" PRIu32 " named another VM",
+				"drm-svm: a range-get reply for vm %" PRIu64 " of device %" PRIu32 " named another VM",
 				ctx->vm, ctx->minor);
 		return -1;
 	}
@@ -583,7 +586,7 @@ static int range_reply(const struct nlmsghdr *nlh, void *arg, struct xesvm_error
 	rc = xesvm_model_add_range(ctx->m, &r);
 	if (rc) {
 		xesvm_error_set(err, XESVM_E_SYSTEM, -rc, rc == -ENOMEM ? "out of memory" :
-				"drm-svm: range 0x%" PRIx64 "-0x%" PRIx64 " of vm %" PRIu32 " cannot be represented",
+				"drm-svm: range 0x%" PRIx64 "-0x%" PRIx64 " of vm %" PRIu64 " cannot be represented",
 				r.start, r.end, r.vm);
 		return -1;
 	}
@@ -596,10 +599,16 @@ static bool vm_gone(int e)
 	return e == ENOENT || e == ENODEV || e == ESRCH;
 }
 
-static int put_target(struct nl_msg *msg, int dev_attr, int vm_attr, uint32_t dev_id,
-		      uint32_t vm)
+/* A uint attribute as the kernel's nla_put_uint() puts it: 4 bytes when @v fits, else 8. */
+static int put_uint(struct nl_msg *msg, int type, uint64_t v)
 {
-	return nla_put_u32(msg, dev_attr, dev_id) || nla_put_u32(msg, vm_attr, vm);
+	return v <= UINT32_MAX ? nla_put_u32(msg, type, (uint32_t)v) : nla_put_u64(msg, type, v);
+}
+
+static int put_target(struct nl_msg *msg, int dev_attr, int vm_attr, uint32_t dev_id,
+		      uint64_t vm)
+{
+	return nla_put_u32(msg, dev_attr, dev_id) || put_uint(msg, vm_attr, vm);
 }
 
 /* Outcome of the dumps of one VM. */
@@ -610,7 +619,7 @@ static enum vm_outcome gather_vm(struct xesvm_nl *nl, struct xesvm_model *m, jso
 				 struct xesvm_error *err)
 {
 	uint32_t minor = (uint32_t)json_integer_value(json_object_get(vm, "device"));
-	uint32_t id = (uint32_t)json_integer_value(json_object_get(vm, "vm"));
+	uint64_t id = (uint64_t)json_integer_value(json_object_get(vm, "vm"));
 	uint64_t vm_start = (uint64_t)json_integer_value(json_object_get(vm, "start"));
 	uint64_t vm_end = (uint64_t)json_integer_value(json_object_get(vm, "end"));
 	json_t *vmas = xesvm_model_array(m, "vmas");
@@ -628,7 +637,7 @@ static enum vm_outcome gather_vm(struct xesvm_nl *nl, struct xesvm_model *m, jso
 				minor);
 		return VM_FAILED;
 	}
-	snprintf(what, sizeof(what), "vm %" PRIu32 " of device %" PRIu32, id, minor);
+	snprintf(what, sizeof(what), "vm %" PRIu64 " of device %" PRIu32, id, minor);
 
 	if (scope->mem_attrs) {
 		struct list_ctx ctx = {
@@ -796,7 +805,7 @@ static int gather_vms(struct xesvm_nl *nl, struct xesvm_model *m,
 			break;
 		case VM_GONE:
 			xesvm_svm_drop_vmas(m, (uint32_t)json_integer_value(json_object_get(vm, "device")),
-					    (uint32_t)json_integer_value(json_object_get(vm, "vm")));
+					    (uint64_t)json_integer_value(json_object_get(vm, "vm")));
 			json_array_remove(vms, i);
 			break;
 		case VM_FAILED:
@@ -936,7 +945,7 @@ static int resolve_target(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 	struct one_reply r = { .kind = R_VM, .nl = nl };
 	struct nl_msg *msg;
 
-	snprintf(what, what_size, "vm %" PRIu32 " of device %" PRIu32, t->vm, t->minor);
+	snprintf(what, what_size, "vm %" PRIu64 " of device %" PRIu32, t->vm, t->minor);
 	if (dev_id_of(nl, t->minor, dev_id, err))
 		return -1;
 	if (!need_window)

@@ -96,8 +96,8 @@ int xesvm_nl_decode_dev(const struct nlmsghdr *nlh, struct xesvm_nl_dev *out,
 
 /*
  * A "vms" object: device, vm, pid, comm, client_id, start, end, num_vmas
- * (null: the caller fills it in), num_ranges, gpusvm_id, notifiers,
- * devmem_pages, generation.
+ * (null: the caller fills it in), num_ranges, gpusvm_id, driver_handle,
+ * notifiers, devmem_pages, generation, attr_resets.
  */
 int xesvm_nl_decode_vm(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap *map,
 		       json_t **out, struct xesvm_error *err);

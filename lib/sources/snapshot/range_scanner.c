@@ -37,7 +37,7 @@ static const struct {
 	uint64_t max;	/* for integers: as xesvm_range_from_json() checks them */
 } members[M_COUNT] = {
 	[M_DEVICE] = { "device", 6, UINT32_MAX },
-	[M_VM] = { "vm", 2, UINT32_MAX },
+	[M_VM] = { "vm", 2, INT64_MAX },
 	[M_START] = { "start", 5, INT64_MAX },
 	[M_END] = { "end", 3, INT64_MAX },
 	[M_NOTIFIER_START] = { "notifier_start", 14, INT64_MAX },
@@ -484,7 +484,7 @@ static bool member_value(struct cursor *c, enum member m, struct scanned *s,
 	}
 	switch (m) {
 	case M_DEVICE: s->r.device = (uint32_t)v; break;
-	case M_VM: s->r.vm = (uint32_t)v; break;
+	case M_VM: s->r.vm = v; break;
 	case M_START: s->r.start = v; break;
 	case M_END: s->r.end = v; break;
 	case M_NOTIFIER_START: s->r.notifier_start = v; break;

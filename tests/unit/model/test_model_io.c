@@ -42,6 +42,8 @@ static void test_jansson_reports_consumed_bytes(void **state)
 	}
 }
 
+#define SYNTHETIC_VM 0x100000001ULL
+
 static struct xesvm_model *synthetic_model(size_t nranges)
 {
 	struct xesvm_model *m = xesvm_model_new();
@@ -56,9 +58,11 @@ static struct xesvm_model *synthetic_model(size_t nranges)
 			"pci_bdf", "0000:03:00.0", "card", "gts", "id", 0, "stats",
 			"svm_pagefault_count", (json_int_t)123456789012LL);
 	json_array_append_new(xesvm_model_array(m, "devices"), dev);
+	/* A VM id past 32 bits, as the kernel gives them (it never reuses one). */
 	json_array_append_new(xesvm_model_array(m, "vms"),
-			      json_pack("{s:i,s:i,s:i,s:n,s:n,s:i,s:I,s:i,s:i}", "device", 0,
-					"vm", 1, "pid", 100, "comm", "client_id", "start", 0,
+			      json_pack("{s:i,s:I,s:i,s:n,s:n,s:i,s:I,s:i,s:i}", "device", 0,
+					"vm", (json_int_t)SYNTHETIC_VM, "pid", 100, "comm",
+					"client_id", "start", 0,
 					"end", (json_int_t)1 << 47, "num_vmas", 0, "num_ranges",
 					(int)nranges));
 	/* A key from a later minor schema revision survives the round trip. */
@@ -67,7 +71,7 @@ static struct xesvm_model *synthetic_model(size_t nranges)
 		struct xesvm_range r = {
 			.start = 0x100000000ull + i * 0x10000, .end = 0x100000000ull + (i + 1) * 0x10000,
 			.notifier_start = 0x100000000ull, .notifier_end = 0x120000000ull,
-			.device = 0, .vm = 1, .flags = (uint16_t)(i % 128),
+			.device = 0, .vm = SYNTHETIC_VM, .flags = (uint16_t)(i % 128),
 			.tile_present = (uint32_t)i & 3, .tile_invalidated = (uint32_t)(i >> 2) & 1,
 		};
 		/* Most ranges have one page set; every tenth is mapped by up to four devices. */

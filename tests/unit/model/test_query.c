@@ -211,6 +211,55 @@ static void test_pid_resolves_through_clients(void **state)
 	xesvm_model_free(m);
 }
 
+/*
+ * VM ids are 64 bits: a VM filter, or a pid's VMs, never take vm 2^32 + 3
+ * for vm 3 (or the other way round).
+ */
+static void test_vm_ids_of_64_bits(void **state)
+{
+	const json_int_t big = ((json_int_t)1 << 32) + 3;
+	struct xesvm_model *m = xesvm_model_new();
+	struct xesvm_range r3 = { .start = 0x1000, .end = 0x2000, .device = 0, .vm = 3 };
+	struct xesvm_range rbig = { .start = 0x1000, .end = 0x2000, .device = 0,
+				    .vm = (uint64_t)big };
+	json_t *vms = xesvm_model_array(m, "vms");
+	struct xesvm_error err = { 0 };
+	struct xesvm_filter f;
+	struct xesvm_query *q;
+
+	json_array_append_new(vms, json_pack("{s:i,s:i,s:i,s:i}", "device", 0, "vm", 3,
+					     "pid", 1, "client_id", 7));
+	json_array_append_new(vms, json_pack("{s:i,s:I,s:i,s:i}", "device", 0, "vm", big,
+					     "pid", 2, "client_id", 8));
+	assert_int_equal(xesvm_model_add_range(m, &r3), 0);
+	assert_int_equal(xesvm_model_add_range(m, &rbig), 0);
+
+	xesvm_filter_init(&f);
+	f.vm = big;
+	q = xesvm_query_new(m, &f, &err);
+	assert_non_null(q);
+	assert_false(xesvm_query_match(q, "vms", json_array_get(vms, 0)));
+	assert_true(xesvm_query_match(q, "vms", json_array_get(vms, 1)));
+	assert_false(xesvm_query_match_range(q, &r3));
+	assert_true(xesvm_query_match_range(q, &rbig));
+	xesvm_query_free(q);
+
+	xesvm_filter_init(&f);
+	f.pid = 1;
+	q = xesvm_query_new(m, &f, &err);
+	assert_non_null(q);
+	assert_true(xesvm_query_match_range(q, &r3));
+	assert_false(xesvm_query_match_range(q, &rbig));
+	xesvm_query_free(q);
+	f.pid = 2;
+	q = xesvm_query_new(m, &f, &err);
+	assert_non_null(q);
+	assert_false(xesvm_query_match_range(q, &r3));
+	assert_true(xesvm_query_match_range(q, &rbig));
+	xesvm_query_free(q);
+	xesvm_model_free(m);
+}
+
 static void test_window_overlap(void **state)
 {
 	struct xesvm_model *m = load_ok(snapshot_path("example.json"));
@@ -260,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_device_selector_on_partial_model),
 		cmocka_unit_test(test_pid_client_vm_filters),
 		cmocka_unit_test(test_pid_resolves_through_clients),
+		cmocka_unit_test(test_vm_ids_of_64_bits),
 		cmocka_unit_test(test_window_overlap),
 		cmocka_unit_test(test_query_rejects_empty_window),
 	};

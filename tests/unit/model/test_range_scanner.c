@@ -281,9 +281,11 @@ static void range_member(FILE *f, unsigned int k, void *arg)
 				       "flags", "residency", "pages_count", "pages",
 				       "tile_present", "tile_invalidated" }[k];
 
-	if (!strcmp(key, "device") || !strcmp(key, "vm") || !strcmp(key, "tile_present") ||
+	if (!strcmp(key, "device") || !strcmp(key, "tile_present") ||
 	    !strcmp(key, "tile_invalidated")) {
 		number(f, UINT32_MAX, g->defects);
+	} else if (!strcmp(key, "vm")) {
+		number(f, INT64_MAX, g->defects);	/* 64 bits, never reused */
 	} else if (!strcmp(key, "start")) {
 		fprintf(f, "%" PRIu64, g->start);
 	} else if (!strcmp(key, "end")) {
@@ -434,15 +436,15 @@ static enum xesvm_scan_result scan_text(const char *text, size_t len, int versio
 static void test_scanner_takes_what_it_should(void **state)
 {
 	static const char clean[] =
-		"{\"device\":0,\"vm\":1,\"start\":4096,\"end\":8192,\"notifier_start\":0,"
-		"\"notifier_end\":1048576,\"flags\":[\"has_devmem_pages\",\"stale\"],"
+		"{\"device\":0,\"vm\":9223372036854775807,\"start\":4096,\"end\":8192,"
+		"\"notifier_start\":0,\"notifier_end\":1048576,\"flags\":[\"has_devmem_pages\",\"stale\"],"
 		"\"residency\":\"device\",\"pages_count\":4294967295,\"pages\":["
 		"{\"device\":4294967294,\"flags\":[\"has_devmem_pages\"],\"pagemap\":4294967294,"
 		"\"notifier_seq\":9223372036854775807},{\"device\":null,\"flags\":[\"stale\"],"
 		"\"pagemap\":null,\"notifier_seq\":null}],"
 		"\"tile_present\":4294967295,\"tile_invalidated\":0},";
 	static const char clean_v1[] =
-		"{\"device\":3,\"vm\":1,\"start\":4096,\"end\":8192,\"notifier_start\":0,"
+		"{\"device\":3,\"vm\":4294967299,\"start\":4096,\"end\":8192,\"notifier_start\":0,"
 		"\"notifier_end\":1048576,\"notifier_seq\":0,"
 		"\"flags\":[\"migrate_devmem\",\"has_devmem_pages\"],\"residency\":\"device\","
 		"\"pagemap\":7,\"tile_present\":1,\"tile_invalidated\":0}";
@@ -456,6 +458,7 @@ static void test_scanner_takes_what_it_should(void **state)
 
 	assert_int_equal(scan_text(clean, strlen(clean), 2, &r, sets, &used), XESVM_SCAN_OK);
 	assert_int_equal(used, strlen(clean) - 1);
+	assert_int_equal(r.vm, INT64_MAX);
 	assert_int_equal(r.flags, XESVM_RANGE_HAS_DEVMEM_PAGES | XESVM_RANGE_STALE);
 	assert_int_equal(r.pages_count, UINT32_MAX);
 	assert_int_equal(r.pages_described, 2);
@@ -474,6 +477,7 @@ static void test_scanner_takes_what_it_should(void **state)
 	assert_int_equal(scan_text(clean_v1, strlen(clean_v1), 2, &r, sets, &used),
 			 XESVM_SCAN_OTHER);
 	assert_int_equal(scan_text(clean_v1, strlen(clean_v1), 1, &r, sets, &used), XESVM_SCAN_OK);
+	assert_int_equal(r.vm, 4294967299);
 	assert_int_equal(r.pages_count, 1);
 	p = xesvm_range_get_pages(&r, 0);
 	assert_int_equal(p.device, 3);

@@ -70,7 +70,7 @@ static void print_range(FILE *out, int rc, const struct xesvm_range *r,
 		fprintf(out, "  rc %d: %s\n", rc, err->msg);
 		return;
 	}
-	fprintf(out, "  range device %" PRIu32 " vm %" PRIu32 " [0x%" PRIx64 ", 0x%" PRIx64
+	fprintf(out, "  range device %" PRIu32 " vm %" PRIu64 " [0x%" PRIx64 ", 0x%" PRIx64
 		") notifier [0x%" PRIx64 ", 0x%" PRIx64 ") flags 0x%x pages %" PRIu32
 		" described %u tiles 0x%" PRIx32 "/0x%" PRIx32 "\n",
 		r->device, r->vm, r->start, r->end, r->notifier_start, r->notifier_end,

@@ -98,13 +98,13 @@ static void pages_nest(struct nl_msg *msg, int64_t minor, uint32_t flags, int64_
  * A range as drm_svm_put_range() sends it, without its pages nests (and
  * without pages-count when @pages_count is negative).
  */
-static struct nl_msg *range_head(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
+static struct nl_msg *range_head(uint32_t dev_id, uint64_t vm, uint64_t start, uint64_t end,
 				 uint32_t flags, int64_t pages_count)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_RANGE_GET);
 
 	u32(msg, DRM_SVM_A_RANGE_DEV_ID, dev_id);
-	u32(msg, DRM_SVM_A_RANGE_VM_ID, vm);
+	uint_put(msg, DRM_SVM_A_RANGE_VM_ID, vm);
 	uint_put(msg, DRM_SVM_A_RANGE_START, start);
 	uint_put(msg, DRM_SVM_A_RANGE_END, end);
 	uint_put(msg, DRM_SVM_A_RANGE_NOTIFIER_START, start & ~0x1fffffULL);
@@ -118,7 +118,7 @@ static struct nl_msg *range_head(uint32_t dev_id, uint32_t vm, uint64_t start, u
 }
 
 /* A range of one device's pages, card5's (negative @pagemap: none). */
-static struct nl_msg *range_msg(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
+static struct nl_msg *range_msg(uint32_t dev_id, uint64_t vm, uint64_t start, uint64_t end,
 				uint32_t flags, int64_t pagemap)
 {
 	struct nl_msg *msg = range_head(dev_id, vm, start, end, flags, 1);
@@ -127,14 +127,14 @@ static struct nl_msg *range_msg(uint32_t dev_id, uint32_t vm, uint64_t start, ui
 	return msg;
 }
 
-static struct nl_msg *mem_attr_msg(uint32_t dev_id, uint32_t vm, uint64_t start, uint64_t end,
+static struct nl_msg *mem_attr_msg(uint32_t dev_id, uint64_t vm, uint64_t start, uint64_t end,
 				   uint32_t kind, uint32_t loc, uint32_t pagemap, uint32_t policy,
 				   uint32_t atomic, uint16_t pat, uint32_t purgeable)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_MEM_ATTR_GET);
 
 	u32(msg, DRM_SVM_A_MEM_ATTR_DEV_ID, dev_id);
-	u32(msg, DRM_SVM_A_MEM_ATTR_VM_ID, vm);
+	uint_put(msg, DRM_SVM_A_MEM_ATTR_VM_ID, vm);
 	uint_put(msg, DRM_SVM_A_MEM_ATTR_START, start);
 	uint_put(msg, DRM_SVM_A_MEM_ATTR_END, end);
 	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, kind);
@@ -148,13 +148,14 @@ static struct nl_msg *mem_attr_msg(uint32_t dev_id, uint32_t vm, uint64_t start,
 	return msg;
 }
 
-static struct nl_msg *vm_msg(uint32_t dev_id, uint32_t vm, uint32_t pid, const char *comm,
+/* A VM of a driver without a handle of its own (no driver-handle). */
+static struct nl_msg *vm_msg(uint32_t dev_id, uint64_t vm, uint32_t pid, const char *comm,
 			     uint64_t ranges)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_VM_GET);
 
 	u32(msg, DRM_SVM_A_VM_DEV_ID, dev_id);
-	u32(msg, DRM_SVM_A_VM_VM_ID, vm);
+	uint_put(msg, DRM_SVM_A_VM_VM_ID, vm);
 	uint_put(msg, DRM_SVM_A_VM_GPUSVM_ID, 40 + vm);
 	u32(msg, DRM_SVM_A_VM_PID, pid);
 	str(msg, DRM_SVM_A_VM_COMM, comm);
@@ -708,7 +709,8 @@ static void test_vm_object(void **state)
 	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
 	assert_json(vm, "{\"device\":0,\"vm\":3,\"pid\":4242,\"comm\":\"svm-stream\",\"client_id\":7,"
 		    "\"start\":0,\"end\":140737488355328,\"num_vmas\":null,\"num_ranges\":28,"
-		    "\"gpusvm_id\":43,\"notifiers\":2,\"devmem_pages\":1,\"generation\":9,\"attr_resets\":[]}");
+		    "\"gpusvm_id\":43,\"driver_handle\":null,\"notifiers\":2,\"devmem_pages\":1,"
+		    "\"generation\":9,\"attr_resets\":[]}");
 	json_decref(vm);
 	nlmsg_free(msg);
 
@@ -800,7 +802,7 @@ static struct nl_msg *event_msg(uint32_t type, uint32_t dev_id)
 
 	u32(msg, DRM_SVM_A_EVENT_TYPE, type);
 	u32(msg, DRM_SVM_A_EVENT_DEV_ID, dev_id);
-	u32(msg, DRM_SVM_A_EVENT_VM_ID, 3);
+	uint_put(msg, DRM_SVM_A_EVENT_VM_ID, 3);
 	u32(msg, DRM_SVM_A_EVENT_PID, 4242);
 	uint_put(msg, DRM_SVM_A_EVENT_TIMESTAMP, 1823345512000);
 	uint_put(msg, DRM_SVM_A_EVENT_START, 0x200000);
@@ -940,6 +942,100 @@ static void test_event_errors(void **state)
 	u32(msg, DRM_SVM_A_EVENT_TYPE, DRM_SVM_EVENT_TYPE_GC);
 	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &ev, &unknown, &err), -1);
 	assert_non_null(strstr(err.msg, "attribute timestamp is missing"));
+	nlmsg_free(msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* VM ids                                                              */
+/* ------------------------------------------------------------------ */
+
+/* VM id 2^32 + 3: what a truncation to 32 bits would take for vm 3. */
+#define BIG_VM 0x100000003ULL
+
+/* An event of type gc on card0 about VM @vm. */
+static struct nl_msg *vm_event_msg(uint64_t vm)
+{
+	struct nl_msg *msg = genl(DRM_SVM_CMD_EVENT_NTF);
+
+	u32(msg, DRM_SVM_A_EVENT_TYPE, DRM_SVM_EVENT_TYPE_GC);
+	u32(msg, DRM_SVM_A_EVENT_DEV_ID, 1);
+	uint_put(msg, DRM_SVM_A_EVENT_VM_ID, vm);
+	uint_put(msg, DRM_SVM_A_EVENT_TIMESTAMP, 1);
+	return msg;
+}
+
+/*
+ * vm-id is a uint the kernel never reuses: past 32 bits it takes 8 bytes,
+ * and every decoder keeps all of them. The driver's own handle is
+ * "driver_handle", next to gpusvm_id.
+ */
+static void test_vm_ids_of_64_bits(void **state)
+{
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = vm_msg(1, BIG_VM, 4242, "svm-stream", 28);
+	struct xesvm_range r;
+	bool unknown;
+	json_t *obj;
+
+	u32(msg, DRM_SVM_A_VM_DRIVER_HANDLE, 3);
+	assert_int_equal(nla_len(nlmsg_find_attr((struct nlmsghdr *)hdr(msg), GENL_HDRLEN,
+						 DRM_SVM_A_VM_VM_ID)), 8);
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &obj, &err), 0);
+	assert_json(obj, "{\"device\":0,\"vm\":4294967299,\"pid\":4242,\"comm\":\"svm-stream\","
+		    "\"client_id\":7,\"start\":0,\"end\":140737488355328,\"num_vmas\":null,"
+		    "\"num_ranges\":28,\"gpusvm_id\":4294967339,\"driver_handle\":3,\"notifiers\":2,"
+		    "\"devmem_pages\":1,\"generation\":9,\"attr_resets\":[]}");
+	json_decref(obj);
+	nlmsg_free(msg);
+
+	msg = range_msg(2, BIG_VM, 0x1000, 0x2000, 0, -1);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
+	assert_int_equal(r.vm, BIG_VM);
+	nlmsg_free(msg);
+
+	msg = mem_attr_msg(1, BIG_VM, 0x1000, 0x2000, 0, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(xesvm_nl_decode_mem_attr(hdr(msg), &map, &obj, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(obj, "vm")), BIG_VM);
+	json_decref(obj);
+	nlmsg_free(msg);
+
+	msg = vm_event_msg(BIG_VM);
+	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &obj, &unknown, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(obj, "vm")), BIG_VM);
+	json_decref(obj);
+	nlmsg_free(msg);
+	assert_int_equal(err.status, XESVM_OK);
+}
+
+/* A vm-id the model's int64 cannot hold is refused, by name, wherever it comes. */
+static void test_vm_id_above_int64_max(void **state)
+{
+	const uint64_t id = (uint64_t)INT64_MAX + 1;
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = vm_msg(1, id, 4242, "svm-stream", 28);
+	json_t *obj = (json_t *)1;
+	bool unknown;
+
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &obj, &err), -1);
+	assert_null(obj);
+	assert_int_equal(err.status, XESVM_E_SYSTEM);
+	assert_int_equal(err.sys_errno, EPROTO);
+	assert_string_equal(err.msg, "drm-svm vm-get reply: attribute vm-id: 9223372036854775808 is "
+			    "above 2^63-1 (the kernel speaks a drm-svm this xesvm cannot read)");
+	nlmsg_free(msg);
+
+	expect_range_error(range_msg(1, id, 0x1000, 0x2000, 0, -1),
+			   "drm-svm range-get reply: attribute vm-id: 9223372036854775808 is above 2^63-1");
+	expect_mem_attr_error(mem_attr_msg(1, UINT64_MAX, 0x1000, 0x2000, 0, 0, 0, 0, 0, 0, 0),
+			      "drm-svm mem-attr-get reply: attribute vm-id: 18446744073709551615 is "
+			      "above 2^63-1");
+
+	memset(&err, 0, sizeof(err));
+	msg = vm_event_msg(id);
+	assert_int_equal(xesvm_nl_decode_event(hdr(msg), &map, &obj, &unknown, &err), -1);
+	assert_string_equal(err.msg, "drm-svm event: attribute vm-id: 9223372036854775808 is above "
+			    "2^63-1 (the kernel speaks a drm-svm this xesvm cannot read)");
 	nlmsg_free(msg);
 }
 
@@ -1659,6 +1755,106 @@ static void test_migrate_and_gc_calls(void **state)
 	fake_free(&f);
 }
 
+/* The vm-id of request @i (set by @type), which must take @len bytes. */
+static uint64_t req_vm_id(const struct fake *f, size_t i, int type, int len)
+{
+	struct nlattr *a = req_attr(f, i, type);
+
+	assert_non_null(a);
+	assert_int_equal(nla_len(a), len);
+	return len == 8 ? nla_get_u64(a) : nla_get_u32(a);
+}
+
+/*
+ * A VM id past 32 bits goes out as the kernel's nla_put_uint() puts it,
+ * in 8 bytes; one that fits, in 4: in the requests of admin operations
+ * and in the vm-get that finds the span of a whole VM.
+ */
+static void test_requests_carry_64_bit_vm_ids(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	const struct xesvm_nl_target big = { .minor = 0, .vm = BIG_VM }, small = { .minor = 0, .vm = 3 };
+	const struct xesvm_attr_change chg = { .set = XESVM_ATTR_PAT_INDEX, .pat_index = 1 };
+	struct xesvm_error err = { 0 };
+	struct xesvm_gc_result gc;
+
+	queue_devices(&f);
+	for (int i = 0; i < 2; i++) {
+		struct nl_msg *reply = genl(DRM_SVM_CMD_GC);
+
+		uint_put(reply, DRM_SVM_A_GC_RANGES, 0);
+		uint_put(reply, DRM_SVM_A_GC_BYTES, 0);
+		uint_put(reply, DRM_SVM_A_GC_ATTR_RESETS, 0);
+		fake_queue(&f, false, 2, reply, error_msg(0, NULL, true, NULL, -1, -1));
+	}
+	assert_int_equal(xesvm_nl_gc(nl, &big, &gc, &err), 0);
+	assert_int_equal(req_vm_id(&f, 1, DRM_SVM_A_GC_VM_ID, 8), BIG_VM);
+	assert_int_equal(xesvm_nl_gc(nl, &small, &gc, &err), 0);
+	assert_int_equal(req_vm_id(&f, 2, DRM_SVM_A_GC_VM_ID, 4), 3);
+
+	fake_queue(&f, false, 2, vm_msg(1, BIG_VM, 1, "w", 0), error_msg(0, NULL, true, NULL, -1, -1));
+	fake_queue(&f, false, 1, error_msg(0, NULL, true, NULL, -1, -1));
+	assert_int_equal(xesvm_nl_mem_attr_set(nl, &big, &chg, &err), 0);
+	assert_int_equal(req_cmd(&f, 3), DRM_SVM_CMD_VM_GET);
+	assert_int_equal(req_vm_id(&f, 3, DRM_SVM_A_VM_VM_ID, 8), BIG_VM);
+	assert_int_equal(req_cmd(&f, 4), DRM_SVM_CMD_MEM_ATTR_SET);
+	assert_int_equal(req_vm_id(&f, 4, DRM_SVM_A_MEM_ATTR_VM_ID, 8), BIG_VM);
+	assert_int_equal(err.status, XESVM_OK);
+	assert_int_equal(f.next, f.n);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
+/*
+ * Gathering a VM whose id is past 32 bits: its dumps ask for all 64 of
+ * them, and a reply about vm 3 (its low 32 bits) is another VM's.
+ */
+static void test_gather_64_bit_vm_ids(void **state)
+{
+	struct fake f = { 0 };
+	struct xesvm_nl *nl = fake_nl(&f);
+	struct xesvm_model *m = model_with_card0();
+	struct xesvm_filter filter;
+	const struct xesvm_nl_scope scope = { .filter = &filter, .ranges = true, .mem_attrs = true };
+	struct xesvm_error err = { 0 };
+	json_t *root = xesvm_model_root(m);
+
+	xesvm_filter_init(&filter);
+	filter.vm = (int64_t)BIG_VM;
+	queue_devices(&f);
+	fake_queue(&f, false, 3, vm_msg(1, 3, 4242, "a", 1), vm_msg(1, BIG_VM, 4242, "a", 1),
+		   done_msg(0, NULL));
+	fake_queue(&f, false, 2, mem_attr_msg(1, BIG_VM, 0x1000, 0x200000, 0, 0, 0, 0, 0, 0, 0),
+		   done_msg(0, NULL));
+	fake_queue(&f, false, 2, range_msg(1, BIG_VM, 0x1000, 0x2000, 0, -1), done_msg(0, NULL));
+	assert_int_equal(xesvm_nl_gather(nl, m, &scope, &err), 0);
+	assert_int_equal(f.next, f.n);
+	assert_int_equal(json_array_size(json_object_get(root, "vms")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(root, "vmas"), 0), "vm")), BIG_VM);
+	assert_int_equal(json_array_size(json_object_get(root, "vmas")), 1);
+	assert_int_equal(xesvm_model_range_count(m), 1);
+	assert_int_equal(xesvm_model_range(m, 0)->vm, BIG_VM);
+	assert_int_equal(req_cmd(&f, 2), DRM_SVM_CMD_MEM_ATTR_GET);
+	assert_int_equal(req_vm_id(&f, 2, DRM_SVM_A_MEM_ATTR_VM_ID, 8), BIG_VM);
+	assert_int_equal(req_cmd(&f, 3), DRM_SVM_CMD_RANGE_GET);
+	assert_int_equal(req_vm_id(&f, 3, DRM_SVM_A_RANGE_VM_ID, 8), BIG_VM);
+	xesvm_model_free(m);
+
+	m = model_with_card0();
+	queue_devices(&f);
+	fake_queue(&f, false, 2, vm_msg(1, BIG_VM, 4242, "a", 1), done_msg(0, NULL));
+	fake_queue(&f, false, 2, mem_attr_msg(1, 3, 0x1000, 0x200000, 0, 0, 0, 0, 0, 0, 0),
+		   done_msg(0, NULL));
+	assert_int_equal(xesvm_nl_gather(nl, m, &scope, &err), -1);
+	assert_string_equal(err.msg, "drm-svm: a reply for vm 4294967299 of device 0 named another VM");
+	assert_int_equal(f.next, f.n);
+	xesvm_model_free(m);
+	xesvm_nl_close(nl);
+	fake_free(&f);
+}
+
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
@@ -1865,6 +2061,8 @@ int main(void)
 		cmocka_unit_test(test_event_each_type),
 		cmocka_unit_test(test_event_cpu_fault_deferred),
 		cmocka_unit_test(test_event_errors),
+		cmocka_unit_test(test_vm_ids_of_64_bits),
+		cmocka_unit_test(test_vm_id_above_int64_max),
 		cmocka_unit_test(test_migrate_and_gc_replies),
 		cmocka_unit_test(test_extack_attribute_named),
 		cmocka_unit_test(test_extack_permissions),
@@ -1879,6 +2077,8 @@ int main(void)
 		cmocka_unit_test(test_gather_error_is_reported),
 		cmocka_unit_test(test_mem_attr_set_request),
 		cmocka_unit_test(test_migrate_and_gc_calls),
+		cmocka_unit_test(test_requests_carry_64_bit_vm_ids),
+		cmocka_unit_test(test_gather_64_bit_vm_ids),
 		cmocka_unit_test(test_events_read),
 		cmocka_unit_test(test_events_numbered),
 		cmocka_unit_test(test_socket_drops),

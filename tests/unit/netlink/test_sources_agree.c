@@ -48,7 +48,8 @@ struct st_dev {
 };
 
 struct st_vm {
-	uint32_t minor, vm;
+	uint32_t minor;
+	uint64_t vm;
 	uint64_t gpusvm, start, end;
 	uint32_t pid;
 	uint64_t client, notifiers, ranges, devmem, generation;
@@ -56,7 +57,8 @@ struct st_vm {
 };
 
 struct st_vma {
-	uint32_t minor, vm;
+	uint32_t minor;
+	uint64_t vm;
 	uint64_t start, end;
 	uint32_t kind, loc, pagemap, policy, atomic;
 	uint16_t pat;
@@ -72,7 +74,8 @@ struct st_pages {
 };
 
 struct st_range {
-	uint32_t minor, vm;
+	uint32_t minor;
+	uint64_t vm;
 	uint64_t start, end, nstart, nend;
 	uint32_t refs;
 	uint32_t flags;		/* DRM_SVM_RANGE_FLAGS_*: its own, and its pages' */
@@ -204,7 +207,7 @@ static struct nl_msg *vm_msg(const struct state *st, const struct st_vm *v)
 	struct nl_msg *msg = genl(DRM_SVM_CMD_VM_GET);
 
 	u32(msg, DRM_SVM_A_VM_DEV_ID, dev_id_of(st, v->minor));
-	u32(msg, DRM_SVM_A_VM_VM_ID, v->vm);
+	uint_put(msg, DRM_SVM_A_VM_VM_ID, v->vm);
 	uint_put(msg, DRM_SVM_A_VM_GPUSVM_ID, v->gpusvm);
 	u32(msg, DRM_SVM_A_VM_PID, v->pid);
 	str(msg, DRM_SVM_A_VM_COMM, v->comm);
@@ -223,7 +226,7 @@ static struct nl_msg *vma_msg(const struct state *st, const struct st_vma *a)
 	struct nl_msg *msg = genl(DRM_SVM_CMD_MEM_ATTR_GET);
 
 	u32(msg, DRM_SVM_A_MEM_ATTR_DEV_ID, dev_id_of(st, a->minor));
-	u32(msg, DRM_SVM_A_MEM_ATTR_VM_ID, a->vm);
+	uint_put(msg, DRM_SVM_A_MEM_ATTR_VM_ID, a->vm);
 	uint_put(msg, DRM_SVM_A_MEM_ATTR_START, a->start);
 	uint_put(msg, DRM_SVM_A_MEM_ATTR_END, a->end);
 	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, a->kind);
@@ -243,7 +246,7 @@ static struct nl_msg *range_msg(const struct state *st, const struct st_range *r
 	unsigned int i;
 
 	u32(msg, DRM_SVM_A_RANGE_DEV_ID, dev_id_of(st, r->minor));
-	u32(msg, DRM_SVM_A_RANGE_VM_ID, r->vm);
+	uint_put(msg, DRM_SVM_A_RANGE_VM_ID, r->vm);
 	uint_put(msg, DRM_SVM_A_RANGE_START, r->start);
 	uint_put(msg, DRM_SVM_A_RANGE_END, r->end);
 	uint_put(msg, DRM_SVM_A_RANGE_NOTIFIER_START, r->nstart);
@@ -463,7 +466,7 @@ static void write_tree(const char *dir, const struct state *st)
 		const struct st_vm *v = &st->vms[i];
 
 		f = open_file(dir, "dri/%" PRIu32 "/svm_vms", v->minor);
-		fprintf(f, "vm=%" PRIu32 " gpusvm=%" PRIu64 " start=%016" PRIx64 " end=%016" PRIx64
+		fprintf(f, "vm=%" PRIu64 " gpusvm=%" PRIu64 " start=%016" PRIx64 " end=%016" PRIx64
 			" pid=%" PRIu32 " client=%" PRIu64 " notifiers=%" PRIu64 " ranges=%" PRIu64
 			" devmem_pages=%" PRIu64 " generation=%" PRIu64 " comm=%s\n", v->vm, v->gpusvm,
 			v->start, v->end, v->pid, v->client, v->notifiers, v->ranges, v->devmem,
@@ -472,7 +475,7 @@ static void write_tree(const char *dir, const struct state *st)
 
 		/* The client's files: this VM's header, then its lines. */
 		f = open_file(dir, "dri/client-%" PRIu64 "/svm_mem_attrs", v->client);
-		fprintf(f, "vm=%" PRIu32 " gpusvm=%" PRIu64 " start=%016" PRIx64 " end=%016" PRIx64 "\n",
+		fprintf(f, "vm=%" PRIu64 " gpusvm=%" PRIu64 " start=%016" PRIx64 " end=%016" PRIx64 "\n",
 			v->vm, v->gpusvm, v->start, v->end);
 		for (j = 0; j < st->nvmas; j++) {
 			const struct st_vma *a = &st->vmas[j];
@@ -487,7 +490,7 @@ static void write_tree(const char *dir, const struct state *st)
 		}
 		fclose(f);
 		f = open_file(dir, "dri/client-%" PRIu64 "/svm_ranges", v->client);
-		fprintf(f, "vm=%" PRIu32 " gpusvm=%" PRIu64 " start=%016" PRIx64 " end=%016" PRIx64
+		fprintf(f, "vm=%" PRIu64 " gpusvm=%" PRIu64 " start=%016" PRIx64 " end=%016" PRIx64
 			" generation=%" PRIu64 "\n", v->vm, v->gpusvm, v->start, v->end, v->generation);
 		for (j = 0; j < st->nranges; j++) {
 			const struct st_range *r = &st->ranges[j];
@@ -729,7 +732,8 @@ static uint64_t next_random(uint64_t *seed)
 #define GEN_RANGES_PER_VM 1000
 
 /*
- * Four VMs on two devices, the clients' VMs interleaved in svm_vms, every
+ * Four VMs on two devices, the clients' VMs interleaved in svm_vms, one
+ * with a VM id past 32 bits whose low 32 bits are another VM's, every
  * range flag combination the debugfs files can carry, ranges with no page
  * set, one or up to four of several devices (or none), more kept than
  * described, seq and pagemap present or not, VMAs of every kind and
@@ -745,7 +749,7 @@ static void test_generated_state_agrees(void **state)
 		{ 0, 7, 101, 0, TOP, 4000, 21, 3, GEN_RANGES_PER_VM, 1000, 77, "alpha" },
 		{ 2, 1, 102, 0x1000, TOP, 4001, 22, 1, GEN_RANGES_PER_VM, 0, 1, "beta with spaces" },
 		{ 0, 8, 103, 0, TOP, 4000, 21, 2, GEN_RANGES_PER_VM, 5, 9, "alpha" },
-		{ 0, 9, 104, 0, TOP, 0, 23, 0, GEN_RANGES_PER_VM, 0, 0, "" },
+		{ 0, 0x100000007ULL, 104, 0, TOP, 0, 23, 0, GEN_RANGES_PER_VM, 0, 0, "" },
 	};
 	struct st_range *ranges = calloc(N(vms) * GEN_RANGES_PER_VM, sizeof(*ranges));
 	struct st_vma *vmas = calloc(N(vms) * 24, sizeof(*vmas));
@@ -826,12 +830,14 @@ static void test_generated_state_agrees(void **state)
 					       0x7f0100300000ULL };
 		const struct selection vm_win = { NULL, -1, 21, 8, true, 0x7f0200000000ULL,
 						  0x7f0200400001ULL };
+		const struct selection big_vm = { NULL, -1, -1, 0x100000007LL, false, 0, 0 };
 
 		assert_agree(dir, &st, &all, "generated, everything");
 		assert_agree(dir, &st, &pid, "generated, pid 4000");
 		assert_agree(dir, &st, &dev, "generated, device 2");
 		assert_agree(dir, &st, &win, "generated, a window over two VMs");
 		assert_agree(dir, &st, &vm_win, "generated, client 21 vm 8 and a window");
+		assert_agree(dir, &st, &big_vm, "generated, vm 2^32+7 (not vm 7)");
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);

@@ -94,7 +94,7 @@ static void assert_owners(const struct xesvm_model *m, const char *key, const ch
 		for (i = 0; i < xesvm_model_range_count(m); i++) {
 			const struct xesvm_range *r = xesvm_model_range(m, i);
 
-			used += (size_t)snprintf(got + used, sizeof(got) - used, "%s%" PRIu32 "/%" PRIu32,
+			used += (size_t)snprintf(got + used, sizeof(got) - used, "%s%" PRIu32 "/%" PRIu64,
 						 used ? " " : "", r->device, r->vm);
 		}
 	} else {
@@ -233,7 +233,8 @@ static void test_recorded_tree(void **state)
 	assert_json(json_array_get(vms, 0),
 		    "{\"device\":0,\"vm\":3,\"pid\":2301,\"comm\":\"svm_bench\",\"client_id\":5,"
 		    "\"start\":0,\"end\":140737488355328,\"num_vmas\":5,\"num_ranges\":6,"
-		    "\"gpusvm_id\":11,\"notifiers\":2,\"devmem_pages\":2,\"generation\":14}");
+		    "\"gpusvm_id\":11,\"driver_handle\":null,\"notifiers\":2,\"devmem_pages\":2,"
+		    "\"generation\":14}");
 	/* A comm with spaces (the rest of the line); a VM with no range. */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(vms, 3), "comm")),
 			    "gpu worker 1");
@@ -349,7 +350,7 @@ static void test_vm_lines(void **state)
 	assert_json(json_array_get(vms, 1),
 		    "{\"device\":0,\"vm\":4,\"pid\":null,\"comm\":null,\"client_id\":6,\"start\":4096,"
 		    "\"end\":4294967296,\"num_vmas\":null,\"num_ranges\":0,\"gpusvm_id\":12,"
-		    "\"notifiers\":0,\"devmem_pages\":0,\"generation\":0}");
+		    "\"driver_handle\":null,\"notifiers\":0,\"devmem_pages\":0,\"generation\":0}");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(vms, 2), "comm")),
 			    "a=b  c ?");
 	/* No client file was read: VMAs unknown, not zero. */
@@ -555,6 +556,9 @@ static const struct bad_case bad_cases[] = {
 	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x", "end= is not above start=" },
 	{ XESVM_DBG_VMS, "vm=3 gpusvm=11 start=0000000000000000 end=0000800000000000 pid=1 client=5 "
 	  "notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x", "vm 3 of device 0 is listed twice" },
+	{ XESVM_DBG_VMS, "vm=9223372036854775808 gpusvm=11 start=0000000000000000 "
+	  "end=0000800000000000 pid=1 client=5 notifiers=2 ranges=1 devmem_pages=1 generation=1 comm=x",
+	  "vm=9223372036854775808 is above 9223372036854775807" },
 	{ XESVM_DBG_VMS, "vm=9  gpusvm=11", "two spaces in a row" },
 	{ XESVM_DBG_VMS, " vm=9", "the line starts with a space" },
 	{ XESVM_DBG_VMS, "vm=9 gpusvm=11 ", "a space at the end of the line" },
@@ -710,6 +714,40 @@ static void test_malformed_lines(void **state)
 		}
 		xesvm_model_free(m);
 	}
+}
+
+/*
+ * VM ids past 32 bits, as the kernel prints them (%llu) since it stopped
+ * reusing them: up to 2^63-1, and never taken for the VM with the same
+ * low 32 bits.
+ */
+static void test_vm_ids_of_64_bits(void **state)
+{
+	struct xesvm_filter f;
+	struct xesvm_model *m;
+
+	(void)state;
+	xesvm_filter_init(&f);
+	f.vm = 4294967299;
+	m = parse_texts(VM3 "vm=4294967299 gpusvm=12 start=0000000000000000 end=0000800000000000 "
+			"pid=2301 client=5 notifiers=1 ranges=1 devmem_pages=1 generation=2 "
+			"comm=svm_bench\n"
+			"vm=9223372036854775807 gpusvm=13 start=0000000000000000 "
+			"end=0000800000000000 pid=2301 client=5 notifiers=0 ranges=0 devmem_pages=0 "
+			"generation=0 comm=svm_bench\n", NULL,
+			AHDR3 VMA
+			"vm=4294967299 gpusvm=12 start=0000000000000000 end=0000800000000000\n" VMA,
+			HDR3 RANGE
+			"vm=4294967299 gpusvm=12 start=0000000000000000 end=0000800000000000 "
+			"generation=2\n" RANGE, &f);
+	print_notes(m);
+	assert_int_equal(json_array_size(collection(m, "notes")), 0);
+	/* Every VM listed; VMAs and ranges of the selected one only. */
+	assert_owners(m, "vms", "0/3 0/4294967299 0/9223372036854775807");
+	assert_owners(m, "vmas", "0/4294967299");
+	assert_owners(m, "ranges", "0/4294967299");
+	assert_int_equal(xesvm_model_range(m, 0)->vm, 4294967299);
+	xesvm_model_free(m);
 }
 
 /* Lines that belong to no VM read: before a header, under a header of an unknown VM. */
@@ -1068,6 +1106,7 @@ int main(void)
 		cmocka_unit_test(test_range_every_flag),
 		cmocka_unit_test(test_unknown_fields_ignored),
 		cmocka_unit_test(test_malformed_lines),
+		cmocka_unit_test(test_vm_ids_of_64_bits),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_note_budget),
 		cmocka_unit_test(test_filters),
