@@ -1294,6 +1294,22 @@ def finish(proc, timeout):
         return out, err, 'timeout'
 
 
+def start_monitor(env, event_type, pid, count, seconds):
+    """(argv, process) of `monitor -j [EVENT_TYPE] pid PID` (every type when
+    @event_type is None) started in the background with text pipes, once it
+    has had time to subscribe."""
+    if event_type is None:
+        argv = [env.xesvmctl] + env.cmd('monitor', pid=pid, count=count, seconds=seconds)
+    else:
+        argv = [env.xesvmctl] + env.cmd('monitor_type', type=event_type, pid=pid,
+                                        count=count, seconds=seconds)
+    mon = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=env.env, stdin=subprocess.DEVNULL)
+    env.procs.append(mon)
+    time.sleep(3)       # subscribed by then, also on TCG
+    return argv, mon
+
+
 def check_attr_reset(reset, window, what):
     """@reset (an attr_resets element or an attr_reset event) is the reset
     of @window, split from the madvised VMA, preferred location system."""
@@ -1317,12 +1333,7 @@ def attr_reset_test(env, tap, wl):
     garbage collector splits the VMA, resets the unmapped half, and
     monitor, gc, vm show and explain say so."""
     pid = wl.pid
-    argv = [env.xesvmctl] + env.cmd('monitor_type', type='attr-reset', pid=pid, count=1,
-                                    seconds=120)
-    mon = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env=env.env, stdin=subprocess.DEVNULL)
-    env.procs.append(mon)
-    time.sleep(3)       # subscribed by then, also on TCG
+    argv, mon = start_monitor(env, 'attr-reset', pid, count=1, seconds=120)
     window, p = wl.unmap_reset_half()
     if window is None:
         tap.check('SIGUSR2: the workload unmaps half of a madvised buffer', p)
@@ -1395,12 +1406,7 @@ def cpu_deferred_test(env, tap, wl, rec):
         tap.check(what, ['no vsvm atomic_svm_timeslice_ms in debugfs'])
         return
     before, p = check_ok_doc(env.xrun('pagemap_show'), 'pagemaps')
-    argv = [env.xesvmctl] + env.cmd('monitor_type', type='migrate', pid=pid, count=100000,
-                                    seconds=300)
-    mon = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env=env.env, stdin=subprocess.DEVNULL)
-    env.procs.append(mon)
-    time.sleep(3)       # subscribed by then, also on TCG
+    argv, mon = start_monitor(env, 'migrate', pid, count=100000, seconds=300)
     with open(knob) as f:
         old = f.read().strip()
     try:
@@ -1569,11 +1575,7 @@ def monitor_tests(env, tap, wl, rec):
     tap.check('monitor stopped by SIGINT: exit 0 and a summary that counts what it printed', p)
 
     # -n 1: ends by itself after the first event.
-    argv = [env.xesvmctl] + env.cmd('monitor', pid=pid, count=1, seconds=240)
-    mon = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env=env.env, stdin=subprocess.DEVNULL)
-    env.procs.append(mon)
-    time.sleep(3)
+    argv, mon = start_monitor(env, None, pid, count=1, seconds=240)
     p = []
     for _ in range(3):
         if mon.poll() is not None:

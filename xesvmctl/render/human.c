@@ -305,11 +305,14 @@ void print_vm_header(FILE *out, const struct vm_entry *v,
 		     const struct render_opts *ro)
 {
 	char comm[64], start[32], end[32];
-	uint64_t pid, client, lo, hi;
+	uint64_t pid, client, lo, hi, handle;
 
 	term_sgr(out, ro, "1");
 	fprintf(out, "vm %" PRIu64, v->id);
 	term_reset(out, ro);
+	/* The driver's own name of the VM, as its logs show it (xe: the ASID). */
+	if (json_get_u64(v->vm, "driver_handle", &handle))
+		fprintf(out, " (driver handle %" PRIu64 ")", handle);
 	fprintf(out, " on card%" PRIu64, v->device);
 	if (json_get_u64(v->vm, "pid", &pid)) {
 		cell_str(comm, sizeof(comm), v->vm, "comm");
