@@ -8,7 +8,8 @@ SPEC is drm_svm.yaml (Documentation/netlink/specs/ of the kernel series),
 MODEL_NAMES model_names.yaml. Writes into OUTDIR:
   drm_svm_sets.h         enum xesvm_nl_set: one value per attribute set
   drm_svm_attr_tables.h  the attribute tables decode.c checks messages
-                         with (name and kind of every attribute)
+                         with (name and kind of every attribute, and the
+                         set of a nest's attributes: xe's nests too)
   drm_svm_enums.h        declarations of the enumeration tables
   drm_svm_enum_tables.h  the enumeration tables (uAPI value -> spec name,
                          model name) and the range flag table objects.c
@@ -68,10 +69,31 @@ def assert_value(out, constant, value):
                % (constant, value, constant))
 
 
+def check_references(spec):
+    """Every nest names a set of the spec (nested-attributes), every enum an
+    enumeration or flags definition: a rename in one place only fails here
+    rather than in a decoder."""
+    set_names = {s['name'] for s in spec['attribute-sets']}
+    definitions = {d['name'] for d in spec['definitions']}
+    for s in spec['attribute-sets']:
+        if 'subset-of' in s:
+            continue    # a subset's attributes are its parent's
+        for a in s['attributes']:
+            where = 'attribute %s.%s' % (s['name'], a['name'])
+            nested = a.get('nested-attributes')
+            if a['type'] == 'nest' and nested not in set_names:
+                fail('%s: a nest of %s, which is not an attribute set' % (where, nested))
+            if a['type'] != 'nest' and nested is not None:
+                fail('%s: nested-attributes on a %s' % (where, a['type']))
+            if 'enum' in a and a['enum'] not in definitions:
+                fail('%s: enum %s is not a definition' % (where, a['enum']))
+
+
 def attribute_sets(spec):
     """(name, attributes, C set, its size) per attribute set; attributes are
-    (number, name, kind). A subset-of set has the attributes it lists, with
-    the numbers, kinds and C constants of the set it is a subset of."""
+    (number, name, kind, nested set or None). A subset-of set has the
+    attributes it lists, with the numbers, kinds, nested sets and C
+    constants of the set it is a subset of."""
     sets = []
     full = {}
     for s in spec['attribute-sets']:
@@ -98,7 +120,7 @@ def attribute_sets(spec):
             if a['type'] not in KINDS:
                 fail('attribute %s.%s: type %s has no kind in decode.c' %
                      (s['name'], a['name'], a['type']))
-            attrs.append((number, a['name'], KINDS[a['type']]))
+            attrs.append((number, a['name'], KINDS[a['type']], a.get('nested-attributes')))
         full[s['name']] = attrs
         sets.append((s['name'], attrs, s['name'], len(attrs)))
     return sets
@@ -122,12 +144,16 @@ def attr_tables(spec, sets):
         prefix = '%s_A_%s' % (FAMILY_PREFIX, c_name(c_set))
         out += ['', 'static const struct attr_spec %s_attrs[%s_MAX + 1] = {'
                 % (name.replace('-', '_'), prefix)]
-        out += ['\t[%s_%s] = { %s, %s },' % (prefix, c_name(a), c_string(a), kind)
-                for _, a, kind in attrs]
+        for _, a, kind, nested in attrs:
+            # A nest names the set of its attributes (decode.c parses it with
+            # that set); designated, since the other attributes have none.
+            nested_set = ', .nested = XESVM_NL_SET_%s' % c_name(nested) if nested else ''
+            out.append('\t[%s_%s] = { .name = %s, .kind = %s%s },'
+                       % (prefix, c_name(a), c_string(a), kind, nested_set))
         out.append('};')
         if c_set != name:
             continue    # the numbers are asserted with the full set
-        for number, a, _ in attrs:
+        for number, a, _, _ in attrs:
             assert_value(out, '%s_%s' % (prefix, c_name(a)), number)
         assert_value(out, '%s_MAX' % prefix, size)
     out += ['', 'static const struct {', '\tconst struct attr_spec *attrs;', '\tunsigned int max;',
@@ -215,6 +241,7 @@ def main():
         fail('%s is not the drm-svm genetlink spec' % spec_path)
     check_overrides(names, spec, 'enum', 'enums')
     check_overrides(names, spec, 'flags', 'flags')
+    check_references(spec)
     sets = attribute_sets(spec)
     decls, tables = enum_tables(spec, names)
     files = {'drm_svm_sets.h': sets_header(sets),

@@ -65,13 +65,13 @@ static const struct cli_choice policy_choices[] = {
 
 static const struct cli_choice atomic_choices[] = {
 	{ "undefined", NULL, CLI_VALUE_NONE, "whatever the driver does by default",
-	  DRM_SVM_ATOMIC_ACCESS_UNDEFINED },
+	  DRM_SVM_XE_ATOMIC_ACCESS_UNDEFINED },
 	{ "device", NULL, CLI_VALUE_NONE, "atomics by the GPU",
-	  DRM_SVM_ATOMIC_ACCESS_DEVICE },
+	  DRM_SVM_XE_ATOMIC_ACCESS_DEVICE },
 	{ "global", NULL, CLI_VALUE_NONE, "atomics by GPU and CPU",
-	  DRM_SVM_ATOMIC_ACCESS_GLOBAL },
+	  DRM_SVM_XE_ATOMIC_ACCESS_GLOBAL },
 	{ "cpu", NULL, CLI_VALUE_NONE, "atomics by the CPU",
-	  DRM_SVM_ATOMIC_ACCESS_CPU },
+	  DRM_SVM_XE_ATOMIC_ACCESS_CPU },
 	{ 0 },
 };
 

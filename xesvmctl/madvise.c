@@ -270,6 +270,32 @@ static int madvise_report(struct cli *cli, const struct target *tg, bool dry_run
 	return ret;
 }
 
+/*
+ * atomic and pat are xe's attributes: a device whose driver has none (the
+ * model has them null) refuses the change, so a dry run must not predict it.
+ */
+static int check_xe_attrs(struct cli *cli, const struct xesvm_attr_change *chg,
+			  const json_t *vmas, const struct target *tg)
+{
+	const json_t *vma;
+	size_t i;
+
+	if (!(chg->set & (XESVM_ATTR_ATOMIC_ACCESS | XESVM_ATTR_PAT_INDEX)))
+		return XESVM_OK;
+	json_array_foreach(vmas, i, vma) {
+		const char *kind = json_get_str(vma, "kind");
+
+		if (kind && strcmp(kind, "cpu_mirror") == 0 &&
+		    json_is_null(json_object_get(vma, "atomic_access"))) {
+			xesvm_error_set(&cli->err, XESVM_E_USAGE, EOPNOTSUPP,
+					"atomic and pat are xe's memory attributes; the driver of card%"
+					PRIu32 " has none", tg->t.minor);
+			return XESVM_E_USAGE;
+		}
+	}
+	return XESVM_OK;
+}
+
 static int madvise(struct cli *cli, const struct cli_invocation *inv)
 {
 	bool dry_run = cli_flag(inv, "dry-run");
@@ -301,6 +327,9 @@ static int madvise(struct cli *cli, const struct cli_invocation *inv)
 	}
 	all = vm_vmas(tg.m, &tg);
 	before = overlapping(all, tg.t.start, tg.t.end);
+	ret = check_xe_attrs(cli, &chg, before, &tg);
+	if (ret)
+		goto out;
 	if (dry_run) {
 		json_t *plan = madvise_plan(all, tg.t.start, tg.t.end, change, &cli->err);
 

@@ -129,7 +129,7 @@ struct xesvm_range {
 	uint64_t vm;			/* drm-svm VM id (never reused; not the driver's handle) */
 	uint32_t device;		/* DRM primary minor of the device */
 	uint32_t pages_count;		/* page sets the driver keeps for it */
-	uint32_t tile_present;		/* driver extras: tile bitmasks */
+	uint32_t tile_present;		/* xe's tile bitmasks (drm-svm's xe nest); 0 when not reported */
 	uint32_t tile_invalidated;
 	uint16_t flags;			/* enum xesvm_range_flag bits */
 	uint8_t pages_described;	/* page sets described (at most _PAGES_MAX, pages_count) */
@@ -487,6 +487,7 @@ struct xesvm_nl_target {
 enum xesvm_attr_bits {
 	XESVM_ATTR_PREFERRED_LOC = 1u << 0,
 	XESVM_ATTR_MIGRATION_POLICY = 1u << 1,
+	/* xe's attributes: a device whose driver has none refuses them (EOPNOTSUPP). */
 	XESVM_ATTR_ATOMIC_ACCESS = 1u << 2,
 	XESVM_ATTR_PAT_INDEX = 1u << 3,
 };
@@ -496,8 +497,8 @@ struct xesvm_attr_change {
 	uint32_t preferred_loc;		/* enum drm_svm_preferred_loc */
 	uint32_t pagemap;		/* pagemap id when preferred_loc is PAGEMAP */
 	uint32_t migration_policy;	/* enum drm_svm_migration_policy */
-	uint32_t atomic_access;		/* enum drm_svm_atomic_access */
-	uint16_t pat_index;
+	uint32_t atomic_access;		/* xe's: enum drm_svm_xe_atomic_access */
+	uint16_t pat_index;		/* xe's */
 };
 
 int xesvm_nl_mem_attr_set(struct xesvm_nl *nl, const struct xesvm_nl_target *t,

@@ -199,6 +199,19 @@ json_t *xesvm_svm_vm_json(const struct xesvm_svm_vm *v)
 	return vm;
 }
 
+/* Adds xe's attributes of @a to @obj, null when not known; frees @obj on failure. */
+static bool put_xe_mem_attrs(json_t *obj, const struct xesvm_svm_vma *a)
+{
+	if (!a->xe_known)
+		return put(obj, "atomic_access", json_null()) &&
+		       put(obj, "pat_index", json_null()) &&
+		       put(obj, "purgeable", json_null());
+	return put(obj, "atomic_access",
+		   xesvm_svm_enum_json(&xesvm_svm_xe_atomic_access, a->atomic_access)) &&
+	       put(obj, "pat_index", j_int(a->pat_index)) &&
+	       put(obj, "purgeable", xesvm_svm_enum_json(&xesvm_svm_xe_purgeable, a->purgeable));
+}
+
 /* Adds the attributes of @a (not its device, vm and bounds) to @obj; frees @obj on failure. */
 static bool put_mem_attr_values(json_t *obj, const struct xesvm_svm_vma *a)
 {
@@ -208,10 +221,7 @@ static bool put_mem_attr_values(json_t *obj, const struct xesvm_svm_vma *a)
 	       put(obj, "preferred_pagemap", a->pagemap ? j_int(a->pagemap) : json_null()) &&
 	       put(obj, "migration_policy",
 		   xesvm_svm_enum_json(&xesvm_svm_migration_policy, a->migration_policy)) &&
-	       put(obj, "atomic_access",
-		   xesvm_svm_enum_json(&xesvm_svm_atomic_access, a->atomic_access)) &&
-	       put(obj, "pat_index", j_int(a->pat_index)) &&
-	       put(obj, "purgeable", xesvm_svm_enum_json(&xesvm_svm_purgeable, a->purgeable));
+	       put_xe_mem_attrs(obj, a);
 }
 
 json_t *xesvm_svm_mem_attr_values_json(const struct xesvm_svm_vma *a)

@@ -117,9 +117,15 @@ struct xesvm_svm_vma {
 	uint32_t preferred_loc;
 	uint32_t pagemap;	/* 0: none (null) */
 	uint32_t migration_policy;
-	uint32_t atomic_access;
+	/*
+	 * xe's attributes (the family's xe nest): only a provider that
+	 * implements xe's madvise reports them. Unless @xe_known, the model
+	 * has null for all three rather than values no provider gave.
+	 */
+	bool xe_known;
+	uint32_t atomic_access;	/* enum drm_svm_xe_atomic_access */
 	uint16_t pat_index;
-	uint32_t purgeable;	/* DRM_SVM_PURGEABLE_NONE when not reported */
+	uint32_t purgeable;	/* enum drm_svm_xe_purgeable; NONE when not reported */
 };
 
 /* A "vmas" object. */

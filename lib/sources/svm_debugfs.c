@@ -15,7 +15,7 @@
  *   svm_mem_attrs  vm=<id> gpusvm=<id> start=<hex16> end=<hex16>
  *                  <hex16>-<hex16> kind=<mem-kind> preferred=<preferred-loc>
  *                  pagemap=<id> policy=<migration-policy>
- *                  atomic=<atomic-access> pat=<n> purgeable=<purgeable>
+ *                  atomic=<xe-atomic-access> pat=<n> purgeable=<xe-purgeable>
  *   svm_pagemaps   pagemap=<id> size=<bytes> enabled=<0|1>
  *                  to_devmem=<count>/<pages>/<bytes>
  *                  to_devmem_fail=<nomem>/<busy>/<fault>/<other>
@@ -722,12 +722,14 @@ static bool vma_line(struct file_state *f, struct dbg_vm *v, const char *s, size
 	a.pagemap = (uint32_t)x;	/* 0: not a pagemap (null) */
 	if (!enum_val(f, "policy", &val[POLICY], &xesvm_svm_migration_policy,
 		      &a.migration_policy) ||
-	    !enum_val(f, "atomic", &val[ATOMIC], &xesvm_svm_atomic_access, &a.atomic_access) ||
+	    !enum_val(f, "atomic", &val[ATOMIC], &xesvm_svm_xe_atomic_access, &a.atomic_access) ||
 	    !dec(f, "pat", &val[PAT], UINT16_MAX, &x))
 		return false;
 	a.pat_index = (uint16_t)x;
-	if (!enum_val(f, "purgeable", &val[PURGEABLE], &xesvm_svm_purgeable, &a.purgeable))
+	if (!enum_val(f, "purgeable", &val[PURGEABLE], &xesvm_svm_xe_purgeable, &a.purgeable))
 		return false;
+	/* The providers that write these files (xe, vsvm) implement xe's madvise. */
+	a.xe_known = true;
 	if (!v->vmas)
 		v->vmas = json_array();
 	obj = xesvm_svm_vma_json(&a);

@@ -665,6 +665,33 @@ def group_golden(r):
             expect(blocks == flat, 'vm show lists VMAs %r, vma show %r' % (blocks, flat))
     r.case('golden/vma-order', vma_order)
 
+    def vma_without_xe_attributes():
+        # atomic_access, pat_index and purgeable are xe's: from a driver
+        # without them they are null, "-" in tables, and loc and policy
+        # alone describe a reset's before.
+        with open(r.snap) as f:
+            doc = json.load(f)
+        for vma in doc['vmas']:
+            if vma['vm'] == 3:
+                vma.update(atomic_access=None, pat_index=None, purgeable=None)
+        path = os.path.join(r.tmp, 'no-xe-attributes.json')
+        with open(path, 'w') as f:
+            json.dump(doc, f)
+        rc, out, err = r.run(['-f', path, '-j', 'vma', 'show', 'vm', '3'])
+        expect_rc(rc, 0, out, err)
+        vmas = json.loads(out)['vmas']
+        expect(vmas and all((v['atomic_access'], v['pat_index'], v['purgeable']) == (None, None, None)
+                            for v in vmas), 'vmas %r' % vmas)
+        expect_schema(out, 'vma show -j without xe attributes')
+        rc, out, err = r.run(['-f', path, 'vma', 'show', 'vm', '3'])
+        expect_rc(rc, 0, out, err)
+        lines = out.splitlines()
+        expect(lines[0].split()[-3:] == ['ATOMIC', 'PAT', 'PURGEABLE'], 'header %r' % lines[0])
+        cells = [ln.split()[-3:] for ln in lines[1:]]
+        expect(len(cells) == len(vmas) and all(c == ['-', '-', '-'] for c in cells),
+               'ATOMIC, PAT, PURGEABLE cells %r' % cells)
+    r.case('golden/vma-without-xe-attributes', vma_without_xe_attributes)
+
     def schema_snapshots():
         # Every committed snapshot (tests/data/snapshots/bad/ holds broken
         # inputs of the reader, not snapshots) and every golden -j output.
@@ -698,6 +725,8 @@ def group_golden(r):
             'range start a string': mutated(lambda d: d['ranges'][0].update(start='0x1000')),
             'unknown range flag': mutated(lambda d: d['ranges'][0]['flags'].append('dirty')),
             'unknown range key': mutated(lambda d: d['ranges'][0].update(colour='red')),
+            'atomic_access neither a value nor null': mutated(
+                lambda d: d['vmas'][0].update(atomic_access='sometimes')),
             'vma kind': mutated(lambda d: d['vmas'][0].update(kind='anon')),
             'vm without pid': mutated(lambda d: d['vms'][0].pop('pid')),
             'future schema': mutated(lambda d: d.update(schema_version=3)),
@@ -1028,6 +1057,14 @@ def group_errors(r):
     doc['vms'][1]['pid'] = 4242
     with open(two_vms, 'w') as f:
         json.dump(doc, f)
+    no_xe = os.path.join(r.tmp, 'no-xe-attributes-vm3.json')
+    with open(r.snap) as f:
+        doc = json.load(f)
+    for vma in doc['vmas']:
+        if vma['vm'] == 3:
+            vma.update(atomic_access=None, pat_index=None, purgeable=None)
+    with open(no_xe, 'w') as f:
+        json.dump(doc, f)
     win = '0x7f3a00000000+2M'
     for name, args, status, pattern in [
         ('madvise-no-target', ['madvise', '0x1000+4K', 'atomic', 'device'], 1,
@@ -1064,6 +1101,9 @@ def group_errors(r):
         ('madvise-dry-run-ambiguous', ['-f', two_vms, 'madvise', 'pid', '4242', win, 'pat', '1', '--dry-run'], 1,
          r'^pid 4242 names 2 GPU VMs: card0 vm 3 \(pid 4242 svm-stream\), card0 vm 5 \(pid 4242 llama-server\); '
          r'choose one with vm ID$'),
+        # xe's attributes, asked of a driver without them (null in the model).
+        ('madvise-dry-run-no-xe-attributes', ['-f', no_xe, 'madvise', 'vm', '3', win, 'pat', '1', '--dry-run'],
+         1, r"^atomic and pat are xe's memory attributes; the driver of card0 has none$"),
         ('migrate-no-destination', ['migrate', 'vm', '3', '0x1000+4K'], 1,
          r'^migrate needs a destination: to system or to pagemap ID$'),
         ('migrate-bad-destination', ['migrate', 'vm', '3', '0x1000+4K', 'to', 'disk'], 1,

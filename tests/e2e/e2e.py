@@ -336,6 +336,10 @@ def check_vmas(doc, rec, vm, expect, defaults=()):
     for v in vmas:
         if v.get('kind') != 'cpu_mirror':
             p.append(f"VMA {hexw(v['start'], v['end'])} kind {v.get('kind')!r}")
+        # vsvm implements xe's madvise: it sends the xe nest of every region.
+        if not isinstance(v.get('atomic_access'), str) or not isinstance(v.get('pat_index'), int):
+            p.append(f"VMA {hexw(v['start'], v['end'])} lacks xe's attributes: atomic_access "
+                     f"{v.get('atomic_access')!r}, pat_index {v.get('pat_index')!r}")
     for e in expect:
         over = [v for v in vmas if overlaps(v['start'], v['end'], e['start'], e['end'])]
         where = f"{e['attribute']} {hexw(e['start'], e['end'])}"
@@ -435,7 +439,8 @@ def check_page_sets(doc, vm):
     page set per range, its own (the VM's device), and the range's flags
     and residency are those of that page set with the range's own flags.
     drm_gpusvm's internals (the stale flag, the notifier sequence) stay out
-    of the family's uAPI."""
+    of the family's uAPI, and so do xe's tile masks (only xe sends its xe
+    nest of a range: vsvm's have 0)."""
     p = []
     for r in doc.get('ranges', []):
         where = f"range {hexw(r['start'], r['end'])}"
@@ -459,6 +464,9 @@ def check_page_sets(doc, vm):
         if ps.get('notifier_seq') is not None or 'stale' in r.get('flags', []):
             p.append(f"{where}: drm_gpusvm internals reported (notifier_seq "
                      f"{ps.get('notifier_seq')}, flags {r.get('flags')})")
+        if (r.get('tile_present'), r.get('tile_invalidated')) != (0, 0):
+            p.append(f"{where}: tile masks {r.get('tile_present')}/{r.get('tile_invalidated')} "
+                     f"from vsvm, which has no tiles")
     return p
 
 
@@ -1815,6 +1823,9 @@ def self_test(workload, fake_workload):
             tampered(vmas, lambda d: d['vmas'][1].update(preferred_pagemap=4)), rec, vm, exp)),
         ('the PAT index is lost', lambda: check_vmas(
             tampered(vmas, lambda d: d['vmas'][1].update(pat_index=0)), rec, vm, exp)),
+        ('xe\'s attributes are missing (no xe nest)', lambda: check_vmas(
+            tampered(vmas, lambda d: d['vmas'][4].update(atomic_access=None, pat_index=None)),
+            rec, vm, exp)),
         ('a window is not covered', lambda: check_vmas(
             tampered(vmas, lambda d: d['vmas'].pop(2)), rec, vm, exp)),
         ('VMAs overlap', lambda: check_vmas(
@@ -1879,6 +1890,8 @@ def self_test(workload, fake_workload):
         ('a range is stale', lambda: check_page_sets(
             tampered(ranges, lambda d: d['ranges'][2].update(
                 flags=d['ranges'][2]['flags'] + ['stale'])), vm)),
+        ('a vsvm range has tile masks', lambda: check_page_sets(
+            tampered(ranges, lambda d: d['ranges'][2].update(tile_present=1)), vm)),
     ])
     both('check_devmem_pages', lambda: check_devmem_pages(vms, ranges, vm), [
         ('the VM counts another number', lambda: check_devmem_pages(

@@ -116,7 +116,8 @@ static void decode_all(const struct nlmsghdr *nlh, const struct xesvm_nl_devmap 
 		if (rc) {
 			check_error(rc, &err);
 		} else {
-			if (ack.error > 0 || ack.bad_attr > 0xffff || ack.msg[sizeof(ack.msg) - 1])
+			if (ack.error > 0 || ack.bad_attr > 0xffff || ack.bad_nest > 0xffff ||
+			    ack.msg[sizeof(ack.msg) - 1])
 				__builtin_trap();
 			memset(&err, 0, sizeof(err));
 			xesvm_nl_ack_error(&ack, XESVM_NL_SET_RANGE, "vm 3 of device 0", true, &err);
@@ -195,6 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xesvm_nl *nl;
 	struct nl_msg *req;
 	struct nlmsghdr *nlh;
+	struct nlattr *nest;
 	struct dump dump;
 	json_t *events;
 	int rem, rc;
@@ -210,11 +212,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nl = xesvm_nl_new_with_transport(&tp, FAMILY, &err);
 	if (!nl)
 		abort();
-	/* A request for NLMSGERR_ATTR_OFFS to point into. */
+	/*
+	 * A request for NLMSGERR_ATTR_OFFS to point into, with a nest as
+	 * mem-attr-set has xe's (offset 52 is the attribute inside it).
+	 */
 	req = xesvm_nl_request_new(nl, DRM_SVM_CMD_RANGE_GET, true);
 	if (!req || nla_put_u32(req, DRM_SVM_A_RANGE_DEV_ID, 1) ||
 	    nla_put_u32(req, DRM_SVM_A_RANGE_VM_ID, 3) ||
 	    nla_put_u64(req, DRM_SVM_A_RANGE_START, 0x1000))
+		abort();
+	nest = nla_nest_start(req, DRM_SVM_A_RANGE_XE | NLA_F_NESTED);
+	if (!nest || nla_put_u32(req, DRM_SVM_A_XE_RANGE_TILE_PRESENT, 1) ||
+	    nla_nest_end(req, nest))
 		abort();
 
 	nlh = (struct nlmsghdr *)f.data;

@@ -76,37 +76,65 @@ def pages(minor=0, flags=0, pagemap=None):
     a.append(u32(2, flags))
     if pagemap is not None:
         a.append(u32(3, pagemap))
-    return nest(11, *a)
+    return nest(9, *a)
 
 
-def rng(start, end, flags, pagemap=None, dev=1, vm=3, intr=False, page_sets=None, count=None):
-    """A range-get reply; by default with one page set, of minor 0."""
+def xe_range(present, invalidated):
+    """xe's nest of a range (xe-range): its tile masks."""
+    return nest(10, u32(1, present), u32(2, invalidated))
+
+
+def rng(start, end, flags, pagemap=None, dev=1, vm=3, intr=False, page_sets=None, count=None,
+        xe=None):
+    """A range-get reply; by default with one page set, of minor 0, and no
+    xe nest (as vsvm sends it; xe adds @xe, an xe_range())."""
     if page_sets is None:
         page_sets = [pages(0, flags & PAGES_FLAGS, pagemap)]
     a = [u32(1, dev), uint(2, vm), uint(3, start), uint(4, end), uint(5, start & ~0x1fffff),
-         uint(6, (start & ~0x1fffff) + 0x20000000), u32(7, flags), u32(8, 0),
-         uint(9, 0x100000001), u32(10, len(page_sets) if count is None else count)]
+         uint(6, (start & ~0x1fffff) + 0x20000000), u32(7, flags),
+         u32(8, len(page_sets) if count is None else count)]
+    if xe is not None:
+        a.append(xe)
     return genl('range_get', *(a + page_sets),
                 flags=NLM_F_MULTI | (NLM_F_DUMP_INTR if intr else 0))
 
 
-def mem_attr(start, end, kind=0, loc=0, pagemap=None, policy=0, atomic=0, pat=0, purge=0, vm=3):
+def xe_mem_attr(atomic=0, pat=0, purge=None):
+    """xe's nest of a region (xe-mem-attr); purgeable left out when None."""
+    a = [u32(1, atomic), u16(2, pat)]
+    if purge is not None:
+        a.append(u32(3, purge))
+    return nest(9, *a)
+
+
+def mem_attr(start, end, kind=0, loc=0, pagemap=None, policy=0, atomic=0, pat=0, purge=0, vm=3,
+             xe=True):
+    """A mem-attr-get reply; with xe's nest unless @xe is False (a provider
+    without xe's attributes), or @xe itself when it is a nest."""
     a = [u32(1, 1), uint(2, vm), uint(3, start), uint(4, end), u32(5, kind), u32(6, loc)]
     if pagemap is not None:
         a.append(u32(7, pagemap))
-    a += [u32(8, policy), u32(9, atomic), u16(10, pat), u32(11, purge)]
+    a.append(u32(8, policy))
+    if xe is True:
+        a.append(xe_mem_attr(atomic, pat, purge))
+    elif xe:
+        a.append(xe)
     return genl('mem_attr_get', *a)
 
 
 def before(t, loc=1, pat=3):
-    """A mem-attr-values nest: the attributes a window had before a reset."""
-    return nest(t, u32(5, 0), u32(6, loc), u32(8, 0), u32(9, 2), u16(10, pat))
+    """A mem-attr-values nest: the attributes a window had before a reset
+    (xe's in its nest, unless @pat is None)."""
+    a = [u32(5, 0), u32(6, loc), u32(8, 0)]
+    if pat is not None:
+        a.append(xe_mem_attr(2, pat))
+    return nest(t, *a)
 
 
-def reset(start, end, split):
+def reset(start, end, split, pat=3):
     """An attr-resets nest of a vm-get reply."""
     return nest(13, uint(1, start), uint(2, end), uint(3, 5000000000), u8(4, split),
-                before(5))
+                before(5, pat=pat))
 
 
 def vm(dev, vm_id, pid, comm, resets=(), handle=None):
@@ -168,6 +196,17 @@ seeds = {
                            page_sets=[pages(i, 0x10) for i in range(5)]) + done(),
     'mem-attr-dump': mem_attr(0x1000, 0x200000) +
                      mem_attr(0x200000, 0x400000, 3, 2, 1, 1, 2, 3, 2) + done(),
+    # xe's attributes in their nest: a provider without them sends none,
+    # purgeable only for a buffer object; nests that are not right.
+    'mem-attr-xe-nest': mem_attr(0x1000, 0x200000, xe=False) +
+                        mem_attr(0x200000, 0x400000, 1, xe=xe_mem_attr(3, 7)) +
+                        mem_attr(0x400000, 0x600000, xe=nest(9, u32(1, 1), u32(2, 7))) +
+                        mem_attr(0x600000, 0x800000, xe=nest(9, u16(2, 7))) +
+                        mem_attr(0x800000, 0xa00000, xe=u32(9, 1)) + done(),
+    'range-xe-tiles': rng(0x200000, 0x400000, 0x19, pagemap=1, xe=xe_range(0x3, 0x2)) +
+                      rng(0x400000, 0x600000, 0x10, xe=nest(10, u32(1, 1))) +
+                      rng(0x600000, 0x800000, 0x10, xe=nest(10, u64(1, 1), u32(2, 0))) +
+                      done(),
     'vm-dump': vm(1, 3, 4242, 'svm-stream') + vm(2, 4, 0, '') + done(),
     # VM ids are uints the kernel never reuses: past 32 bits in 8 bytes (one
     # past 2^63-1 is refused), with the driver's own handle.
@@ -176,10 +215,13 @@ seeds = {
     'objects-64-bit-vm': rng(0x200000, 0x400000, 0x19, pagemap=1, vm=(1 << 32) + 3) +
                          mem_attr(0x1000, 0x200000, vm=(1 << 32) + 3) +
                          event(4, vm=(1 << 32) + 3, seq=3) + done(),
-    # With the series' attribute resets: newest first, one split.
+    # With the series' attribute resets: newest first, one split; the
+    # last of a provider without xe's attributes (no xe nest before it).
     'vm-attr-resets': vm(1, 3, 4242, 'svm-stream', resets=[
                           reset(0x7f0000200000, 0x7f0000400000, 1),
-                          reset(0x1000, 0x2000, 0)]) + done(),
+                          reset(0x1000, 0x2000, 0)]) +
+                      vm(2, 4, 4242, 'svm-stream', resets=[
+                          reset(0x1000, 0x2000, 0, pat=None)]) + done(),
     'dev-dump': genl('dev_get', u32(1, 1), string(2, '0000:03:00.0'), string(3, 'xe'),
                      u32(4, 0)) + genl('dev_get', u32(1, 2), string(2, 'vsvm.0'),
                                        string(3, 'vsvm')) + done(),
@@ -194,6 +236,8 @@ seeds = {
     'gc-reply': genl('gc', u32(1, 1), u32(2, 3), uint(3, 4), uint(4, 4 << 21), uint(5, 1),
                      flags=0) + error(0),
     'error-extack': error(-22, 'end is not page aligned', offs=36),
+    # An attribute inside a nest of the request (fuzz_netlink.c's has one at 48).
+    'error-in-nest': error(-22, 'value not valid on this device', offs=52),
     'error-missing': error(-22, miss=5),
     'error-eacces': error(-13, "no ptrace read access to the VM's process", offs=28),
     'done-eopnotsupp': done(-95, 'the device does not report memory attributes'),

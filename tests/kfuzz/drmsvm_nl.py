@@ -229,10 +229,15 @@ def family_of(genl, name):
 
 
 def encode(spec, setname, values):
-    """The attributes {name: int} of set setname, typed as the spec says."""
+    """The attributes {name: int, or for a nest {name: ...}} of set setname,
+    typed as the spec says (xe's attributes of mem-attr-set are a nest)."""
     out = []
     for name, v in values.items():
         a = spec.sets[setname][name]
+        if a.type == 'nest':
+            # The kernel validates nests strictly: NLA_F_NESTED must be set.
+            out.append(nla(a.id | NLA_F_NESTED, encode(spec, a.nested, v)))
+            continue
         size = FIXED_SIZE[a.type] or 8
         out.append(nla(a.id, (v & ((1 << (8 * size)) - 1)).to_bytes(size, 'little')))
     return b''.join(out)

@@ -17,7 +17,7 @@ torn down while in use, by VM_DESTROY, close, exit or munmap) runs for
           has 64 mappings and more ranges);
   admin   migrate windows taken from the ranges to system memory and to
           the device's pagemap, mem-attr-set on them (preferred location,
-          atomic policy), gc.
+          or xe's atomic access in its xe nest), gc.
 
 So VMs and files go away during multi-part dumps and admin migrations,
 the owner's munmap races the VM's close, invalidations race the range
@@ -122,8 +122,9 @@ def admin(spec, fam, stop, stats, rng, pagemaps):
                 opname, values = 'mem-attr-set', dict(win, **{'preferred-loc': rng.choice(
                     [loc['system'], loc['default-device']])})
             elif pick == 3:
-                opname, values = 'mem-attr-set', dict(win, **{'atomic-access': rng.choice(
-                    list(spec.enums['atomic-access'].values()))})
+                # xe's attribute, in its nest (vsvm implements xe's madvise).
+                opname, values = 'mem-attr-set', dict(win, xe={'atomic-access': rng.choice(
+                    list(spec.enums['xe-atomic-access'].values()))})
             else:
                 opname, values = 'gc', base
             stats.add(opname, call(genl, fam, spec, opname, False, values), genl.parts)

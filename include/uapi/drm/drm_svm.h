@@ -52,29 +52,30 @@ enum drm_svm_migration_policy {
 };
 
 /*
- * Which agents may perform atomic operations on the region.
+ * Which agents may perform atomic operations on a region: the values of xe's
+ * DRM_XE_ATOMIC_* (madvise DRM_XE_MEM_RANGE_ATTR_ATOMIC).
  */
-enum drm_svm_atomic_access {
-	DRM_SVM_ATOMIC_ACCESS_UNDEFINED,
-	DRM_SVM_ATOMIC_ACCESS_DEVICE,
-	DRM_SVM_ATOMIC_ACCESS_GLOBAL,
-	DRM_SVM_ATOMIC_ACCESS_CPU,
+enum drm_svm_xe_atomic_access {
+	DRM_SVM_XE_ATOMIC_ACCESS_UNDEFINED,
+	DRM_SVM_XE_ATOMIC_ACCESS_DEVICE,
+	DRM_SVM_XE_ATOMIC_ACCESS_GLOBAL,
+	DRM_SVM_XE_ATOMIC_ACCESS_CPU,
 };
 
 /**
- * enum drm_svm_purgeable - Purgeable state of a buffer-object region.
- * @DRM_SVM_PURGEABLE_NONE: Not a buffer object, or the driver has no purgeable
- *   state.
- * @DRM_SVM_PURGEABLE_WILLNEED: The buffer object's pages are needed.
- * @DRM_SVM_PURGEABLE_DONTNEED: The pages may be discarded under memory
+ * enum drm_svm_xe_purgeable - Purgeable state of a buffer-object region of an
+ *   xe VM.
+ * @DRM_SVM_XE_PURGEABLE_NONE: Not a buffer object.
+ * @DRM_SVM_XE_PURGEABLE_WILLNEED: The buffer object's pages are needed.
+ * @DRM_SVM_XE_PURGEABLE_DONTNEED: The pages may be discarded under memory
  *   pressure.
- * @DRM_SVM_PURGEABLE_PURGED: The pages were discarded.
+ * @DRM_SVM_XE_PURGEABLE_PURGED: The pages were discarded.
  */
-enum drm_svm_purgeable {
-	DRM_SVM_PURGEABLE_NONE,
-	DRM_SVM_PURGEABLE_WILLNEED,
-	DRM_SVM_PURGEABLE_DONTNEED,
-	DRM_SVM_PURGEABLE_PURGED,
+enum drm_svm_xe_purgeable {
+	DRM_SVM_XE_PURGEABLE_NONE,
+	DRM_SVM_XE_PURGEABLE_WILLNEED,
+	DRM_SVM_XE_PURGEABLE_DONTNEED,
+	DRM_SVM_XE_PURGEABLE_PURGED,
 };
 
 /**
@@ -201,13 +202,20 @@ enum {
 	DRM_SVM_A_RANGE_NOTIFIER_START,
 	DRM_SVM_A_RANGE_NOTIFIER_END,
 	DRM_SVM_A_RANGE_FLAGS,
-	DRM_SVM_A_RANGE_DRIVER_FLAGS,
-	DRM_SVM_A_RANGE_DRIVER_DATA,
 	DRM_SVM_A_RANGE_PAGES_COUNT,
 	DRM_SVM_A_RANGE_PAGES,
+	DRM_SVM_A_RANGE_XE,
 
 	__DRM_SVM_A_RANGE_MAX,
 	DRM_SVM_A_RANGE_MAX = (__DRM_SVM_A_RANGE_MAX - 1)
+};
+
+enum {
+	DRM_SVM_A_XE_RANGE_TILE_PRESENT = 1,
+	DRM_SVM_A_XE_RANGE_TILE_INVALIDATED,
+
+	__DRM_SVM_A_XE_RANGE_MAX,
+	DRM_SVM_A_XE_RANGE_MAX = (__DRM_SVM_A_XE_RANGE_MAX - 1)
 };
 
 enum {
@@ -228,12 +236,19 @@ enum {
 	DRM_SVM_A_MEM_ATTR_PREFERRED_LOC,
 	DRM_SVM_A_MEM_ATTR_PAGEMAP_ID,
 	DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY,
-	DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS,
-	DRM_SVM_A_MEM_ATTR_PAT_INDEX,
-	DRM_SVM_A_MEM_ATTR_PURGEABLE,
+	DRM_SVM_A_MEM_ATTR_XE,
 
 	__DRM_SVM_A_MEM_ATTR_MAX,
 	DRM_SVM_A_MEM_ATTR_MAX = (__DRM_SVM_A_MEM_ATTR_MAX - 1)
+};
+
+enum {
+	DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS = 1,
+	DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX,
+	DRM_SVM_A_XE_MEM_ATTR_PURGEABLE,
+
+	__DRM_SVM_A_XE_MEM_ATTR_MAX,
+	DRM_SVM_A_XE_MEM_ATTR_MAX = (__DRM_SVM_A_XE_MEM_ATTR_MAX - 1)
 };
 
 enum {

@@ -41,6 +41,7 @@ enum kind { K_NONE, K_U8, K_U16, K_U32, K_S32, K_UINT, K_STR, K_NEST };
 struct attr_spec {
 	const char *name;
 	enum kind kind;
+	enum xesvm_nl_set nested;	/* K_NEST: the set of its attributes */
 };
 
 /*
@@ -55,6 +56,14 @@ const char *xesvm_nl_attr_name(enum xesvm_nl_set set, unsigned int type)
 	if ((unsigned int)set >= XESVM_NL_SET_COUNT || type == 0 || type > sets[set].max)
 		return NULL;
 	return sets[set].attrs[type].name;
+}
+
+bool xesvm_nl_attr_nested(enum xesvm_nl_set set, unsigned int type, enum xesvm_nl_set *nested)
+{
+	if (!xesvm_nl_attr_name(set, type) || sets[set].attrs[type].kind != K_NEST)
+		return false;
+	*nested = sets[set].attrs[type].nested;
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -394,56 +403,81 @@ int xesvm_nl_decode_dev(const struct nlmsghdr *nlh, struct xesvm_nl_dev *out,
 }
 
 /*
- * The attributes of a region (mem-attr-values: kind to purgeable) from
+ * A decoder for the attributes nested in @nest, attribute @type of @d's
+ * set (a K_NEST): its failures are @d's. False (and @d failed) when @nest
+ * is malformed.
+ */
+static bool nested(struct dec *d, int type, const struct nlattr *nest, struct dec *sub)
+{
+	const struct attr_spec *spec = &sets[d->set].attrs[type];
+
+	memset(sub, 0, sizeof(*sub));
+	sub->set = spec->nested;
+	sub->what = d->what;
+	sub->err = d->err;
+	sub->failed = d->failed;
+	if (!sub->failed &&
+	    (nla_parse_nested(sub->tb, (int)sets[sub->set].max, (struct nlattr *)nest, NULL) ||
+	     check_sizes(sub, sub->tb, sub->set)))
+		fail(sub, "malformed attribute %s", spec->name);
+	d->failed = sub->failed;
+	return !sub->failed;
+}
+
+/*
+ * xe's attributes of a region, from the xe nest of @d (mem-attr or
+ * mem-attr-values), into @a. A provider that implements xe's madvise
+ * sends the nest with atomic-access and pat-index, and purgeable for a
+ * buffer object; without the nest they stay unknown (null in the model).
+ */
+static int xe_mem_attrs(struct dec *d, struct xesvm_svm_vma *a)
+{
+	struct dec sub;
+
+	if (!d->tb[DRM_SVM_A_MEM_ATTR_XE])
+		return 0;
+	if (!nested(d, DRM_SVM_A_MEM_ATTR_XE, d->tb[DRM_SVM_A_MEM_ATTR_XE], &sub))
+		return -1;
+	if (require(&sub, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, 0) ||
+	    get_enum(&sub, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, &xesvm_svm_xe_atomic_access, -1,
+		     &a->atomic_access) ||
+	    get_enum(&sub, DRM_SVM_A_XE_MEM_ATTR_PURGEABLE, &xesvm_svm_xe_purgeable,
+		     DRM_SVM_XE_PURGEABLE_NONE, &a->purgeable)) {
+		d->failed = true;
+		return -1;
+	}
+	a->pat_index = nla_get_u16(sub.tb[DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX]);
+	a->xe_known = true;
+	return 0;
+}
+
+/*
+ * The attributes of a region (mem-attr-values: kind to the xe nest) from
  * @d's table into @a; its device, vm and bounds are left alone.
  */
 static int mem_attr_values(struct dec *d, struct xesvm_svm_vma *a)
 {
 	if (require(d, DRM_SVM_A_MEM_ATTR_KIND, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC,
-		    DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS,
-		    DRM_SVM_A_MEM_ATTR_PAT_INDEX, 0))
+		    DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, 0))
 		return -1;
 	/* Absent when the preferred location is not a pagemap. */
 	if (d->tb[DRM_SVM_A_MEM_ATTR_PAGEMAP_ID])
 		a->pagemap = get_u32(d, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID);
-	a->pat_index = nla_get_u16(d->tb[DRM_SVM_A_MEM_ATTR_PAT_INDEX]);
 	return get_enum(d, DRM_SVM_A_MEM_ATTR_KIND, &xesvm_svm_mem_kind, -1, &a->kind) ||
 	       get_enum(d, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, &xesvm_svm_preferred_loc, -1,
 			&a->preferred_loc) ||
 	       get_enum(d, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, &xesvm_svm_migration_policy, -1,
 			&a->migration_policy) ||
-	       get_enum(d, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, &xesvm_svm_atomic_access, -1,
-			&a->atomic_access) ||
-	       get_enum(d, DRM_SVM_A_MEM_ATTR_PURGEABLE, &xesvm_svm_purgeable,
-			DRM_SVM_PURGEABLE_NONE, &a->purgeable) ? -1 : 0;
+	       xe_mem_attrs(d, a) ? -1 : 0;
 }
 
-/*
- * A decoder for the attributes nested in @nest, as attribute set @set:
- * its failures are @d's. False (and @d failed) when @nest is malformed.
- */
-static bool nested(struct dec *d, const struct nlattr *nest, enum xesvm_nl_set set,
-		   const char *name, struct dec *sub)
-{
-	memset(sub, 0, sizeof(*sub));
-	sub->set = set;
-	sub->what = d->what;
-	sub->err = d->err;
-	sub->failed = d->failed;
-	if (!sub->failed &&
-	    (nla_parse_nested(sub->tb, (int)sets[set].max, (struct nlattr *)nest, NULL) ||
-	     check_sizes(sub, sub->tb, set)))
-		fail(sub, "malformed attribute %s", name);
-	d->failed = sub->failed;
-	return !sub->failed;
-}
-
-/* The attributes before a reset, from a mem-attr-values nest, into @a. */
-static int before_values(struct dec *d, const struct nlattr *nest, struct xesvm_svm_vma *a)
+/* The attributes before a reset, from @nest (attribute @type of @d's set), into @a. */
+static int before_values(struct dec *d, int type, const struct nlattr *nest,
+			 struct xesvm_svm_vma *a)
 {
 	struct dec sub;
 
-	if (!nested(d, nest, XESVM_NL_SET_MEM_ATTR_VALUES, "before", &sub))
+	if (!nested(d, type, nest, &sub))
 		return -1;
 	if (mem_attr_values(&sub, a)) {
 		d->failed = true;
@@ -452,13 +486,13 @@ static int before_values(struct dec *d, const struct nlattr *nest, struct xesvm_
 	return 0;
 }
 
-/* The attributes before a reset, as a "before" object. */
+/* The attributes before a reset (an event's before nest), as a "before" object. */
 static json_t *j_before(struct dec *d, const struct nlattr *nest)
 {
 	struct xesvm_svm_vma a = { 0 };
 	json_t *obj;
 
-	if (before_values(d, nest, &a))
+	if (before_values(d, DRM_SVM_A_EVENT_BEFORE, nest, &a))
 		return NULL;
 	obj = xesvm_svm_mem_attr_values_json(&a);
 	if (!obj)
@@ -473,7 +507,7 @@ static json_t *j_attr_reset(struct dec *d, const struct nlattr *nest)
 	struct dec sub;
 	json_t *obj;
 
-	if (!nested(d, nest, XESVM_NL_SET_ATTR_RESET, "attr-resets", &sub))
+	if (!nested(d, DRM_SVM_A_VM_ATTR_RESETS, nest, &sub))
 		return NULL;
 	if (require(&sub, DRM_SVM_A_ATTR_RESET_START, DRM_SVM_A_ATTR_RESET_END,
 		    DRM_SVM_A_ATTR_RESET_TIMESTAMP, DRM_SVM_A_ATTR_RESET_BEFORE, 0) ||
@@ -491,7 +525,8 @@ static json_t *j_attr_reset(struct dec *d, const struct nlattr *nest)
 	}
 	r.split = sub.tb[DRM_SVM_A_ATTR_RESET_SPLIT] &&
 		  nla_get_u8(sub.tb[DRM_SVM_A_ATTR_RESET_SPLIT]);
-	if (before_values(&sub, sub.tb[DRM_SVM_A_ATTR_RESET_BEFORE], &r.before)) {
+	if (before_values(&sub, DRM_SVM_A_ATTR_RESET_BEFORE, sub.tb[DRM_SVM_A_ATTR_RESET_BEFORE],
+			  &r.before)) {
 		d->failed = true;
 		return NULL;
 	}
@@ -665,6 +700,22 @@ static int range_page_sets(struct dec *d, const struct nlmsghdr *nlh,
 	return 0;
 }
 
+/* What xe keeps of a range (its xe nest): which tiles map it, which were invalidated. */
+static int xe_range(struct dec *d, const struct nlattr *nest, struct xesvm_range *r)
+{
+	struct dec sub;
+
+	if (!nested(d, DRM_SVM_A_RANGE_XE, nest, &sub))
+		return -1;
+	if (require(&sub, DRM_SVM_A_XE_RANGE_TILE_PRESENT, DRM_SVM_A_XE_RANGE_TILE_INVALIDATED, 0)) {
+		d->failed = true;
+		return -1;
+	}
+	r->tile_present = nla_get_u32(sub.tb[DRM_SVM_A_XE_RANGE_TILE_PRESENT]);
+	r->tile_invalidated = nla_get_u32(sub.tb[DRM_SVM_A_XE_RANGE_TILE_INVALIDATED]);
+	return 0;
+}
+
 int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 			  const struct xesvm_nl_devmap *map, struct xesvm_range *out,
 			  struct xesvm_range_pages page_sets[XESVM_RANGE_PAGES_MAX],
@@ -717,10 +768,11 @@ int xesvm_nl_decode_range(const struct nlmsghdr *nlh,
 		}
 	xesvm_range_set_pages(&r, page_sets, nsets);
 	/*
-	 * driver-flags and driver-data are the provider's own (xe: tile
-	 * masks); no provider documents their layout in the family yet, so
-	 * the model's tile masks stay 0 rather than guessed.
+	 * The tile masks are xe's (its xe nest); another provider (vsvm) has
+	 * no tiles and sends no nest, and the model's masks stay 0.
 	 */
+	if (d.tb[DRM_SVM_A_RANGE_XE] && xe_range(&d, d.tb[DRM_SVM_A_RANGE_XE], &r))
+		return -1;
 	*out = r;
 	return 0;
 }
@@ -738,8 +790,7 @@ int xesvm_nl_decode_mem_attr(const struct nlmsghdr *nlh,
 		  "mem-attr-get reply", err) ||
 	    require(&d, DRM_SVM_A_MEM_ATTR_DEV_ID, DRM_SVM_A_MEM_ATTR_VM_ID,
 		    DRM_SVM_A_MEM_ATTR_START, DRM_SVM_A_MEM_ATTR_END, DRM_SVM_A_MEM_ATTR_KIND,
-		    DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY,
-		    DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_A_MEM_ATTR_PAT_INDEX, 0))
+		    DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, 0))
 		return -1;
 	rc = device_of(&d, map, DRM_SVM_A_MEM_ATTR_DEV_ID, &a.device);
 	if (rc)
@@ -976,6 +1027,44 @@ int xesvm_nl_decode_gc(const struct nlmsghdr *nlh, struct xesvm_gc_result *res,
 /* Errors and extended ACKs                                            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The attribute of request @req whose header is at offset @offs (from an
+ * extended ACK): its type in ack->bad_attr, and the type of the nest of
+ * the request holding it in ack->bad_nest (the kernel points into xe's
+ * nest of mem-attr-set for a value it refuses there). No attribute
+ * starting at @offs leaves both -1.
+ */
+static void bad_attr_at(const struct nlmsghdr *req, uint32_t offs, struct xesvm_nl_ack *ack)
+{
+	const char *base = (const char *)req;
+	const int first = NLMSG_HDRLEN + GENL_HDRLEN;
+	struct nlattr *a, *inner;
+	int rem, inner_rem;
+
+	if (req->nlmsg_len < (uint32_t)first)
+		return;
+	nla_for_each_attr(a, (struct nlattr *)(base + first), (int)req->nlmsg_len - first, rem) {
+		uint32_t at = (uint32_t)((const char *)a - base);
+
+		if (offs == at) {
+			ack->bad_attr = nla_type(a);
+			return;
+		}
+		if (offs < at || offs >= at + (uint32_t)a->nla_len)
+			continue;
+		if (!(a->nla_type & NLA_F_NESTED))
+			return;
+		nla_for_each_nested(inner, a, inner_rem) {
+			if (offs == (uint32_t)((const char *)inner - base)) {
+				ack->bad_nest = nla_type(a);
+				ack->bad_attr = nla_type(inner);
+				return;
+			}
+		}
+		return;
+	}
+}
+
 int xesvm_nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		       struct xesvm_nl_ack *ack, struct xesvm_error *err)
 {
@@ -985,6 +1074,7 @@ int xesvm_nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 
 	memset(ack, 0, sizeof(*ack));
 	ack->bad_attr = -1;
+	ack->bad_nest = -1;
 	ack->missing_attr = -1;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = nlmsg_data(nlh);
@@ -1037,18 +1127,9 @@ int xesvm_nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		}
 		ack->msg[n] = '\0';
 	}
-	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) == 4 && req) {
-		uint32_t offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
-
-		/* An offset from the start of our request to the attribute's header. */
-		if (offs >= NLMSG_HDRLEN + GENL_HDRLEN && offs <= req->nlmsg_len &&
-		    req->nlmsg_len - offs >= NLA_HDRLEN) {
-			struct nlattr a;
-
-			memcpy(&a, (const char *)req + offs, sizeof(a));
-			ack->bad_attr = a.nla_type & NLA_TYPE_MASK;
-		}
-	}
+	/* An offset from the start of our request to the attribute's header. */
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) == 4 && req)
+		bad_attr_at(req, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]), ack);
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] && nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) == 4)
 		ack->missing_attr = (int)(nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]) & 0xffff);
 	return 0;
@@ -1081,6 +1162,33 @@ static const char *explain_errno(int e)
 	}
 }
 
+/*
+ * The name of attribute @type of @set, or of nest @nest of @set when @nest
+ * is not -1 ("xe.pat-index", as YNL writes it); "#N" for a number the
+ * tables do not name.
+ */
+static void attr_path(char *buf, size_t size, enum xesvm_nl_set set, int nest, int type)
+{
+	char prefix[40] = "";
+	const char *name;
+
+	if (nest >= 0) {
+		enum xesvm_nl_set nested_set;
+
+		if (!xesvm_nl_attr_nested(set, (unsigned int)nest, &nested_set)) {
+			snprintf(buf, size, "#%d.#%d", nest, type);
+			return;
+		}
+		snprintf(prefix, sizeof(prefix), "%s.", xesvm_nl_attr_name(set, (unsigned int)nest));
+		set = nested_set;
+	}
+	name = xesvm_nl_attr_name(set, (unsigned int)type);
+	if (name)
+		snprintf(buf, size, "%s%s", prefix, name);
+	else
+		snprintf(buf, size, "%s#%d", prefix, type);
+}
+
 void xesvm_nl_ack_error(const struct xesvm_nl_ack *ack, enum xesvm_nl_set set,
 			const char *what, bool user_target, struct xesvm_error *err)
 {
@@ -1089,14 +1197,16 @@ void xesvm_nl_ack_error(const struct xesvm_nl_ack *ack, enum xesvm_nl_set set,
 	char attr[96] = "", kernel[300] = "";
 	enum xesvm_status status = XESVM_E_SYSTEM;
 
-	if (ack->bad_attr >= 0 || ack->missing_attr >= 0) {
-		int type = ack->bad_attr >= 0 ? ack->bad_attr : ack->missing_attr;
-		const char *name = xesvm_nl_attr_name(set, (unsigned int)type);
-		char number[16];
+	if (ack->bad_attr >= 0) {
+		char path[64];
 
-		snprintf(number, sizeof(number), "#%d", type);
-		snprintf(attr, sizeof(attr), "%sattribute %s",
-			 ack->bad_attr >= 0 ? "" : "missing ", name ? name : number);
+		attr_path(path, sizeof(path), set, ack->bad_nest, ack->bad_attr);
+		snprintf(attr, sizeof(attr), "attribute %s", path);
+	} else if (ack->missing_attr >= 0) {
+		char path[64];
+
+		attr_path(path, sizeof(path), set, -1, ack->missing_attr);
+		snprintf(attr, sizeof(attr), "missing attribute %s", path);
 	}
 	if (ack->msg[0])
 		snprintf(kernel, sizeof(kernel), "; kernel: %s%s%s%s", ack->msg,

@@ -967,6 +967,26 @@ static int resolve_target(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 	return 0;
 }
 
+/*
+ * The xe nest of a mem-attr-set request: the attributes of @chg that xe's
+ * uAPI defines. Sent only when one of them changes, since a provider that
+ * does not implement them refuses the nest (EOPNOTSUPP) even when empty.
+ */
+static int put_xe_mem_attrs(struct nl_msg *msg, const struct xesvm_attr_change *chg)
+{
+	/* The kernel checks nests strictly: NLA_F_NESTED must be set. */
+	struct nlattr *xe = nla_nest_start(msg, DRM_SVM_A_MEM_ATTR_XE | NLA_F_NESTED);
+	int fail = 0;
+
+	if (!xe)
+		return -1;
+	if (chg->set & XESVM_ATTR_ATOMIC_ACCESS)
+		fail |= nla_put_u32(msg, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, chg->atomic_access);
+	if (chg->set & XESVM_ATTR_PAT_INDEX)
+		fail |= nla_put_u16(msg, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, chg->pat_index);
+	return fail | nla_nest_end(msg, xe);
+}
+
 int xesvm_nl_mem_attr_set(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 			  const struct xesvm_attr_change *chg,
 			  struct xesvm_error *err)
@@ -1000,10 +1020,8 @@ int xesvm_nl_mem_attr_set(struct xesvm_nl *nl, const struct xesvm_nl_target *t,
 	}
 	if (chg->set & XESVM_ATTR_MIGRATION_POLICY)
 		fail |= nla_put_u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, chg->migration_policy);
-	if (chg->set & XESVM_ATTR_ATOMIC_ACCESS)
-		fail |= nla_put_u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, chg->atomic_access);
-	if (chg->set & XESVM_ATTR_PAT_INDEX)
-		fail |= nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, chg->pat_index);
+	if (chg->set & (XESVM_ATTR_ATOMIC_ACCESS | XESVM_ATTR_PAT_INDEX))
+		fail |= put_xe_mem_attrs(msg, chg);
 	if (fail)
 		return put_failed(msg, err);
 	return do_request(nl, msg, XESVM_NL_SET_MEM_ATTR, what, &r, err);

@@ -48,6 +48,8 @@
 
 /* Spec name of attribute @type of @set ("end", "pagemap-id"), NULL if unknown. */
 const char *xesvm_nl_attr_name(enum xesvm_nl_set set, unsigned int type);
+/* Whether attribute @type of @set is a nest; *@nested is the set of its attributes. */
+bool xesvm_nl_attr_nested(enum xesvm_nl_set set, unsigned int type, enum xesvm_nl_set *nested);
 
 /* ------------------------------------------------------------------ */
 /* dev-id <-> DRM primary minor                                        */
@@ -149,6 +151,7 @@ struct xesvm_nl_ack {
 	int error;		/* 0 or a negative errno */
 	char msg[256];		/* NLMSGERR_ATTR_MSG, "" if none */
 	int bad_attr;		/* type of the attribute NLMSGERR_ATTR_OFFS points at, or -1 */
+	int bad_nest;		/* type of the request's nest holding it, or -1 (top level) */
 	int missing_attr;	/* NLMSGERR_ATTR_MISS_TYPE, or -1 */
 };
 
@@ -163,9 +166,10 @@ int xesvm_nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 /*
  * Sets @err from a failed request: "@what: explanation of the errno
  * (kernel: MSG, attribute NAME)", the kernel's message verbatim. @set
- * names the attributes. @user_target: the request named something the
- * user chose (a VM, a window, attribute values), so "no such VM" and
- * invalid values are usage errors; otherwise everything is a system error.
+ * names the attributes (one in a nest of the request as NEST.NAME:
+ * "xe.pat-index"). @user_target: the request named something the user
+ * chose (a VM, a window, attribute values), so "no such VM" and invalid
+ * values are usage errors; otherwise everything is a system error.
  */
 void xesvm_nl_ack_error(const struct xesvm_nl_ack *ack, enum xesvm_nl_set set,
 			const char *what, bool user_target, struct xesvm_error *err);

@@ -5,7 +5,8 @@
  * tables the generated ones (spec/gen-tables.py) replaced: a table that
  * lost an attribute, renamed one or gave one another type changes a line.
  *
- *  - every attribute number of every set, with its name (or none);
+ *  - every attribute number of every set, with its name (or none), and
+ *    for a nest the set of its attributes;
  *  - for every attribute of a set that a message of its own carries, the
  *    decoder's verdict on a 3-byte payload: the size it expected, "not a
  *    NUL-terminated string", or (a nest, a pad) the next check's error;
@@ -277,9 +278,14 @@ static void list_tables(FILE *out)
 	for (int set = 0; set < XESVM_NL_SET_COUNT; set++)
 		for (int type = 0; type < PROBE_TYPES; type++) {
 			const char *name = xesvm_nl_attr_name((enum xesvm_nl_set)set, (unsigned)type);
+			enum xesvm_nl_set nested;
 
-			if (name)
-				fprintf(out, "set %d attribute %d: %s\n", set, type, name);
+			if (!name)
+				continue;
+			fprintf(out, "set %d attribute %d: %s", set, type, name);
+			if (xesvm_nl_attr_nested((enum xesvm_nl_set)set, (unsigned)type, &nested))
+				fprintf(out, " (a nest of set %d)", nested);
+			fprintf(out, "\n");
 		}
 	for (size_t i = 0; i < sizeof(top_level_sets) / sizeof(top_level_sets[0]); i++)
 		for (int type = 1; type < PROBE_TYPES; type++) {

@@ -110,8 +110,6 @@ static struct nl_msg *range_head(uint32_t dev_id, uint64_t vm, uint64_t start, u
 	uint_put(msg, DRM_SVM_A_RANGE_NOTIFIER_START, start & ~0x1fffffULL);
 	uint_put(msg, DRM_SVM_A_RANGE_NOTIFIER_END, (start & ~0x1fffffULL) + 0x20000000);
 	u32(msg, DRM_SVM_A_RANGE_FLAGS, flags);
-	u32(msg, DRM_SVM_A_RANGE_DRIVER_FLAGS, 0);
-	uint_put(msg, DRM_SVM_A_RANGE_DRIVER_DATA, 0x100000001ULL);
 	if (pages_count >= 0)
 		u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, (uint32_t)pages_count);
 	return msg;
@@ -127,9 +125,34 @@ static struct nl_msg *range_msg(uint32_t dev_id, uint64_t vm, uint64_t start, ui
 	return msg;
 }
 
-static struct nl_msg *mem_attr_msg(uint32_t dev_id, uint64_t vm, uint64_t start, uint64_t end,
-				   uint32_t kind, uint32_t loc, uint32_t pagemap, uint32_t policy,
-				   uint32_t atomic, uint16_t pat, uint32_t purgeable)
+/* xe's nest of a range, as xe sends it: its tile masks. */
+static void xe_range_nest(struct nl_msg *msg, uint32_t present, uint32_t invalidated)
+{
+	struct nlattr *nest = nla_nest_start(msg, DRM_SVM_A_RANGE_XE);
+
+	assert_non_null(nest);
+	u32(msg, DRM_SVM_A_XE_RANGE_TILE_PRESENT, present);
+	u32(msg, DRM_SVM_A_XE_RANGE_TILE_INVALIDATED, invalidated);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+}
+
+/* xe's nest of a region (mem-attr, mem-attr-values); a negative @purgeable is left out. */
+static void xe_mem_attr_nest(struct nl_msg *msg, uint32_t atomic, uint16_t pat, int64_t purgeable)
+{
+	struct nlattr *nest = nla_nest_start(msg, DRM_SVM_A_MEM_ATTR_XE);
+
+	assert_non_null(nest);
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, atomic);
+	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, pat), 0);
+	if (purgeable >= 0)
+		u32(msg, DRM_SVM_A_XE_MEM_ATTR_PURGEABLE, (uint32_t)purgeable);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+}
+
+/* A region of a provider without xe's attributes: no xe nest. */
+static struct nl_msg *mem_attr_core_msg(uint32_t dev_id, uint64_t vm, uint64_t start,
+					uint64_t end, uint32_t kind, uint32_t loc,
+					uint32_t pagemap, uint32_t policy)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_MEM_ATTR_GET);
 
@@ -142,9 +165,17 @@ static struct nl_msg *mem_attr_msg(uint32_t dev_id, uint64_t vm, uint64_t start,
 	if (pagemap)
 		u32(msg, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID, pagemap);
 	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, policy);
-	u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, atomic);
-	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, pat), 0);
-	u32(msg, DRM_SVM_A_MEM_ATTR_PURGEABLE, purgeable);
+	return msg;
+}
+
+/* A region of xe (or vsvm, which implements xe's madvise): with the xe nest. */
+static struct nl_msg *mem_attr_msg(uint32_t dev_id, uint64_t vm, uint64_t start, uint64_t end,
+				   uint32_t kind, uint32_t loc, uint32_t pagemap, uint32_t policy,
+				   uint32_t atomic, uint16_t pat, uint32_t purgeable)
+{
+	struct nl_msg *msg = mem_attr_core_msg(dev_id, vm, start, end, kind, loc, pagemap, policy);
+
+	xe_mem_attr_nest(msg, atomic, pat, purgeable);
 	return msg;
 }
 
@@ -169,8 +200,11 @@ static struct nl_msg *vm_msg(uint32_t dev_id, uint64_t vm, uint32_t pid, const c
 	return msg;
 }
 
-/* A mem-attr-values nest @type: preferred-loc system, atomic global, PAT @pat. */
-static void before_nest(struct nl_msg *msg, int type, uint16_t pat)
+/*
+ * A mem-attr-values nest @type: preferred-loc system and, unless @pat is
+ * negative (a provider without xe's attributes), atomic global, PAT @pat.
+ */
+static void before_nest(struct nl_msg *msg, int type, int pat)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
 
@@ -178,8 +212,8 @@ static void before_nest(struct nl_msg *msg, int type, uint16_t pat)
 	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, DRM_SVM_MEM_KIND_CPU_MIRROR);
 	u32(msg, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, DRM_SVM_PREFERRED_LOC_SYSTEM);
 	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, DRM_SVM_MIGRATION_POLICY_ALL_PAGES);
-	u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_ATOMIC_ACCESS_GLOBAL);
-	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, pat), 0);
+	if (pat >= 0)
+		xe_mem_attr_nest(msg, DRM_SVM_XE_ATOMIC_ACCESS_GLOBAL, (uint16_t)pat, -1);
 	assert_int_equal(nla_nest_end(msg, nest), 0);
 }
 
@@ -345,7 +379,7 @@ static void test_range_every_flag(void **state)
 		assert_int_equal(p.notifier_seq, XESVM_NOTIFIER_SEQ_NONE);
 		assert_int_equal(p.pagemap, 4);
 		assert_int_equal(p.device, 5);
-		/* Not documented by any provider: never guessed from driver-data. */
+		/* No xe nest (a vsvm range): no tiles, the masks stay 0. */
 		assert_int_equal(r.tile_present, 0);
 		assert_int_equal(r.tile_invalidated, 0);
 		nlmsg_free(msg);
@@ -528,6 +562,40 @@ static void test_range_errors(void **state)
 	nlmsg_free(msg);
 }
 
+/* xe's ranges carry their tile masks in its nest; a nest that is not right is an error. */
+static void test_range_xe_tiles(void **state)
+{
+	struct xesvm_range_pages sets[XESVM_RANGE_PAGES_MAX];
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = range_msg(2, 3, 0x200000, 0x400000, DRM_SVM_RANGE_FLAGS_DMA_MAPPED, -1);
+	struct xesvm_range r;
+	struct nlattr *xe;
+	json_t *obj;
+
+	xe_range_nest(msg, 0x3, 0x2);
+	assert_int_equal(xesvm_nl_decode_range(hdr(msg), &map, &r, sets, &err), 0);
+	assert_int_equal(r.tile_present, 0x3);
+	assert_int_equal(r.tile_invalidated, 0x2);
+	obj = xesvm_range_to_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(obj, "tile_present")), 3);
+	assert_int_equal(json_integer_value(json_object_get(obj, "tile_invalidated")), 2);
+	json_decref(obj);
+	nlmsg_free(msg);
+
+	msg = range_msg(2, 3, 0x200000, 0x400000, 0, -1);
+	xe = nla_nest_start(msg, DRM_SVM_A_RANGE_XE);
+	u32(msg, DRM_SVM_A_XE_RANGE_TILE_PRESENT, 1);
+	nla_nest_end(msg, xe);
+	expect_range_error(msg, "attribute tile-invalidated is missing");
+
+	msg = range_msg(2, 3, 0x200000, 0x400000, 0, -1);
+	xe = nla_nest_start(msg, DRM_SVM_A_RANGE_XE);
+	assert_int_equal(nla_put_u64(msg, DRM_SVM_A_XE_RANGE_TILE_PRESENT, 1), 0);
+	u32(msg, DRM_SVM_A_XE_RANGE_TILE_INVALIDATED, 0);
+	nla_nest_end(msg, xe);
+	expect_range_error(msg, "attribute tile-present has 8 bytes, expected 4");
+}
+
 static void test_mem_attr_names(void **state)
 {
 	static const char *const kinds[] = { "cpu_mirror", "bo", "userptr", "null" };
@@ -572,7 +640,7 @@ static void test_mem_attr_object(void **state)
 	struct nl_msg *msg = mem_attr_msg(2, 3, 0x7f3a00000000, 0x7f3a02000000,
 					  DRM_SVM_MEM_KIND_CPU_MIRROR, DRM_SVM_PREFERRED_LOC_PAGEMAP,
 					  2, DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES,
-					  DRM_SVM_ATOMIC_ACCESS_DEVICE, 3, DRM_SVM_PURGEABLE_NONE);
+					  DRM_SVM_XE_ATOMIC_ACCESS_DEVICE, 3, DRM_SVM_XE_PURGEABLE_NONE);
 	json_t *vma;
 
 	assert_int_equal(xesvm_nl_decode_mem_attr(hdr(msg), &map, &vma, &err), 0);
@@ -612,6 +680,76 @@ static void test_mem_attr_out_of_range(void **state)
 			      "attribute purgeable: unknown value 4294967295");
 	expect_mem_attr_error(mem_attr_msg(1, 3, 0x3000, 0x2000, 0, 0, 0, 0, 0, 0, 0),
 			      "is not above its start");
+}
+
+/* A provider without xe's attributes sends no xe nest: they are null, not made up. */
+static void test_mem_attr_without_xe(void **state)
+{
+	struct xesvm_error err = { 0 };
+	struct nl_msg *msg = mem_attr_core_msg(2, 3, 0x7f3a00000000, 0x7f3a02000000,
+					       DRM_SVM_MEM_KIND_CPU_MIRROR,
+					       DRM_SVM_PREFERRED_LOC_SYSTEM, 0,
+					       DRM_SVM_MIGRATION_POLICY_ALL_PAGES);
+	json_t *vma;
+
+	assert_int_equal(xesvm_nl_decode_mem_attr(hdr(msg), &map, &vma, &err), 0);
+	/* The keys and their order stay those of xe's regions. */
+	assert_json(vma, "{\"device\":5,\"vm\":3,\"start\":139887084830720,\"end\":139887118385152,"
+		    "\"kind\":\"cpu_mirror\",\"preferred_location\":\"system\","
+		    "\"preferred_pagemap\":null,\"migration_policy\":\"all_pages\","
+		    "\"atomic_access\":null,\"pat_index\":null,\"purgeable\":null}");
+	json_decref(vma);
+	nlmsg_free(msg);
+}
+
+/* A region whose xe nest holds what @fill puts in it: the error names what is wrong. */
+static void expect_xe_nest_error(void (*fill)(struct nl_msg *msg), const char *needle)
+{
+	struct nl_msg *msg = mem_attr_core_msg(1, 3, 0x1000, 0x2000, 0, 0, 0, 0);
+	struct nlattr *xe = nla_nest_start(msg, DRM_SVM_A_MEM_ATTR_XE);
+
+	assert_non_null(xe);
+	fill(msg);
+	assert_int_equal(nla_nest_end(msg, xe), 0);
+	expect_mem_attr_error(msg, needle);
+}
+
+static void xe_without_atomic(struct nl_msg *msg)
+{
+	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, 3), 0);
+}
+
+static void xe_without_pat(struct nl_msg *msg)
+{
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_XE_ATOMIC_ACCESS_DEVICE);
+}
+
+static void xe_pat_of_four_bytes(struct nl_msg *msg)
+{
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, DRM_SVM_XE_ATOMIC_ACCESS_DEVICE);
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, 3);	/* a u32 where a u16 belongs */
+}
+
+/* Bytes that are no attribute: a header claiming more than the nest holds. */
+static void xe_garbage(struct nl_msg *msg)
+{
+	static const unsigned char bytes[] = { 0xff, 0x7f, 0x01, 0x00, 0xde, 0xad };
+
+	assert_int_equal(nlmsg_append(msg, (void *)bytes, sizeof(bytes), NLA_ALIGNTO), 0);
+}
+
+static void test_mem_attr_xe_nest_errors(void **state)
+{
+	struct nl_msg *msg;
+
+	expect_xe_nest_error(xe_without_atomic, "attribute atomic-access is missing");
+	expect_xe_nest_error(xe_without_pat, "attribute pat-index is missing");
+	expect_xe_nest_error(xe_pat_of_four_bytes, "attribute pat-index has 4 bytes, expected 2");
+	expect_xe_nest_error(xe_garbage, "attribute atomic-access is missing");
+	/* An xe attribute that is no nest at all. */
+	msg = mem_attr_core_msg(1, 3, 0x1000, 0x2000, 0, 0, 0, 0);
+	u32(msg, DRM_SVM_A_MEM_ATTR_XE, DRM_SVM_XE_ATOMIC_ACCESS_DEVICE);
+	expect_mem_attr_error(msg, "attribute atomic-access is missing");
 }
 
 #define BEFORE_JSON "{\"kind\":\"cpu_mirror\",\"preferred_location\":\"system\"," \
@@ -655,11 +793,17 @@ static void reset_backwards(struct nl_msg *msg)
 
 static void reset_bad_before(struct nl_msg *msg)
 {
-	struct nlattr *before;
+	struct nlattr *before, *xe;
 
 	reset_window(msg, 0x1000, 0x2000);
 	before = nla_nest_start(msg, DRM_SVM_A_ATTR_RESET_BEFORE);
-	u32(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, 3);	/* a u32 where a u16 belongs */
+	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, DRM_SVM_MEM_KIND_CPU_MIRROR);
+	u32(msg, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, DRM_SVM_PREFERRED_LOC_SYSTEM);
+	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, 0);
+	xe = nla_nest_start(msg, DRM_SVM_A_MEM_ATTR_XE);
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, 0);
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, 3);	/* a u32 where a u16 belongs */
+	nla_nest_end(msg, xe);
 	nla_nest_end(msg, before);
 }
 
@@ -672,8 +816,7 @@ static void reset_unknown_value(struct nl_msg *msg)
 	u32(msg, DRM_SVM_A_MEM_ATTR_KIND, DRM_SVM_MEM_KIND_CPU_MIRROR);
 	u32(msg, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC, 9);
 	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, 0);
-	u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, 0);
-	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, 0), 0);
+	xe_mem_attr_nest(msg, 0, 0, -1);
 	nla_nest_end(msg, before);
 }
 
@@ -682,6 +825,7 @@ static void test_vm_attr_resets(void **state)
 {
 	struct xesvm_error err = { 0 };
 	struct nl_msg *msg = vm_msg(1, 3, 4242, "svm-stream", 28);
+	struct nlattr *nest;
 	json_t *vm;
 
 	reset_nest(msg, 0x7f0000200000, 0x7f0000400000, true);
@@ -691,6 +835,21 @@ static void test_vm_attr_resets(void **state)
 		    "[{\"start\":139637978824704,\"end\":139637980921856,\"time_ns\":5000000000,"
 		    "\"split\":true,\"before\":" BEFORE_JSON "},{\"start\":4096,\"end\":8192,"
 		    "\"time_ns\":5000000000,\"split\":false,\"before\":" BEFORE_JSON "}]");
+	json_decref(vm);
+	nlmsg_free(msg);
+
+	/* A reset on a provider without xe's attributes: they are null before it too. */
+	msg = vm_msg(1, 3, 4242, "svm-stream", 28);
+	nest = nla_nest_start(msg, DRM_SVM_A_VM_ATTR_RESETS);
+	assert_non_null(nest);
+	reset_window(msg, 0x1000, 0x2000);
+	before_nest(msg, DRM_SVM_A_ATTR_RESET_BEFORE, -1);
+	assert_int_equal(nla_nest_end(msg, nest), 0);
+	assert_int_equal(xesvm_nl_decode_vm(hdr(msg), &map, &vm, &err), 0);
+	assert_json(json_object_get(json_array_get(json_object_get(vm, "attr_resets"), 0), "before"),
+		    "{\"kind\":\"cpu_mirror\",\"preferred_location\":\"system\","
+		    "\"preferred_pagemap\":null,\"migration_policy\":\"all_pages\","
+		    "\"atomic_access\":null,\"pat_index\":null,\"purgeable\":null}");
 	json_decref(vm);
 	nlmsg_free(msg);
 
@@ -1635,8 +1794,19 @@ static void test_mem_attr_set_request(void **state)
 		.set = XESVM_ATTR_PREFERRED_LOC | XESVM_ATTR_PAT_INDEX,
 		.preferred_loc = DRM_SVM_PREFERRED_LOC_PAGEMAP, .pagemap = 2, .pat_index = 7,
 	};
+	const struct xesvm_attr_change policy_only = {
+		.set = XESVM_ATTR_MIGRATION_POLICY,
+		.migration_policy = DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES,
+	};
+	const struct xesvm_attr_change atomic_only = {
+		.set = XESVM_ATTR_ATOMIC_ACCESS, .atomic_access = DRM_SVM_XE_ATOMIC_ACCESS_GLOBAL,
+	};
+	const struct xesvm_attr_change pat_only = { .set = XESVM_ATTR_PAT_INDEX, .pat_index = 7 };
+	/* A window: no vm-get first. */
+	const struct xesvm_nl_target window = { .minor = 5, .vm = 4, .start = 0x1000, .end = 0x3000 };
+	struct nlattr *xtb[DRM_SVM_A_XE_MEM_ATTR_MAX + 1], *xe;
 	struct xesvm_error err = { 0 };
-	struct nl_msg *req;
+	struct nl_msg *req, *reply;
 
 	queue_devices(&f);
 	/* Window 0/0: the VM's span comes from vm-get first. */
@@ -1655,9 +1825,56 @@ static void test_mem_attr_set_request(void **state)
 	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC)),
 			 DRM_SVM_PREFERRED_LOC_PAGEMAP);
 	assert_int_equal(nla_get_u32(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID)), 2);
-	assert_int_equal(nla_get_u16(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_PAT_INDEX)), 7);
 	assert_null(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY));
-	assert_null(req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS));
+	/* xe's attributes go in its nest, only those that change. */
+	xe = req_attr(&f, 2, DRM_SVM_A_MEM_ATTR_XE);
+	assert_non_null(xe);
+	assert_true(xe->nla_type & NLA_F_NESTED);
+	assert_int_equal(nla_parse_nested(xtb, DRM_SVM_A_XE_MEM_ATTR_MAX, xe, NULL), 0);
+	assert_int_equal(nla_len(xtb[DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX]), 2);
+	assert_int_equal(nla_get_u16(xtb[DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX]), 7);
+	assert_null(xtb[DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS]);
+	assert_null(xtb[DRM_SVM_A_XE_MEM_ATTR_PURGEABLE]);
+
+	/* No xe attribute to set: no nest, which a provider without them would refuse. */
+	fake_queue(&f, false, 1, error_msg(0, NULL, true, NULL, -1, -1));
+	assert_int_equal(xesvm_nl_mem_attr_set(nl, &window, &policy_only, &err), 0);
+	assert_int_equal(f.nreq, 4);
+	assert_int_equal(nla_get_u32(req_attr(&f, 3, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY)),
+			 DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES);
+	assert_null(req_attr(&f, 3, DRM_SVM_A_MEM_ATTR_XE));
+
+	/* Atomic access alone: the nest holds it and nothing else. */
+	fake_queue(&f, false, 1, error_msg(0, NULL, true, NULL, -1, -1));
+	assert_int_equal(xesvm_nl_mem_attr_set(nl, &window, &atomic_only, &err), 0);
+	assert_int_equal(f.nreq, 5);
+	assert_null(req_attr(&f, 4, DRM_SVM_A_MEM_ATTR_PREFERRED_LOC));
+	assert_int_equal(nla_parse_nested(xtb, DRM_SVM_A_XE_MEM_ATTR_MAX,
+					  req_attr(&f, 4, DRM_SVM_A_MEM_ATTR_XE), NULL), 0);
+	assert_int_equal(nla_get_u32(xtb[DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS]),
+			 DRM_SVM_XE_ATOMIC_ACCESS_GLOBAL);
+	assert_null(xtb[DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX]);
+
+	/* A value the kernel refuses inside the nest: named with its nest. */
+	req = xesvm_nl_request_new(nl, DRM_SVM_CMD_MEM_ATTR_SET, false);
+	u32(req, DRM_SVM_A_MEM_ATTR_DEV_ID, 2);
+	u32(req, DRM_SVM_A_MEM_ATTR_VM_ID, 4);
+	assert_int_equal(nla_put_u64(req, DRM_SVM_A_MEM_ATTR_START, 0x1000), 0);
+	assert_int_equal(nla_put_u64(req, DRM_SVM_A_MEM_ATTR_END, 0x3000), 0);
+	xe = nla_nest_start(req, DRM_SVM_A_MEM_ATTR_XE | NLA_F_NESTED);
+	assert_int_equal(nla_put_u16(req, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, 7), 0);
+	assert_int_equal(nla_nest_end(req, xe), 0);
+	assert_int_equal(nla_parse_nested(xtb, DRM_SVM_A_XE_MEM_ATTR_MAX, xe, NULL), 0);
+	reply = error_msg(-EINVAL, hdr(req), true, "PAT index 7 is not valid on this device", -1, -1);
+	u32(reply, NLMSGERR_ATTR_OFFS, (uint32_t)((char *)xtb[DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX] -
+						  (char *)hdr(req)));
+	fake_queue(&f, false, 1, reply);
+	nlmsg_free(req);
+	assert_int_equal(xesvm_nl_mem_attr_set(nl, &window, &pat_only, &err), -1);
+	assert_string_equal(err.msg, "vm 4 of device 5: invalid argument; kernel: PAT index 7 is "
+			    "not valid on this device (attribute xe.pat-index)");
+	assert_int_equal(err.status, XESVM_E_USAGE);
+	memset(&err, 0, sizeof(err));
 
 	/* The kernel refuses: its message and the attribute, verbatim. */
 	req = xesvm_nl_request_new(nl, DRM_SVM_CMD_MEM_ATTR_SET, false);
@@ -2051,9 +2268,12 @@ int main(void)
 		cmocka_unit_test(test_range_optional_attrs),
 		cmocka_unit_test(test_range_page_sets),
 		cmocka_unit_test(test_range_errors),
+		cmocka_unit_test(test_range_xe_tiles),
 		cmocka_unit_test(test_mem_attr_names),
 		cmocka_unit_test(test_mem_attr_object),
 		cmocka_unit_test(test_mem_attr_out_of_range),
+		cmocka_unit_test(test_mem_attr_without_xe),
+		cmocka_unit_test(test_mem_attr_xe_nest_errors),
 		cmocka_unit_test(test_vm_attr_resets),
 		cmocka_unit_test(test_vm_object),
 		cmocka_unit_test(test_pagemap_stats),

@@ -121,9 +121,9 @@ enum { L_DEF = DRM_SVM_PREFERRED_LOC_DEFAULT_DEVICE, L_SYS = DRM_SVM_PREFERRED_L
        L_PM = DRM_SVM_PREFERRED_LOC_PAGEMAP };
 enum { P_ALL = DRM_SVM_MIGRATION_POLICY_ALL_PAGES,
        P_SYS = DRM_SVM_MIGRATION_POLICY_ONLY_SYSTEM_PAGES };
-enum { A_UNDEF = DRM_SVM_ATOMIC_ACCESS_UNDEFINED, A_DEV = DRM_SVM_ATOMIC_ACCESS_DEVICE,
-       A_GLOBAL = DRM_SVM_ATOMIC_ACCESS_GLOBAL, A_CPU = DRM_SVM_ATOMIC_ACCESS_CPU };
-enum { PU_NONE = DRM_SVM_PURGEABLE_NONE, PU_WILL = DRM_SVM_PURGEABLE_WILLNEED };
+enum { A_UNDEF = DRM_SVM_XE_ATOMIC_ACCESS_UNDEFINED, A_DEV = DRM_SVM_XE_ATOMIC_ACCESS_DEVICE,
+       A_GLOBAL = DRM_SVM_XE_ATOMIC_ACCESS_GLOBAL, A_CPU = DRM_SVM_XE_ATOMIC_ACCESS_CPU };
+enum { PU_NONE = DRM_SVM_XE_PURGEABLE_NONE, PU_WILL = DRM_SVM_XE_PURGEABLE_WILLNEED };
 
 /* tests/data/debugfs-svm, in the family's terms. */
 static const struct st_dev rec_devs[] = {
@@ -224,6 +224,7 @@ static struct nl_msg *vm_msg(const struct state *st, const struct st_vm *v)
 static struct nl_msg *vma_msg(const struct state *st, const struct st_vma *a)
 {
 	struct nl_msg *msg = genl(DRM_SVM_CMD_MEM_ATTR_GET);
+	struct nlattr *xe;
 
 	u32(msg, DRM_SVM_A_MEM_ATTR_DEV_ID, dev_id_of(st, a->minor));
 	uint_put(msg, DRM_SVM_A_MEM_ATTR_VM_ID, a->vm);
@@ -234,10 +235,25 @@ static struct nl_msg *vma_msg(const struct state *st, const struct st_vma *a)
 	if (a->pagemap)
 		u32(msg, DRM_SVM_A_MEM_ATTR_PAGEMAP_ID, a->pagemap);
 	u32(msg, DRM_SVM_A_MEM_ATTR_MIGRATION_POLICY, a->policy);
-	u32(msg, DRM_SVM_A_MEM_ATTR_ATOMIC_ACCESS, a->atomic);
-	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_MEM_ATTR_PAT_INDEX, a->pat), 0);
-	u32(msg, DRM_SVM_A_MEM_ATTR_PURGEABLE, a->purgeable);
+	/* Both providers here (xe, vsvm) implement xe's madvise: its nest. */
+	xe = nla_nest_start(msg, DRM_SVM_A_MEM_ATTR_XE);
+	assert_non_null(xe);
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_ATOMIC_ACCESS, a->atomic);
+	assert_int_equal(nla_put_u16(msg, DRM_SVM_A_XE_MEM_ATTR_PAT_INDEX, a->pat), 0);
+	u32(msg, DRM_SVM_A_XE_MEM_ATTR_PURGEABLE, a->purgeable);
+	assert_int_equal(nla_nest_end(msg, xe), 0);
 	return msg;
+}
+
+/* Whether the device of minor @minor is xe's (it sends the tile masks of its ranges). */
+static bool is_xe(const struct state *st, uint32_t minor)
+{
+	size_t i;
+
+	for (i = 0; i < st->ndevs; i++)
+		if (st->devs[i].minor == minor)
+			return !strcmp(st->devs[i].driver, "xe");
+	return false;
 }
 
 static struct nl_msg *range_msg(const struct state *st, const struct st_range *r)
@@ -252,9 +268,16 @@ static struct nl_msg *range_msg(const struct state *st, const struct st_range *r
 	uint_put(msg, DRM_SVM_A_RANGE_NOTIFIER_START, r->nstart);
 	uint_put(msg, DRM_SVM_A_RANGE_NOTIFIER_END, r->nend);
 	u32(msg, DRM_SVM_A_RANGE_FLAGS, r->flags & ~(uint32_t)F_STALE);
-	u32(msg, DRM_SVM_A_RANGE_DRIVER_FLAGS, 0);
-	uint_put(msg, DRM_SVM_A_RANGE_DRIVER_DATA, 0);
 	u32(msg, DRM_SVM_A_RANGE_PAGES_COUNT, r->count);
+	if (is_xe(st, r->minor)) {
+		/* Tile 0 maps what has DMA mappings; an unmapped range was invalidated. */
+		struct nlattr *xe = nla_nest_start(msg, DRM_SVM_A_RANGE_XE);
+
+		assert_non_null(xe);
+		u32(msg, DRM_SVM_A_XE_RANGE_TILE_PRESENT, r->flags & F_DMA ? 1 : 0);
+		u32(msg, DRM_SVM_A_XE_RANGE_TILE_INVALIDATED, r->flags & F_UNMAP ? 1 : 0);
+		assert_int_equal(nla_nest_end(msg, xe), 0);
+	}
 	for (i = 0; i < r->nsets; i++) {
 		const struct st_pages *p = &r->sets[i];
 		struct nlattr *nest = nla_nest_start(msg, DRM_SVM_A_RANGE_PAGES);
@@ -598,14 +621,27 @@ static void remove_stale(json_t *flags, size_t *removed)
 		}
 }
 
+/* Sets the integer @key of @obj to 0; counts a value that was not 0 in @zeroed. */
+static void zero_member(json_t *obj, const char *key, size_t *zeroed)
+{
+	json_t *v = json_object_get(obj, key);
+
+	assert_true(json_is_integer(v));
+	if (json_integer_value(v)) {
+		assert_int_equal(json_object_set_new(obj, key, json_integer(0)), 0);
+		(*zeroed)++;
+	}
+}
+
 /*
  * @text (a snapshot's views) without what only debugfs reports: the stale
  * flag of ranges and pages and the notifier sequence of pages; re-printed
- * as svm_json() prints. @removed counts what was taken out. The attribute
- * resets of VMs, which only the family reports, go too when there are none
- * (the states here have none).
+ * as svm_json() prints. @removed counts what was taken out. What only the
+ * family reports goes too: the attribute resets of VMs when there are
+ * none (the states here have none), and the tile masks of xe's ranges,
+ * set to 0 (counted in @family_only).
  */
-static char *family_part(const char *text, size_t *removed)
+static char *family_part(const char *text, size_t *removed, size_t *family_only)
 {
 	json_error_t jerr;
 	json_t *root = json_loads(text, 0, &jerr), *range, *pages, *vm;
@@ -614,6 +650,7 @@ static char *family_part(const char *text, size_t *removed)
 
 	assert_non_null(root);
 	*removed = 0;
+	*family_only = 0;
 	json_array_foreach(json_object_get(root, "vms"), i, vm) {
 		json_t *resets = json_object_get(vm, "attr_resets");
 
@@ -623,6 +660,8 @@ static char *family_part(const char *text, size_t *removed)
 		}
 	}
 	json_array_foreach(json_object_get(root, "ranges"), i, range) {
+		zero_member(range, "tile_present", family_only);
+		zero_member(range, "tile_invalidated", family_only);
 		remove_stale(json_object_get(range, "flags"), removed);
 		json_array_foreach(json_object_get(range, "pages"), j, pages) {
 			remove_stale(json_object_get(pages, "flags"), removed);
@@ -655,18 +694,26 @@ static char *svm_json(const struct xesvm_model *m)
 	return text;
 }
 
-static void assert_agree(const char *root, const struct state *st, const struct selection *sel,
-			 const char *what)
+/*
+ * Netlink and debugfs give the same model for @sel. Returns how many tile
+ * masks (not 0) the family reported, which debugfs cannot.
+ */
+static size_t assert_agree(const char *root, const struct state *st,
+			   const struct selection *sel, const char *what)
 {
 	struct xesvm_model *nl = gather_netlink(st, sel), *dbg = gather_debugfs(root, sel);
 	char *nl_text = svm_json(nl), *dbg_text = svm_json(dbg);
-	size_t nl_internals, dbg_internals;
-	char *a = family_part(nl_text, &nl_internals), *b = family_part(dbg_text, &dbg_internals);
+	size_t nl_internals, dbg_internals, nl_tiles, dbg_tiles;
+	char *a = family_part(nl_text, &nl_internals, &nl_tiles);
+	char *b = family_part(dbg_text, &dbg_internals, &dbg_tiles);
 	json_t *notes = json_object_get(xesvm_model_root(dbg), "notes");
 
 	/* The family reports none of them: nothing to take out on its side. */
 	if (nl_internals)
 		fail_msg("%s: netlink reported %zu drm_gpusvm internals", what, nl_internals);
+	/* The SVM debugfs files have no tile masks: the model keeps 0. */
+	if (dbg_tiles)
+		fail_msg("%s: debugfs reported %zu tile masks", what, dbg_tiles);
 
 	if (strcmp(a, b)) {
 		const char *p = a, *q = b;
@@ -692,6 +739,7 @@ static void assert_agree(const char *root, const struct state *st, const struct 
 	free(dbg_text);
 	xesvm_model_free(nl);
 	xesvm_model_free(dbg);
+	return nl_tiles;
 }
 
 #define ALL { NULL, -1, -1, -1, false, 0, 0 }
@@ -718,8 +766,14 @@ static void test_recorded_tree_agrees(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < N(cases); i++)
-		assert_agree(DATA "/debugfs-svm", &recorded, &cases[i].sel, cases[i].what);
+	for (i = 0; i < N(cases); i++) {
+		size_t tiles = assert_agree(DATA "/debugfs-svm", &recorded, &cases[i].sel,
+					    cases[i].what);
+
+		/* xe's ranges (device 0) came with their tile masks. */
+		if (i == 0)
+			assert_true(tiles > 0);
+	}
 }
 
 /* A deterministic pseudo-random sequence (the test must not depend on luck). */
@@ -832,7 +886,7 @@ static void test_generated_state_agrees(void **state)
 						  0x7f0200400001ULL };
 		const struct selection big_vm = { NULL, -1, -1, 0x100000007LL, false, 0, 0 };
 
-		assert_agree(dir, &st, &all, "generated, everything");
+		assert_true(assert_agree(dir, &st, &all, "generated, everything") > 0);
 		assert_agree(dir, &st, &pid, "generated, pid 4000");
 		assert_agree(dir, &st, &dev, "generated, device 2");
 		assert_agree(dir, &st, &win, "generated, a window over two VMs");
