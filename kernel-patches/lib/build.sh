@@ -160,6 +160,12 @@ cmd_build() {
 	[ -f "$XESVM_BUILD/.config" ] || die "no $XESVM_BUILD/.config; run '$PROG config'"
 	local targets=("$@")
 	[ ${#targets[@]} -gt 0 ] || targets=(bzImage)
+	# The guest loads the modules of a configuration that has them (the
+	# CI kernel's vsvm): a bzImage without them would boot with stale ones.
+	if [[ " ${targets[*]} " == *" bzImage "* ]] &&
+		grep -q '^CONFIG_MODULES=y' "$XESVM_BUILD/.config"; then
+		targets+=(modules)
+	fi
 	log "build: make -j$JOBS O=$XESVM_BUILD ${targets[*]} (CCACHE_DIR=$CCACHE_DIR)"
 	kmake "${targets[@]}"
 }

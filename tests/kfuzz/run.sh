@@ -6,7 +6,7 @@
 #       bash tests/kfuzz/run.sh BUILD_DIR [SECONDS]
 #
 # nl-fuzz.py (two rounds of SECONDS, default 60), nl-stress.py (SECONDS),
-# then a kmemleak scan: an object leaked since the start fails. Ends with
+# nl-unload.py (SECONDS / 2, at least three rounds), then a kmemleak scan: an object leaked since the start fails. Ends with
 # "kfuzz: N passed, N failed, N skipped".
 set -u
 if [ $# -lt 1 ] || [ $# -gt 2 ] || [ ! -d "$1" ]; then
@@ -42,6 +42,8 @@ fi
 count nl-fuzz
 /usr/bin/python3 "$here/nl-stress.py" --build "$build" --seconds "$seconds" 2>&1 | tee /tmp/kfuzz.out
 count nl-stress
+/usr/bin/python3 "$here/nl-unload.py" --build "$build" --seconds $((seconds / 2)) 2>&1 | tee /tmp/kfuzz.out
+count nl-unload
 
 if [ -w "$leaks" ]; then
 	# Two scans, as kmemleak documents, to drop transient references.
