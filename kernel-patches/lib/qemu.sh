@@ -59,8 +59,10 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 xesvmout /tmp/xesvm-ou
 export XESVM_GUEST_MODULES="$modules"
 for ko in \$XESVM_GUEST_MODULES; do
 	name=\$(basename "\$ko" .ko)
-	read -r -a params < <(tr ' ' '\n' </proc/cmdline | sed -n "s/^\$name\.//p" | tr '\n' ' ')
-	insmod "\$ko" "\${params[@]}" || echo "xesvm-init: FAIL insmod \$ko"
+	# (No process substitution: devtmpfs has no /dev/fd.)
+	params=\$(tr ' ' '\n' </proc/cmdline | sed -n "s/^\$name\.//p")
+	# shellcheck disable=SC2086 # one word per parameter
+	insmod "\$ko" \$params || echo "xesvm-init: FAIL insmod \$ko"
 done
 $payload
 sync

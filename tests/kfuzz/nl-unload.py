@@ -14,8 +14,8 @@ Each round, until --seconds are over (at least MIN_ROUNDS rounds):
   1. vsvm-stress runs a few seconds: VMs of 64 mappings and more ranges
      each, used and torn down while in use;
   2. meanwhile range-get dumps of its VMs are started on sockets that
-     read only their first part, so that each dump is left between two
-     parts (a dump keeps only ids between parts, never the provider);
+     read nothing, so that each dump is left after its first part (a dump
+     keeps only ids between parts, never the provider);
   3. once vsvm-stress has exited and closed its files, vsvm is unloaded
      (rmmod retries while the module is still in use), the held dumps are
      read to their end, and vsvm is loaded again.
@@ -49,13 +49,16 @@ import threading
 import time
 
 from drmsvm_nl import (NETLINK_ADD_MEMBERSHIP, NETLINK_GENERIC, NLM_F_ACK, NLM_F_DUMP,
-                       NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, REPLY_TIMEOUT, SOL_NETLINK,
+                       NLM_F_REQUEST, REPLY_TIMEOUT, SOL_NETLINK,
                        SPEC, Genl, NlError, Results, Spec, align4, call, encode, family_of,
                        parse_attrs, uint_of)
 
 MODULE = 'vsvm'
 MIN_ROUNDS = 3
 STRESS_SECONDS = 4
+# Ranges of a VM whose range-get dump takes several parts (a part holds
+# about 3.5 KiB, a range ~100 bytes); vsvm-stress VMs get 64 and more.
+MIN_RANGES = 48
 UNLOAD_TIMEOUT = 120.0  # seconds rmmod may keep failing while files close
 # What a dump may end with once its VM or its device went away: by design.
 GONE = (0, errno.ENODEV, errno.ENOENT, errno.ESRCH)
@@ -162,8 +165,10 @@ class Listener(threading.Thread):
 
 
 def start_dump(spec, fam, dev, vm):
-    """A range-get dump of a VM whose first part was read and nothing more:
-    (socket, seq, messages so far), or None if it ended in that part."""
+    """A range-get dump of a VM left after its first part: (socket, seq),
+    or None if the kernel did not answer. The kernel makes the first part
+    when the request arrives and each next one when recv() takes a part
+    (netlink_recvmsg()), so nothing is read here."""
     genl = Genl(recv_size=4096)
     op = spec.op('range-get')
     body = struct.pack('=BBH', op['id'], 1, 0) + encode(spec, op['set'],
@@ -172,17 +177,7 @@ def start_dump(spec, fam, dev, vm):
     if not select.select([genl.sock], [], [], REPLY_TIMEOUT)[0]:
         genl.close()
         return None
-    data, off, msgs = genl.sock.recv(genl.recv_size), 0, 0
-    while off + 16 <= len(data):
-        mlen, mtype = struct.unpack_from('=IH', data, off)
-        if mlen < 16:
-            break
-        if mtype in (NLMSG_DONE, NLMSG_ERROR):
-            genl.close()
-            return None
-        msgs += 1
-        off += align4(mlen)
-    return genl, seq, msgs
+    return genl, seq
 
 
 def rmmod(timeout=UNLOAD_TIMEOUT):
@@ -242,14 +237,18 @@ def main():
         stress = subprocess.Popen([stress_exe, '--seconds', str(STRESS_SECONDS),
                                    '--workers', '2', '--seed', str(random.randrange(1 << 31))],
                                   stdout=subprocess.DEVNULL)
-        held = []
+        held, dumped = [], set()
         while stress.poll() is None:
             if len(held) < 4:
                 ans = call(genl, fam, spec, 'vm-get', True, {'dev-id': dev})
-                for vm in [o['vm-id'] for o in (ans[1] if ans and not ans[0] else [])]:
+                # A VM with ranges enough for a dump of several parts.
+                vms = [o['vm-id'] for o in (ans[1] if ans and not ans[0] else [])
+                       if o.get('ranges', 0) >= MIN_RANGES and o['vm-id'] not in dumped]
+                for vm in vms[:4 - len(held)]:
                     h = start_dump(spec, fam, dev, vm)
                     if h:
                         held.append(h)
+                        dumped.add(vm)
             time.sleep(0.05)
         if stress.wait() != 0:
             load_problems.append(f'round {rounds}: vsvm-stress exited with {stress.returncode}')
@@ -264,8 +263,12 @@ def main():
             load_problems.append(f'round {rounds}: vsvm still listed after rmmod')
 
         # The held dumps resume with their device gone: each must end.
-        for h_genl, seq, msgs in held:
+        ends = []
+        for h_genl, seq in held:
             ans = h_genl.replies(seq)
+            ends.append('none' if ans is None else
+                        f"{errno.errorcode.get(ans[0], 'ok') if ans[0] else 'ok'}/"
+                        f'{len(ans[1])} ranges/{h_genl.parts} parts')
             if ans is None:
                 dump_problems.append(f'round {rounds}: a held range-get dump never ended')
             elif ans[0] not in GONE:
@@ -282,7 +285,8 @@ def main():
             load_problems.append(f'round {rounds}: insmod {ko}: {r.stderr.strip()}')
             break
         loaded_at, loaded_dev = time.monotonic(), wait_device(genl, fam, spec, True)
-        print(f'nl-unload: round {rounds}: {len(held)} dumps held across the unload')
+        print(f'nl-unload: round {rounds}: dumps held across the unload ended '
+              f"(errno/ranges/datagrams): {', '.join(ends) or 'none held'}")
         sys.stdout.flush()
 
     # Events on the device loaded last, from a workload that checks its data.
@@ -304,9 +308,9 @@ def main():
               dump_problems + ([] if across else
                                ['no dump was left between parts across an unload']))
     res.check(f'nl-unload: {poller.requests} requests answered, {poller.during_unload} '
-              'during an unload',
+              'while rmmod was retried or ran',
               poller.problems + ([] if poller.during_unload else
-                                 ['no request was answered during an unload']))
+                                 ['no request was answered while rmmod was retried or ran']))
     last = [seq for t, d, seq in listener.events if t >= loaded_at and d == loaded_dev]
     res.check(f'nl-unload: {len(last)} events of the device loaded last, numbered from 1',
               [] if last and last[0] == 1 else
